@@ -1,0 +1,61 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "kiosk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", exact: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, as Debian packages them. No logic here.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+
+        // Pure modules: no I/O, no clock.
+        .target(name: "Retail"),
+        .target(name: "Checkout", dependencies: ["Retail"]),
+        .target(name: "Receipts", dependencies: ["Retail"]),
+
+        // I/O modules.
+        .target(name: "Journal", dependencies: [
+            "Retail", "Checkout",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Payments", dependencies: ["Retail"]),
+        .target(name: "Devices"),
+        .target(name: "KioskApp", dependencies: [
+            "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "kiosk", dependencies: [
+            "KioskApp", "Journal", "Retail",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "RetailTests", dependencies: ["Retail"]),
+        .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Checkout", "Retail"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+        .testTarget(name: "KioskAppTests", dependencies: [
+            "KioskApp", "Journal", "Checkout", "Retail",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ]),
+    ]
+)

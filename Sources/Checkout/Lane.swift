@@ -1,0 +1,192 @@
+import Retail
+
+/// Milliseconds since the Unix epoch, UTC. The reducer never reads a clock: time arrives with events.
+public typealias Timestamp = Int64
+
+/// One line of the cart: a snapshot of the catalog item as it was when scanned,
+/// so a restored cart or a receipt never changes with later price updates.
+public struct CartLine: Hashable, Codable, Sendable {
+    public let id: Int
+    public let item: CatalogItem
+    public var quantity: Int
+    /// Set for weighed items: the amount from the in-store code.
+    public let embeddedPrice: Money?
+
+    public init(id: Int, item: CatalogItem, quantity: Int, embeddedPrice: Money?) {
+        self.id = id
+        self.item = item
+        self.quantity = quantity
+        self.embeddedPrice = embeddedPrice
+    }
+}
+
+/// A payment handed to the terminal. `id` is the idempotency key: a retry or a status query
+/// after a restart uses the same one, so the shopper is never charged twice.
+public struct PaymentAttempt: Hashable, Codable, Sendable {
+    public let id: String
+    public let amount: Money
+
+    public init(id: String, amount: Money) {
+        self.id = id
+        self.amount = amount
+    }
+}
+
+public enum PaymentOutcome: Hashable, Codable, Sendable {
+    /// Money taken. `reference` is the terminal's, `tender` what the shopper paid with ("card", "wallet").
+    case approved(reference: String, tender: String)
+    /// Definitely not charged.
+    case declined(reason: String)
+    /// Nobody can tell yet whether money was taken: staff must check the terminal.
+    case unknown(reason: String)
+}
+
+public struct CompletedSale: Hashable, Codable, Sendable {
+    public let id: String
+    public let completedAt: Timestamp
+    public let lines: [CartLine]
+    public let priced: PricedCart
+    public let member: String?
+    public let attempt: PaymentAttempt
+    public let paymentReference: String
+    public let tender: String
+
+    public init(id: String, completedAt: Timestamp, lines: [CartLine], priced: PricedCart, member: String?,
+                attempt: PaymentAttempt, paymentReference: String, tender: String) {
+        self.id = id
+        self.completedAt = completedAt
+        self.lines = lines
+        self.priced = priced
+        self.member = member
+        self.attempt = attempt
+        self.paymentReference = paymentReference
+        self.tender = tender
+    }
+}
+
+/// Why the lane waits for staff.
+public enum Intervention: Hashable, Codable, Sendable {
+    case ageCheck(lineID: Int, minimumAge: Int)
+    case voidLine(lineID: Int)
+    case cancelSale
+    case paymentUnresolved(PaymentAttempt)
+}
+
+public enum Phase: Hashable, Codable, Sendable {
+    case idle
+    case shopping
+    case attendantNeeded(Intervention)
+    case paying(PaymentAttempt)
+    /// Payment approved and the sale recorded; the receipt is printing.
+    case paid(saleID: String)
+    /// "Thank you" screen; `printed` says whether the paper receipt came out.
+    case receipt(saleID: String, printed: Bool)
+}
+
+/// A message for the shopper about the last thing that happened.
+public enum Notice: Hashable, Codable, Sendable {
+    case itemNotFound(code: String)
+    case unreadableCode(code: String, reason: String)
+    case paymentDeclined(reason: String)
+    case ageApproved(lineID: Int)
+    case lineRemoved(lineID: Int)
+    case memberRecognised(String)
+    case receiptNotPrinted
+}
+
+/// How a session ended, for the journal.
+public enum SessionEnd: String, Hashable, Codable, Sendable {
+    case completed, cancelled, abandoned
+}
+
+/// Everything that can happen to a lane. The shell resolves codes against the catalog
+/// (I/O) before they become events, so the reducer stays pure.
+public enum LaneEvent: Hashable, Codable, Sendable {
+    case itemScanned(CatalogItem, embeddedPrice: Money?)
+    case memberCardScanned(String)
+    /// A code that is malformed or not in the catalog.
+    case scanRejected(code: String, reason: String, unknownItem: Bool)
+    case removeLine(id: Int)
+    case cancelRequested
+    case payRequested
+    case paymentFinished(attemptID: String, PaymentOutcome)
+    case receiptFinished(saleID: String, printed: Bool)
+    /// Staff, authenticated by the shell (badge + PIN), approve or reject the pending intervention.
+    case staffApproved(staffID: String)
+    case staffRejected(staffID: String)
+    /// The shopper leaves the thank-you screen.
+    case finish
+    /// Time passes; drives inactivity timeouts.
+    case tick
+}
+
+/// Why an event was not taken. `code` is stable for programs, `message` is for people.
+public struct Refusal: Hashable, Codable, Sendable, Error, CustomStringConvertible {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// What the shell must do after a transition. Values, performed by someone else.
+public enum Effect: Hashable, Codable, Sendable {
+    case refuse(Refusal)
+    case requestPayment(PaymentAttempt)
+    /// Commit the sale durably; comes before `printReceipt`.
+    case recordSale(CompletedSale)
+    case printReceipt(CompletedSale)
+    case sessionEnded(sessionID: String, SessionEnd)
+}
+
+/// The lane's settings, fixed while it runs.
+public struct LaneConfig: Hashable, Codable, Sendable {
+    public var laneID: String
+    public var pricing: PricingRules
+    /// An empty cart returns to idle after this long without activity.
+    public var emptyCartTimeout: Timestamp
+    /// A cart with items is abandoned after this long without activity.
+    public var abandonedCartTimeout: Timestamp
+    /// The thank-you screen returns to idle after this long.
+    public var receiptTimeout: Timestamp
+    public var maximumQuantity: Int
+    public var maximumLines: Int
+
+    public init(laneID: String, pricing: PricingRules, emptyCartTimeout: Timestamp = 60_000,
+                abandonedCartTimeout: Timestamp = 300_000, receiptTimeout: Timestamp = 15_000,
+                maximumQuantity: Int = 999, maximumLines: Int = 500) {
+        self.laneID = laneID
+        self.pricing = pricing
+        self.emptyCartTimeout = emptyCartTimeout
+        self.abandonedCartTimeout = abandonedCartTimeout
+        self.receiptTimeout = receiptTimeout
+        self.maximumQuantity = maximumQuantity
+        self.maximumLines = maximumLines
+    }
+}
+
+/// The lane's whole state. Codable so tests and the page can see it; the journal stores events, not this.
+public struct LaneState: Hashable, Codable, Sendable {
+    public var phase: Phase = .idle
+    public var sessionID: String?
+    public var lines: [CartLine] = []
+    public var member: String?
+    public var notice: Notice?
+    public var nextLineID = 1
+    public var paymentAttempts = 0
+    public var lastActivity: Timestamp = 0
+    /// The sale just completed, shown on the thank-you screen.
+    public var lastSale: CompletedSale?
+    /// The highest minimum age staff approved in this session: later items restricted to that age
+    /// or younger need no new check.
+    public var approvedAge: Int?
+    /// The line the most recent item scan touched. The shopper may undo that one scan without staff;
+    /// nil once it is undone, so a second removal needs staff.
+    public var lastScannedLineID: Int?
+
+    public init() {}
+}

@@ -1,0 +1,54 @@
+/// Raw data from a barcode scanner, before anyone interprets it.
+public struct ScannedCode: Sendable, Hashable {
+    public let data: String
+    /// AIM symbology identifier ("]E0") when the scanner reports one.
+    public let symbology: String?
+    /// Which device read it, for the journal and maintenance ("simulated", "usb 1-1").
+    public let source: String
+
+    public init(data: String, symbology: String? = nil, source: String) {
+        self.data = data
+        self.symbology = symbology
+        self.source = source
+    }
+}
+
+/// What the lane made of a scan: real scanners beep good or bad on it, the demo panel shows it.
+public enum ScanOutcome: Sendable, Hashable {
+    case accepted
+    case refused(code: String, message: String)
+}
+
+/// A barcode scanner. `run` reads codes until cancelled and hands each to `deliver`, waiting for
+/// the lane to take it (so a burst of scans is handled in order, never dropped).
+public protocol BarcodeScanner: Sendable {
+    var name: String { get }
+    func run(deliver: @escaping @Sendable (ScannedCode) async -> ScanOutcome) async throws
+}
+
+/// The scanner of demo and training mode, fed by the page's demo panel and `kiosk scan`.
+public final class SimulatedScanner: BarcodeScanner {
+    public let name = "simulated"
+    private let input: AsyncStream<(ScannedCode, CheckedContinuation<ScanOutcome, Never>)>
+    private let feed: AsyncStream<(ScannedCode, CheckedContinuation<ScanOutcome, Never>)>.Continuation
+
+    public init() {
+        (input, feed) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// "Scans" a code and returns what the lane made of it; `.refused` if the scanner is not running.
+    public func scan(_ data: String) async -> ScanOutcome {
+        await withCheckedContinuation { reply in
+            let code = ScannedCode(data: data, source: name)
+            if case .terminated = feed.yield((code, reply)) {
+                reply.resume(returning: .refused(code: "scanner-stopped", message: "the simulated scanner is not running"))
+            }
+        }
+    }
+
+    public func run(deliver: @escaping @Sendable (ScannedCode) async -> ScanOutcome) async throws {
+        for await (code, reply) in input {
+            reply.resume(returning: await deliver(code))
+        }
+    }
+}

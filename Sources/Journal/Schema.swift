@@ -1,0 +1,89 @@
+import GRDB
+
+/// The journal's tables. Migrations only ever add: a lane's history is never rewritten.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-lane-journal") { db in
+            // Every accepted lane event, in order. `seq` is gap-free (assigned as max + 1 in the
+            // writing transaction), so head office can pull "everything after N" and notice a hole.
+            // Each row chains the previous row's hash (NF525-style): an edit or deletion breaks it.
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    session TEXT,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE INDEX event_session ON event(session, seq);
+
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY,
+                    started_seq INTEGER NOT NULL REFERENCES event(seq),
+                    ended_seq INTEGER REFERENCES event(seq),
+                    outcome TEXT
+                );
+
+                -- Written in the same transaction as the event that hands the amount to the
+                -- terminal, so no byte leaves the kiosk for an attempt the journal does not know.
+                CREATE TABLE payment_attempt (
+                    id TEXT PRIMARY KEY,
+                    session TEXT NOT NULL,
+                    amount INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'declined', 'unknown')),
+                    reference TEXT,
+                    requested_seq INTEGER NOT NULL REFERENCES event(seq),
+                    resolved_seq INTEGER REFERENCES event(seq)
+                );
+
+                CREATE TABLE sale (
+                    id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL UNIQUE REFERENCES event(seq),
+                    completed_at INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    subtotal INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    item_count INTEGER NOT NULL,
+                    member TEXT,
+                    record TEXT NOT NULL
+                );
+                CREATE TABLE sale_line (
+                    sale_id TEXT NOT NULL REFERENCES sale(id),
+                    line_no INTEGER NOT NULL,
+                    gtin TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    unit_price INTEGER NOT NULL,
+                    amount INTEGER NOT NULL,
+                    tax_code TEXT NOT NULL,
+                    PRIMARY KEY (sale_id, line_no)
+                );
+                CREATE TABLE sale_discount (
+                    sale_id TEXT NOT NULL REFERENCES sale(id),
+                    gtin TEXT NOT NULL,
+                    promotion TEXT NOT NULL,
+                    amount INTEGER NOT NULL
+                );
+                CREATE TABLE sale_tax (
+                    sale_id TEXT NOT NULL REFERENCES sale(id),
+                    tax_code TEXT NOT NULL,
+                    basis_points INTEGER NOT NULL,
+                    gross INTEGER NOT NULL,
+                    tax INTEGER NOT NULL,
+                    PRIMARY KEY (sale_id, tax_code)
+                );
+                CREATE TABLE sale_payment (
+                    sale_id TEXT PRIMARY KEY REFERENCES sale(id),
+                    attempt_id TEXT NOT NULL REFERENCES payment_attempt(id),
+                    tender TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    amount INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

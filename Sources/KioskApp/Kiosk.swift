@@ -1,0 +1,125 @@
+import Checkout
+import Devices
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Journal
+import Logging
+import Payments
+import Retail
+import ServiceLifecycle
+
+/// What `kiosk run` needs to start a lane.
+public struct RunOptions: Sendable {
+    public var demo = false
+    public var stateDirectory: URL
+    public var host = "127.0.0.1"
+    /// 0 picks a free port; the ready line says which.
+    public var port = 8080
+    public var configFile: URL?
+    public var assets: String?
+
+    public init(stateDirectory: URL) {
+        self.stateDirectory = stateDirectory
+    }
+
+    /// `$XDG_STATE_HOME/kiosk`, else `~/.local/state/kiosk`.
+    public static var defaultStateDirectory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("kiosk")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/state/kiosk")
+    }
+}
+
+public enum Kiosk {
+    /// Starts the lane and serves it until SIGTERM or SIGINT. Prints "kiosk ready on URL" once
+    /// the page can be loaded.
+    public static func run(_ options: RunOptions, logger: Logger) async throws {
+        var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
+        if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
+        if config.staff.isEmpty { logger.warning("no staff configured: age checks, voids and cancellations cannot be approved") }
+
+        let assets = try AssetLocator.find(explicit: options.assets)
+        let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
+                                        catalog: AssetLocator.resolve(config.catalog, in: assets))
+        for row in setup.rejectedRows { logger.error("catalog row skipped", metadata: ["row": "\(row)"]) }
+        logger.info("catalog loaded", metadata: ["items": "\(setup.catalog.count)", "rejected": "\(setup.rejectedRows.count)"])
+
+        let state = options.stateDirectory
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path)
+        let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
+        let printer = try SimulatedPrinter(folder: state.appendingPathComponent("receipts"))
+        let scanner = SimulatedScanner()
+        let receipts = ReceiptComposer(store: setup.profile, paper: config.paper)
+
+        let lane = Lane(config: LaneConfig(
+            laneID: config.laneID, pricing: setup.profile.pricingRules,
+            emptyCartTimeout: Timestamp(config.emptyCartTimeoutSeconds) * 1000,
+            abandonedCartTimeout: Timestamp(config.abandonedCartTimeoutSeconds) * 1000,
+            receiptTimeout: Timestamp(config.receiptTimeoutSeconds) * 1000))
+        let runtime = LaneRuntime(
+            lane: lane, journal: journal, catalog: setup.catalog,
+            interpreter: ScanInterpreter(currency: setup.profile.currency),
+            terminal: terminal, printer: printer, scannerName: scanner.name, receipts: receipts,
+            paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
+            storeName: setup.profile.name, logger: logger)
+        let replayed = try await runtime.restore()
+        if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
+
+        let web = WebServer(runtime: runtime, scanner: scanner, staff: StaffDirectory(config.staff), journal: journal,
+                            receipts: receipts, demoItems: DemoItems.pick(from: setup.catalog), assets: assets, logger: logger)
+        let router = web.router()
+        let host = options.host
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(host, port: options.port), serverName: "kiosk"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                // Unbuffered, so scripts and tests waiting for this line see it at once.
+                FileHandle.standardOutput.write(Data("kiosk ready on http://\(host):\(port)\n".utf8))
+            },
+            logger: logger)
+
+        let services: [any Service] = [
+            app,
+            LaneTicker(runtime: runtime),
+            ScannerService(scanner: scanner, runtime: runtime),
+        ]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        logger.info("kiosk stopped")
+    }
+}
+
+/// Drives inactivity timeouts: the reducer has no clock, so time arrives as a tick each second.
+struct LaneTicker: Service {
+    let runtime: LaneRuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                await runtime.submit(.tick)
+            }
+        }
+    }
+}
+
+/// Feeds a scanner's codes to the lane until shutdown.
+struct ScannerService: Service {
+    let scanner: any BarcodeScanner
+    let runtime: LaneRuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await scanner.run { code in await runtime.scan(code) }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Payments
+
+/// The kiosk's settings file (`--config FILE`, JSON). Every field has a default, so an empty
+/// object `{}` runs the demo store with simulated devices. Unknown fields are an error, not
+/// silently ignored: a typo in a setting must not go unnoticed.
+public struct KioskConfig: Codable, Sendable, Equatable {
+    public var laneID = "L01"
+    /// Store profile and catalog; relative paths are relative to the assets folder.
+    public var store = "demo/store.json"
+    public var catalog = "demo/catalog.csv"
+    /// Receipt width: "58mm" or "80mm".
+    public var paper = "80mm"
+    /// Who may approve age checks, voids and cancellations. Empty outside demo mode unless configured.
+    public var staff: [StaffMember] = []
+    public var simulatedTerminal = SimulatedTerminalRules()
+    /// Seconds the kiosk waits for the terminal before asking it for the payment's status.
+    public var paymentTimeoutSeconds = 60
+    public var emptyCartTimeoutSeconds = 60
+    public var abandonedCartTimeoutSeconds = 300
+    public var receiptTimeoutSeconds = 15
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case laneID, store, catalog, paper, staff, simulatedTerminal, paymentTimeoutSeconds
+        case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = KioskConfig()
+        laneID = try c.decodeIfPresent(String.self, forKey: .laneID) ?? defaults.laneID
+        store = try c.decodeIfPresent(String.self, forKey: .store) ?? defaults.store
+        catalog = try c.decodeIfPresent(String.self, forKey: .catalog) ?? defaults.catalog
+        paper = try c.decodeIfPresent(String.self, forKey: .paper) ?? defaults.paper
+        staff = try c.decodeIfPresent([StaffMember].self, forKey: .staff) ?? defaults.staff
+        simulatedTerminal = try c.decodeIfPresent(SimulatedTerminalRules.self, forKey: .simulatedTerminal) ?? defaults.simulatedTerminal
+        paymentTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .paymentTimeoutSeconds) ?? defaults.paymentTimeoutSeconds
+        emptyCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .emptyCartTimeoutSeconds) ?? defaults.emptyCartTimeoutSeconds
+        abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
+        receiptTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .receiptTimeoutSeconds) ?? defaults.receiptTimeoutSeconds
+    }
+
+    /// Reads and checks a settings file; every problem is reported with the file's name.
+    public static func load(_ url: URL) throws -> KioskConfig {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw KioskSetupError.config(url.path, "cannot be read")
+        }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw KioskSetupError.config(url.path, "is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else { throw KioskSetupError.config(url.path, "must be a JSON object") }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw KioskSetupError.config(url.path, "has an unknown setting \"\(unknown)\"")
+        }
+        let config: KioskConfig
+        do { config = try JSONDecoder().decode(KioskConfig.self, from: data) } catch let error as DecodingError {
+            throw KioskSetupError.config(url.path, error.readable)
+        }
+        try config.validate(source: url.path)
+        return config
+    }
+
+    public func validate(source: String) throws {
+        func check(_ ok: Bool, _ message: String) throws {
+            if !ok { throw KioskSetupError.config(source, message) }
+        }
+        try check(!laneID.isEmpty && laneID.utf8.count <= 16 && laneID.allSatisfy { $0.isLetter || $0.isNumber },
+                  "laneID must be 1 to 16 letters or digits")
+        try check(["58mm", "80mm"].contains(paper), "paper must be \"58mm\" or \"80mm\"")
+        try check(paymentTimeoutSeconds >= 5 && paymentTimeoutSeconds <= 600, "paymentTimeoutSeconds must be 5...600")
+        try check(emptyCartTimeoutSeconds >= 5, "emptyCartTimeoutSeconds must be at least 5")
+        try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")
+        try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
+        try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
+        try check(Set(staff.map(\.badge)).count == staff.count, "staff badges must be unique")
+        for member in staff { try member.validate(source: source) }
+    }
+}
+
+public enum KioskSetupError: Error, CustomStringConvertible {
+    case config(String, String)
+    case store(String, String)
+    case catalog(String, String)
+    case assets(String)
+
+    public var description: String {
+        switch self {
+        case .config(let file, let message): return "config \(file) \(message)"
+        case .store(let file, let message): return "store profile \(file): \(message)"
+        case .catalog(let file, let message): return "catalog \(file): \(message)"
+        case .assets(let message): return message
+        }
+    }
+}
+
+extension DecodingError {
+    /// "staff[0].badge: expected String" rather than Foundation's debug dump.
+    var readable: String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch self {
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): missing \(type)"
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(self)"
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import Checkout
+import Devices
+import Journal
+import Logging
+import Payments
+import Retail
+
+/// The imperative shell around the pure lane: it stamps events with the time, runs them through
+/// the reducer, journals what was accepted BEFORE anyone sees it, publishes the new view and
+/// performs the effects (payment, printing). One actor, so events are handled one at a time.
+public actor LaneRuntime {
+    let lane: Lane
+    public private(set) var state = LaneState()
+    let journal: LaneJournal
+    let catalog: Catalog
+    let interpreter: ScanInterpreter
+    let terminal: any PaymentTerminal
+    let printer: any ReceiptPrinter
+    let receipts: ReceiptComposer
+    let paymentTimeout: Duration
+    let demo: Bool
+    let storeName: LocalizedName
+    let logger: Logger
+    private var clock = LaneClock()
+    private var devices: LaneView.Devices
+    private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
+    private var nextWatcher = 0
+
+    init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
+         terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
+         paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger) {
+        self.lane = lane
+        self.journal = journal
+        self.catalog = catalog
+        self.interpreter = interpreter
+        self.terminal = terminal
+        self.printer = printer
+        self.receipts = receipts
+        self.paymentTimeout = paymentTimeout
+        self.demo = demo
+        self.storeName = storeName
+        self.logger = logger
+        devices = LaneView.Devices(scanner: scannerName, printer: printer.name, terminal: terminal.name)
+    }
+
+    // MARK: - Events
+
+    /// Runs one event through the lane. Refused events change nothing and are not journaled.
+    @discardableResult
+    public func submit(_ event: LaneEvent) -> Result<Void, Refusal> {
+        let now = clock.now()
+        var next = state
+        let effects = lane.reduce(&next, event, at: now)
+        if case .refuse(let refusal)? = effects.first { return .failure(refusal) }
+        guard next != state || !effects.isEmpty else { return .success(()) }
+        do {
+            try journal.append(event, at: now, before: state, after: next, effects: effects)
+        } catch {
+            logger.error("journal append failed; event not taken", metadata: ["event": "\(event.kind)", "error": "\(error)"])
+            return .failure(Refusal(code: "journal-unavailable",
+                                    message: "The lane cannot record this right now. Please call a member of staff."))
+        }
+        state = next
+        publish()
+        perform(effects)
+        return .success(())
+    }
+
+    /// A code from any scanner: interpreted, looked up, and fed to the lane.
+    public func scan(_ code: ScannedCode) -> ScanOutcome {
+        let event = scanEvent(for: code)
+        switch submit(event) {
+        case .failure(let refusal):
+            return .refused(code: refusal.code, message: refusal.message)
+        case .success:
+            if case .scanRejected(_, let reason, let unknown) = event {
+                return .refused(code: unknown ? "unknown-item" : "unreadable-code", message: reason)
+            }
+            return .accepted
+        }
+    }
+
+    func scanEvent(for code: ScannedCode) -> LaneEvent {
+        let shown = Self.printable(code.data)
+        let meaning: ScanMeaning
+        do {
+            meaning = try interpreter.interpret(code.data)
+        } catch {
+            return .scanRejected(code: shown, reason: error.description, unknownItem: false)
+        }
+        switch meaning {
+        case .item(let gtin):
+            guard let item = catalog.item(for: gtin), item.pricing == .unit else { break }
+            return .itemScanned(item, embeddedPrice: nil)
+        case .embeddedPrice(let key, let price):
+            guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
+            return .itemScanned(item, embeddedPrice: price)
+        case .memberCard(let number):
+            return .memberCardScanned(number)
+        }
+        return .scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true)
+    }
+
+    /// Scanner data as it may be shown and journaled: printable characters only, bounded length.
+    static func printable(_ data: String) -> String {
+        let visible = data.unicodeScalars.filter { $0.properties.generalCategory != .control }
+        let text = String(String.UnicodeScalarView(visible.prefix(64)))
+        return visible.count > 64 ? text + "…" : text
+    }
+
+    // MARK: - Effects
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .requestPayment(let attempt):
+                Task { await self.settlePayment(attempt, sent: false) }
+            case .printReceipt(let sale):
+                Task { await self.printReceipt(sale) }
+            case .recordSale, .sessionEnded, .refuse:
+                break // journaled with the event
+            }
+        }
+    }
+
+    /// Hands the attempt to the terminal (unless it may already have it) and turns the answer into
+    /// an event. No answer in time means asking for the attempt's status, never paying again.
+    func settlePayment(_ attempt: PaymentAttempt, sent: Bool) async {
+        let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount)
+        var answer: TerminalAnswer?
+        if !sent {
+            answer = try? await withDeadline(paymentTimeout) { [terminal] in try await terminal.authorize(request) }
+        }
+        if answer == nil || answer == .inProgress {
+            answer = try? await terminal.status(of: attempt.id)
+        }
+        let outcome: PaymentOutcome
+        switch answer {
+        case .approved(let reference, let tender)?: outcome = .approved(reference: reference, tender: tender)
+        case .declined(let reason)?: outcome = .declined(reason: reason)
+        case .notFound?: outcome = .declined(reason: "The terminal did not receive the payment. You have not been charged.")
+        case .inProgress?, nil: outcome = .unknown(reason: "No answer from the payment terminal.")
+        }
+        logger.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
+        if case .failure(let refusal) = submit(.paymentFinished(attemptID: attempt.id, outcome)) {
+            logger.error("payment outcome not taken", metadata: ["attempt": "\(attempt.id)", "reason": "\(refusal)"])
+        }
+    }
+
+    func printReceipt(_ sale: CompletedSale) async {
+        let integrity = try? journal.integrityCode(forSale: sale.id)
+        var printed = false
+        do {
+            try await printer.print(receipts.job(for: sale, integrityCode: integrity))
+            printed = true
+        } catch {
+            logger.warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
+        }
+        submit(.receiptFinished(saleID: sale.id, printed: printed))
+    }
+
+    // MARK: - Start-up
+
+    /// Replays the session that was open when the kiosk stopped (a crash or power cut), then
+    /// resumes what it was waiting for. Returns the number of events replayed.
+    public func restore() throws -> Int {
+        if let newest = try journal.lastEntries(1).last { clock.advance(past: newest.at) }
+        guard let open = try journal.openSession() else { return 0 }
+        for entry in open.entries {
+            _ = lane.reduce(&state, entry.event, at: entry.at)
+        }
+        switch state.phase {
+        case .paying(let attempt), .attendantNeeded(.paymentUnresolved(let attempt)):
+            // The terminal may have taken the money while the kiosk was down: ask, never repeat.
+            Task { await self.settlePayment(attempt, sent: true) }
+        case .paid:
+            if let sale = state.lastSale { Task { await self.printReceipt(sale) } }
+        default:
+            break
+        }
+        publish()
+        return open.entries.count
+    }
+
+    // MARK: - Views
+
+    public func view() -> LaneView {
+        LaneView(state: state, priced: lane.priced(state), devices: devices, demo: demo, storeName: storeName)
+    }
+
+    /// A stream of views, starting with the current one. A slow reader only misses stale views.
+    public func views() -> AsyncStream<LaneView> {
+        let (stream, continuation) = AsyncStream.makeStream(of: LaneView.self, bufferingPolicy: .bufferingNewest(1))
+        let id = nextWatcher
+        nextWatcher += 1
+        watchers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unwatch(id) } }
+        continuation.yield(view())
+        return stream
+    }
+
+    private func unwatch(_ id: Int) {
+        watchers[id] = nil
+    }
+
+    private func publish() {
+        guard !watchers.isEmpty else { return }
+        let current = view()
+        for watcher in watchers.values { watcher.yield(current) }
+    }
+}
+
+/// Runs `operation` but gives up after `limit`, returning nil (the operation is cancelled).
+func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await group.next() ?? nil
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A small client for a running kiosk's local API, used by `kiosk scan`.
+public struct LocalAPI: Sendable {
+    public let base: String
+
+    public init(base: String) {
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+    }
+
+    public struct Reply: Sendable {
+        public struct Failure: Decodable, Sendable {
+            public let code: String
+            public let message: String
+        }
+        public let status: Int
+        public let error: Failure?
+        /// One line about the lane after the call, e.g. "shopping, 3 items, total ¥12.50".
+        public let summary: String
+    }
+
+    public func post(_ path: String, json body: [String: String]) async throws -> Reply {
+        guard let url = URL(string: base + path) else { throw LocalAPIError.badURL(base + path) }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONEncoder().encode(body)
+        request.timeoutInterval = 10
+        let (data, response): (Data, URLResponse)
+        do { (data, response) = try await URLSession.shared.data(for: request) } catch {
+            throw LocalAPIError.unreachable(base, error.localizedDescription)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        struct ErrorBody: Decodable { let error: Reply.Failure }
+        if let failure = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+            return Reply(status: status, error: failure.error, summary: "")
+        }
+        struct Brief: Decodable {
+            struct Totals: Decodable { let total: String; let itemCount: Int }
+            let phase: String
+            let totals: Totals
+        }
+        let brief = try? JSONDecoder().decode(Brief.self, from: data)
+        return Reply(status: status, error: nil,
+                     summary: brief.map { "\($0.phase), \($0.totals.itemCount) items, total \($0.totals.total)" } ?? "HTTP \(status)")
+    }
+}
+
+public enum LocalAPIError: Error, CustomStringConvertible {
+    case badURL(String)
+    case unreachable(String, String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let url): return "not a URL: \(url)"
+        case .unreachable(let base, let why): return "no kiosk answers at \(base): \(why)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Retail
+
+/// An amount handed to a terminal. `attemptID` is the idempotency key: the terminal must treat a
+/// second request with the same key as the same payment (answer it, never charge again).
+public struct PaymentRequest: Sendable, Hashable, Codable {
+    public let attemptID: String
+    public let amount: Money
+
+    public init(attemptID: String, amount: Money) {
+        self.attemptID = attemptID
+        self.amount = amount
+    }
+}
+
+/// What a terminal says about a payment.
+public enum TerminalAnswer: Sendable, Hashable, Codable {
+    case approved(reference: String, tender: String)
+    case declined(reason: String)
+    /// The terminal is still working on it (the shopper is entering a PIN).
+    case inProgress
+    /// The terminal never received this attempt: nothing was charged.
+    case notFound
+}
+
+public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unreachable(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let why): return "payment terminal unreachable: \(why)"
+        }
+    }
+}
+
+/// A payment terminal or wallet gateway. Real protocol adapters (nexo, ZVT, wallet APIs) and the
+/// simulated terminal of demo and training mode implement the same two calls.
+public protocol PaymentTerminal: Sendable {
+    /// Shown in maintenance status: "simulated", a model name, a gateway host.
+    var name: String { get }
+    /// Asks for the amount. May take as long as the shopper needs; the caller bounds it.
+    func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer
+    /// What became of an earlier request: used after a timeout and after a restart.
+    func status(of attemptID: String) async throws -> TerminalAnswer
+}

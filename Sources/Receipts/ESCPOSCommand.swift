@@ -1,0 +1,40 @@
+/// One ESC/POS instruction, as a value. `ESCPOSEncoder` turns a list of them into bytes;
+/// new capabilities (images, QR codes, barcodes) are new cases here and in its one writer.
+public enum ESCPOSCommand: Hashable, Sendable {
+    /// ESC @: clears the print buffer and resets styles.
+    case initialize
+    /// ESC a n.
+    case align(TextAlignment)
+    /// ESC E n.
+    case bold(Bool)
+    /// ESC - n.
+    case underline(Underline)
+    /// GS ! n: character magnification, each 1...8 (clamped).
+    case size(width: Int, height: Int)
+    /// Text: ASCII as is, CJK as GB18030 in Chinese mode, anything unprintable as "?"
+    /// (rules in PrinterText.swift); "\n" is a line feed.
+    case text(String)
+    /// LF: prints the buffer and moves to the next line.
+    case newline
+    /// ESC d n: prints the buffer and feeds n lines (0...255, clamped).
+    case feed(lines: Int)
+    /// GS V 65/66 0: feeds to the cutting position and cuts.
+    case cut(Cut)
+    /// FS & / FS .: double-byte GB18030 characters on or off.
+    case chineseMode(Bool)
+    /// ESC R n: which national glyphs replace a dozen ASCII codes.
+    case internationalCharacterSet(InternationalCharacterSet)
+
+    public enum Underline: UInt8, Hashable, Sendable {
+        case off = 0, single = 1, double = 2
+    }
+
+    public enum Cut: Hashable, Sendable {
+        case full, partial
+    }
+
+    /// The ESC R sets the encoder uses: Japan prints 0x5C as ¥, U.K. prints 0x23 as £.
+    public enum InternationalCharacterSet: UInt8, Hashable, Sendable {
+        case usa = 0, uk = 3, japan = 8
+    }
+}

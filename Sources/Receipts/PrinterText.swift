@@ -1,0 +1,68 @@
+/// How text becomes printer bytes without garbling and without moving columns: every
+/// character prints exactly as wide as `displayWidth` says, or is replaced by that many "?".
+///
+/// - Printable ASCII goes as is; "\n" is a line feed; other control characters and
+///   zero-width characters (lone combining marks, ZWJ) are dropped.
+/// - "¥" (U+00A5) and "£" go as 0x5C and 0x23 under the Japan and U.K. international
+///   character sets (ESC R). GB18030 has "¥" only as the 4-byte sequence 81 30 84 36,
+///   which printers with GB2312/GBK fonts do not print; the fullwidth "￥" (A3 A4) prints,
+///   but two columns wide, which would push every amount one column past the edge.
+///   ESC R works on printers without Chinese fonts too.
+/// - A few narrow typographic characters fold to their ASCII look-alikes ("×" to "x").
+///   Other narrow non-ASCII (é, ·) becomes "?": GBK has some of them, but the printer
+///   would draw them two columns wide.
+/// - Wide characters (CJK, fullwidth forms) go as GB18030 in Chinese mode when the printer
+///   has it and the character is a 2-byte code; 4-byte codes (emoji, Hangul, rare
+///   ideographs) are beyond printer fonts, so they become "??".
+enum PrinterText {
+    enum Piece: Equatable {
+        case ascii([UInt8])
+        /// GB18030 double-byte codes, printed in Chinese mode.
+        case chinese([UInt8])
+        /// One byte printed under another international character set.
+        case international(ESCPOSCommand.InternationalCharacterSet, UInt8)
+    }
+
+    private static let asciiFolds: [Character: UInt8] = [
+        "×": 0x78, "·": 0x2E, "\u{2013}": 0x2D, "\u{2014}": 0x2D,
+        "\u{2018}": 0x27, "\u{2019}": 0x27, "\u{201C}": 0x22, "\u{201D}": 0x22, "\u{00A0}": 0x20,
+    ]
+
+    /// Splits text into runs; `gb18030` is nil when the printer has no Chinese mode.
+    static func pieces(_ text: String, gb18030: Iconv?) -> [Piece] {
+        var pieces: [Piece] = []
+        for character in text {
+            let piece = piece(for: character, gb18030: gb18030)
+            switch (pieces.last, piece) {
+            case (.ascii(let run)?, .ascii(let more)):
+                pieces[pieces.count - 1] = .ascii(run + more)
+            case (.chinese(let run)?, .chinese(let more)):
+                pieces[pieces.count - 1] = .chinese(run + more)
+            case (_, .ascii([])):
+                continue
+            default:
+                pieces.append(piece)
+            }
+        }
+        return pieces
+    }
+
+    private static func piece(for character: Character, gb18030: Iconv?) -> Piece {
+        if character == "\n" || character == "\r\n" { return .ascii([0x0A]) }
+        if let byte = character.asciiValue, (0x20...0x7E).contains(byte) { return .ascii([byte]) }
+        if character == "¥" { return .international(.japan, 0x5C) }
+        if character == "£" { return .international(.uk, 0x23) }
+        if let byte = asciiFolds[character] { return .ascii([byte]) }
+        let width = displayWidth(character)
+        if width == 2, let gb18030, let code = try? gb18030.convert(Array(String(character).utf8)), isDoubleByte(code) {
+            return .chinese(code)
+        }
+        return .ascii([UInt8](repeating: 0x3F, count: width))
+    }
+
+    /// Exactly one GB18030 2-byte code: lead 81...FE, trail 40...FE except 7F.
+    /// (A 4-byte code has a trail byte 30...39.)
+    private static func isDoubleByte(_ code: [UInt8]) -> Bool {
+        code.count == 2 && (0x81...0xFE).contains(code[0]) && (0x40...0xFE).contains(code[1]) && code[1] != 0x7F
+    }
+}

@@ -1,0 +1,216 @@
+/// Reads a catalog CSV file (the shell reads the file; this only parses it).
+///
+/// The header row names the columns, in any order; unknown columns are ignored:
+///
+///     gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing
+///     6901234567892,"Noodles, beef",牛肉面,4.50,4.20,A,,3for2,
+///
+/// A bad row is reported with its line number and left out; the other rows still import, so one
+/// typo does not empty the shelves. Only a missing or unreadable header fails the whole file.
+public struct CatalogCSV: Sendable {
+    public static let requiredColumns = [
+        "gtin", "name_en", "name_zh", "price", "member_price", "tax", "min_age", "multibuy", "pricing",
+    ]
+
+    public let currency: Currency
+    public let taxCodes: [String]
+
+    public init(currency: Currency, taxCodes: [String]) {
+        self.currency = currency
+        self.taxCodes = taxCodes
+    }
+
+    public init(store: StoreProfile) {
+        self.init(currency: store.currency, taxCodes: store.taxRates.map(\.code))
+    }
+
+    public func read(_ text: String) throws(CatalogFileError) -> CatalogImport {
+        try read(text.utf8)
+    }
+
+    public func read(_ bytes: some Sequence<UInt8>) throws(CatalogFileError) -> CatalogImport {
+        var reader = CSVReader(bytes)
+        let header = try readHeader(&reader)
+        var result = CatalogImport(items: [], errors: [])
+        var firstLineOf: [GTIN: Int] = [:]
+        while let next = reader.next() {
+            switch next {
+            case .failure(let problem):
+                result.errors.append(CatalogRowError(line: problem.line, column: nil, message: problem.message))
+            case .success(let record) where record.isBlank:
+                continue
+            case .success(let record) where record.fields.count != header.fieldCount:
+                result.errors.append(CatalogRowError(line: record.line, column: nil, message:
+                    "\(record.fields.count) fields where the header has \(header.fieldCount) (a comma in an unquoted field?)"))
+            case .success(let record):
+                var row = RowReader(record: record, columns: header.columns)
+                let item = parseItem(&row)
+                if let gtin = row.gtin {
+                    if let first = firstLineOf[gtin] {
+                        row.fail("gtin", "\(gtin.displayForm) is already listed on line \(first)")
+                    } else {
+                        firstLineOf[gtin] = record.line
+                    }
+                }
+                if row.errors.isEmpty, let item {
+                    result.items.append(item)
+                } else {
+                    result.errors += row.errors
+                }
+            }
+        }
+        return result
+    }
+
+    private struct Header {
+        /// Column name -> field index.
+        let columns: [String: Int]
+        let fieldCount: Int
+    }
+
+    /// The first non-blank record, which must name every required column once.
+    private func readHeader(_ reader: inout CSVReader) throws(CatalogFileError) -> Header {
+        while let next = reader.next() {
+            let record: CSVReader.Record
+            switch next {
+            case .failure(let problem): throw .malformedHeader(line: problem.line, reason: problem.message)
+            case .success(let r): record = r
+            }
+            if record.isBlank { continue }
+            var columns: [String: Int] = [:]
+            for (index, raw) in record.fields.enumerated() {
+                let name = String(raw.trimmedSpaces).lowercased()
+                if columns[name] != nil, Self.requiredColumns.contains(name) { throw .duplicateColumn(name) }
+                columns[name] = columns[name] ?? index
+            }
+            let missing = Self.requiredColumns.filter { columns[$0] == nil }
+            guard missing.isEmpty else { throw .missingColumns(missing) }
+            return Header(columns: columns, fieldCount: record.fields.count)
+        }
+        throw .noHeader
+    }
+
+    /// Checks every column of one row, collecting all its problems; nil when there are any.
+    private func parseItem(_ row: inout RowReader) -> CatalogItem? {
+        let pricing = row.parse("pricing") { (text: String) throws(Reason) -> PricingKind? in
+            if text.isEmpty { return .unit }
+            guard let kind = PricingKind(rawValue: text.lowercased()) else {
+                throw "\(quoted(text)) is not unit or embedded-price"
+            }
+            return kind
+        }
+        let gtin = row.parse("gtin") { (text: String) throws(Reason) -> GTIN? in
+            let gtin: GTIN
+            do throws(GTINError) { gtin = try GTIN(text) } catch { throw Reason(text.isEmpty ? error.description : "\(quoted(text)): \(error)") }
+            try checkInStoreRules(gtin, pricing: pricing)
+            return gtin
+        }
+        row.gtin = gtin
+        let nameEN = row.parse("name_en") { (text: String) throws(Reason) -> String? in
+            guard !text.isEmpty else { throw "empty; every item needs an English name" }
+            return text
+        }
+        let nameZH = row.value("name_zh")
+        let price = row.parse("price") { (text: String) throws(Reason) -> Money? in
+            guard !text.isEmpty else { throw "empty; every item needs a price" }
+            return try positiveAmount(text)
+        }
+        let memberPrice = row.parse("member_price") { (text: String) throws(Reason) -> Money?? in
+            if text.isEmpty { return .some(nil) }
+            if pricing == .embeddedPrice { throw "weighed items are charged the price in their code; member prices do not apply" }
+            let amount = try positiveAmount(text)
+            if let price, amount >= price { throw "\(amount.decimalString) is not lower than price \(price.decimalString)" }
+            return amount
+        }
+        let taxCode = row.parse("tax") { (text: String) throws(Reason) -> String? in
+            guard taxCodes.contains(text) else {
+                throw "unknown tax code \(quoted(text)); the store defines \(taxCodes.joined(separator: ", "))"
+            }
+            return text
+        }
+        let minimumAge = row.parse("min_age") { (text: String) throws(Reason) -> Int?? in
+            if text.isEmpty { return .some(nil) }
+            guard text.allSatisfy(\.isASCIIDigit), let age = Int(text), (1...99).contains(age) else {
+                throw "\(quoted(text)) is not an age from 1 to 99"
+            }
+            return age
+        }
+        let multiBuy = row.parse("multibuy") { (text: String) throws(Reason) -> MultiBuy?? in
+            if text.isEmpty { return .some(nil) }
+            if pricing == .embeddedPrice { throw "weighed items are charged the price in their code; multi-buy does not apply" }
+            guard let offer = MultiBuy(text) else { throw "\(quoted(text)) is not an offer like 3for2" }
+            return offer
+        }
+
+        guard let gtin, let nameEN, let price, let memberPrice, let taxCode, let minimumAge, let multiBuy,
+              let pricing else { return nil }
+        return CatalogItem(gtin: gtin, name: LocalizedName(en: nameEN, zh: nameZH.isEmpty ? nil : nameZH),
+                           price: price, memberPrice: memberPrice, taxCode: taxCode, minimumAge: minimumAge,
+                           multiBuy: multiBuy, pricing: pricing)
+    }
+
+    /// In-store codes only make sense as weighed items listed by their key, because that is how
+    /// `ScanInterpreter` reads them; any other use would be an item no scan can reach.
+    private func checkInStoreRules(_ gtin: GTIN, pricing: PricingKind?) throws(Reason) {
+        if InStoreCode.isMemberCard(gtin) {
+            throw "\(gtin.displayForm) has prefix 04, which scans as a member card"
+        }
+        switch (pricing, InStoreCode.isPriceEmbedded(gtin)) {
+        case (.embeddedPrice, false):
+            throw "embedded-price items need a 13-digit in-store code with prefix 02 or 20-29, not \(gtin.displayForm)"
+        case (.embeddedPrice, true) where InStoreCode.price(gtin) != 0:
+            throw "list weighed items by their key, with price digits 00000: \(InStoreCode.key(gtin).displayForm)"
+        case (.unit, true):
+            throw "\(gtin.displayForm) is an in-store code whose scans carry a price; set pricing to embedded-price"
+        default:
+            break
+        }
+    }
+
+    private func positiveAmount(_ text: String) throws(Reason) -> Money {
+        let amount: Money
+        do { amount = try Money.parse(text, currency: currency) } catch { throw Reason(error.description) }
+        guard amount.minorUnits > 0 else { throw "\(quoted(text)) is not more than zero" }
+        return amount
+    }
+}
+
+private func quoted(_ text: String) -> String { "\"" + text + "\"" }
+
+/// Why a field was refused; validation code can `throw "reason"`.
+private struct Reason: Error, ExpressibleByStringInterpolation {
+    let text: String
+    init(_ text: String) { self.text = text }
+    init(stringLiteral text: String) { self.text = text }
+    init(stringInterpolation: DefaultStringInterpolation) { text = String(stringInterpolation: stringInterpolation) }
+}
+
+/// One record's fields by column name, and the problems found so far.
+private struct RowReader {
+    let record: CSVReader.Record
+    let columns: [String: Int]
+    var errors: [CatalogRowError] = []
+    var gtin: GTIN?
+
+    init(record: CSVReader.Record, columns: [String: Int]) {
+        self.record = record
+        self.columns = columns
+    }
+
+    /// The field, without surrounding spaces.
+    func value(_ column: String) -> String {
+        String(record.fields[columns[column]!].trimmedSpaces)
+    }
+
+    mutating func fail(_ column: String, _ message: String) {
+        errors.append(CatalogRowError(line: record.line, column: column, message: message))
+    }
+
+    /// Runs `check` on the field; a thrown reason becomes this row's error for `column`.
+    mutating func parse<T>(_ column: String, _ check: (String) throws(Reason) -> T?) -> T? {
+        do { return try check(value(column)) } catch {
+            fail(column, error.text)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import KioskApp
+import Logging
+
+@main
+struct KioskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
+        subcommands: [Run.self, Scan.self, JournalCommand.self])
+}
+
+struct StateOption: ParsableArguments {
+    @Option(name: .customLong("state-dir"), help: "Where the journal and receipts live (default: $XDG_STATE_HOME/kiosk or ~/.local/state/kiosk).")
+    var stateDir: String?
+
+    var url: URL { stateDir.map { URL(fileURLWithPath: $0) } ?? RunOptions.defaultStateDirectory }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the lane and serve its page.")
+
+    @Flag(help: "Demo and training mode: demo panel on the page, demo staff badge 1001 / PIN 1234.")
+    var demo = false
+
+    @OptionGroup var state: StateOption
+
+    @Option(help: "HOST:PORT to serve the page and API on (port 0 picks a free one).")
+    var listen = "127.0.0.1:8080"
+
+    @Option(help: "Settings file (JSON). Without it: the demo store and catalog, simulated devices.")
+    var config: String?
+
+    @Option(help: "The assets folder (web/, l10n/, demo/); found automatically in a checkout.")
+    var assets: String?
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port), colon != listen.startIndex else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        var options = RunOptions(stateDirectory: state.url)
+        options.demo = demo
+        options.host = String(listen[..<colon])
+        options.port = port
+        options.configFile = config.map { URL(fileURLWithPath: $0) }
+        options.assets = assets
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "kiosk")
+        logger.logLevel = .info
+        do {
+            try await Kiosk.run(options, logger: logger)
+        } catch let error as KioskSetupError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+struct Scan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Scan a code on a running kiosk's simulated scanner.")
+
+    @Argument(help: "The barcode data, e.g. 6901234567892.")
+    var code: String
+
+    @Option(help: "The running kiosk.")
+    var url = "http://127.0.0.1:8080"
+
+    func run() async throws {
+        let reply = try await LocalAPI(base: url).post("/api/scan", json: ["code": code])
+        if let error = reply.error {
+            print("refused (\(error.code)): \(error.message)")
+            throw ExitCode(2)
+        }
+        print("accepted: \(reply.summary)")
+    }
+}
+
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal", abstract: "Read the lane's journal.", subcommands: [Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the newest journal entries and sales, and verify the hash chain.")
+
+        @OptionGroup var state: StateOption
+
+        @Option(help: "How many entries to list.")
+        var limit = 50
+
+        func run() async throws {
+            let path = state.url.appendingPathComponent("journal.sqlite").path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("no journal at \(path)")
+            }
+            print(try JournalReport(path: path).render(limit: max(1, limit)))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Testing
+import Checkout
+import Retail
+
+// Small catalog and lane for the tests: CNY, tax A 13% and B 9%.
+
+let cny = Currency(code: "CNY", minorDigits: 2)
+let usd = Currency(code: "USD", minorDigits: 2)
+
+func yuan(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: cny) }
+
+/// A valid GTIN-13 from 12 digits (the check digit is computed).
+func gtin(_ body: String) -> GTIN {
+    // Fixture data: the check digit is appended, so the code is always valid.
+    try! GTIN(GTIN.appendingCheckDigit(body))
+}
+
+let rules = PricingRules(currency: cny, taxRates: [
+    TaxRate(code: "A", basisPoints: 1300, label: "13%"),
+    TaxRate(code: "B", basisPoints: 900, label: "9%"),
+])
+
+/// Small limits so the limit rules are easy to reach.
+let config = LaneConfig(laneID: "L1", pricing: rules, emptyCartTimeout: 60_000, abandonedCartTimeout: 300_000,
+                        receiptTimeout: 15_000, maximumQuantity: 5, maximumLines: 4)
+let lane = Lane(config: config)
+
+enum Items {
+    static let apple = CatalogItem(gtin: gtin("690000000001"), name: LocalizedName(en: "Apple", zh: "苹果"),
+                                   price: yuan(350), memberPrice: yuan(300), taxCode: "A")
+    static let milk = CatalogItem(gtin: gtin("690000000002"), name: LocalizedName(en: "Milk"),
+                                  price: yuan(1200), taxCode: "B", multiBuy: MultiBuy(quantity: 3, payFor: 2))
+    static let beer = CatalogItem(gtin: gtin("690000000003"), name: LocalizedName(en: "Beer"),
+                                  price: yuan(800), taxCode: "A", minimumAge: 18)
+    static let spirits = CatalogItem(gtin: gtin("690000000004"), name: LocalizedName(en: "Spirits"),
+                                     price: yuan(9900), taxCode: "A", minimumAge: 21)
+    static let lighter = CatalogItem(gtin: gtin("690000000005"), name: LocalizedName(en: "Lighter"),
+                                     price: yuan(200), taxCode: "A", minimumAge: 16)
+    /// Weighed: the price is per kilogram; the scan carries the line's amount.
+    static let bananas = CatalogItem(gtin: gtin("200001000000"), name: LocalizedName(en: "Bananas"),
+                                     price: yuan(698), taxCode: "B", pricing: .embeddedPrice)
+    static let freebie = CatalogItem(gtin: gtin("690000000006"), name: LocalizedName(en: "Bag"),
+                                     price: yuan(0), taxCode: "A")
+    static let unknownTax = CatalogItem(gtin: gtin("690000000007"), name: LocalizedName(en: "Odd"),
+                                        price: yuan(100), taxCode: "Z")
+    static let dollars = CatalogItem(gtin: gtin("690000000008"), name: LocalizedName(en: "Import"),
+                                     price: Money(minorUnits: 100, currency: usd), taxCode: "A")
+    static let dollarMemberPrice = CatalogItem(gtin: gtin("690000000009"), name: LocalizedName(en: "Import 2"),
+                                               price: yuan(100), memberPrice: Money(minorUnits: 90, currency: usd),
+                                               taxCode: "A")
+}
+
+let memberCard = "0412345678903"
+
+func scan(_ item: CatalogItem) -> LaneEvent { .itemScanned(item, embeddedPrice: nil) }
+func weigh(_ item: CatalogItem, _ price: Int64) -> LaneEvent { .itemScanned(item, embeddedPrice: yuan(price)) }
+
+/// Steps a lane and checks every transition exactly: the expected state is the previous one with
+/// the changes the test lists, so anything else that changed fails the test.
+struct Harness {
+    var state = LaneState()
+
+    /// Applies `event` and expects exactly `effects` and exactly the state `change` describes.
+    @discardableResult
+    mutating func step(_ event: LaneEvent, at now: Timestamp, effects expectedEffects: [Effect] = [],
+                       sourceLocation: SourceLocation = #_sourceLocation,
+                       _ change: (inout LaneState) -> Void = { _ in }) -> [Effect] {
+        var expected = state
+        change(&expected)
+        let effects = lane.reduce(&state, event, at: now)
+        #expect(effects == expectedEffects, sourceLocation: sourceLocation)
+        #expect(state == expected, sourceLocation: sourceLocation)
+        return effects
+    }
+
+    /// Applies `event` and expects a refusal with `code` and no change at all.
+    mutating func refused(_ event: LaneEvent, at now: Timestamp, code: String,
+                          sourceLocation: SourceLocation = #_sourceLocation) {
+        let before = state
+        let effects = lane.reduce(&state, event, at: now)
+        #expect(effects.count == 1, sourceLocation: sourceLocation)
+        if case .refuse(let refusal)? = effects.first {
+            #expect(refusal.code == code, sourceLocation: sourceLocation)
+            #expect(!refusal.message.isEmpty, sourceLocation: sourceLocation)
+        } else {
+            Issue.record("expected a refusal \(code), got \(effects)", sourceLocation: sourceLocation)
+        }
+        #expect(state == before, sourceLocation: sourceLocation)
+    }
+
+    /// Applies events without checking (to reach a state the test is not about).
+    mutating func run(_ events: [(LaneEvent, Timestamp)]) {
+        for (event, now) in events { _ = lane.reduce(&state, event, at: now) }
+    }
+}
+
+/// A fresh state as the reducer leaves it when it goes back to idle.
+func idleState(at now: Timestamp) -> LaneState {
+    var state = LaneState()
+    state.lastActivity = now
+    return state
+}
+
+func line(_ id: Int, _ item: CatalogItem, _ quantity: Int = 1, embedded: Int64? = nil) -> CartLine {
+    CartLine(id: id, item: item, quantity: quantity, embeddedPrice: embedded.map(yuan))
+}
