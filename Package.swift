@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "KioskAppTests", dependencies: [
             "KioskApp", "Journal", "Checkout", "Retail",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ]
 )

@@ -102,10 +102,12 @@ public enum Kiosk {
 struct LaneTicker: Service {
     let runtime: LaneRuntime
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
+    func run() async {
+        // Ends quietly on shutdown: a thrown CancellationError would count as a failed service.
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .seconds(1))
+                guard !Task.isCancelled else { break }
                 await runtime.submit(.tick)
             }
         }

@@ -44,7 +44,10 @@ struct WebServer {
             do { body = try await Self.decode(request) } catch { return Self.badRequest(error) }
             switch await scanner.scan(body.code) {
             case .accepted: return Self.json(await runtime.view())
-            case .refused(let code, let message): return Self.error(.unprocessableContent, code, message)
+            case .refused(let code, let message) where ["unknown-item", "unreadable-code"].contains(code):
+                return Self.error(.unprocessableContent, code, message)
+            case .refused(let code, let message):
+                return Self.error(.conflict, code, message) // the lane cannot take a scan now
             }
         }
         router.post("/api/lines/:id/remove") { _, context in

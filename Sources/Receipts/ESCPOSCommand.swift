@@ -11,8 +11,8 @@ public enum ESCPOSCommand: Hashable, Sendable {
     case underline(Underline)
     /// GS ! n: character magnification, each 1...8 (clamped).
     case size(width: Int, height: Int)
-    /// Text: ASCII as is, CJK as GB18030 in Chinese mode, anything unprintable as "?"
-    /// (rules in PrinterText.swift); "\n" is a line feed.
+    /// Text: ASCII as is, CJK as GB18030 in Chinese mode, other characters as one "?" per
+    /// column, control characters dropped (rules in PrinterText.swift). "\n" is a line feed.
     case text(String)
     /// LF: prints the buffer and moves to the next line.
     case newline

@@ -37,11 +37,12 @@ public struct CatalogCSV: Sendable {
             switch next {
             case .failure(let problem):
                 result.errors.append(CatalogRowError(line: problem.line, column: nil, message: problem.message))
-            case .success(let record) where record.isBlank:
-                continue
+            case .success(let record) where record.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }):
+                continue  // blank line, or a spreadsheet's empty row ",,,,"
             case .success(let record) where record.fields.count != header.fieldCount:
+                let hint = record.fields.count > header.fieldCount ? " (a comma in an unquoted field?)" : ""
                 result.errors.append(CatalogRowError(line: record.line, column: nil, message:
-                    "\(record.fields.count) fields where the header has \(header.fieldCount) (a comma in an unquoted field?)"))
+                    "\(record.fields.count) fields where the header has \(header.fieldCount)" + hint))
             case .success(let record):
                 var row = RowReader(record: record, columns: header.columns)
                 let item = parseItem(&row)
@@ -123,6 +124,7 @@ public struct CatalogCSV: Sendable {
             return amount
         }
         let taxCode = row.parse("tax") { (text: String) throws(Reason) -> String? in
+            guard !text.isEmpty else { throw "empty; the store defines \(taxCodes.joined(separator: ", "))" }
             guard taxCodes.contains(text) else {
                 throw "unknown tax code \(quoted(text)); the store defines \(taxCodes.joined(separator: ", "))"
             }

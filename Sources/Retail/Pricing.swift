@@ -22,6 +22,13 @@ public struct PricedLine: Hashable, Codable, Sendable {
     public let amount: Money
     /// How much the member price saved on this line (zero when none).
     public let memberSaving: Money
+
+    public init(id: Int, unitPrice: Money, amount: Money, memberSaving: Money) {
+        self.id = id
+        self.unitPrice = unitPrice
+        self.amount = amount
+        self.memberSaving = memberSaving
+    }
 }
 
 /// A promotion's reduction, positive, on one GTIN's lines.
@@ -31,6 +38,13 @@ public struct Discount: Hashable, Codable, Sendable {
     /// Which promotion made it, e.g. "3for2".
     public let promotion: String
     public let amount: Money
+
+    public init(gtin: GTIN, taxCode: String, promotion: String, amount: Money) {
+        self.gtin = gtin
+        self.taxCode = taxCode
+        self.promotion = promotion
+        self.amount = amount
+    }
 }
 
 /// Tax included in the total for one rate.
@@ -40,6 +54,12 @@ public struct TaxLine: Hashable, Codable, Sendable {
     public let gross: Money
     public let tax: Money
     public var net: Money { gross - tax }
+
+    public init(rate: TaxRate, gross: Money, tax: Money) {
+        self.rate = rate
+        self.gross = gross
+        self.tax = tax
+    }
 }
 
 public struct PricedCart: Hashable, Codable, Sendable {
@@ -52,6 +72,15 @@ public struct PricedCart: Hashable, Codable, Sendable {
     public let itemCount: Int
 
     public var discountTotal: Money { subtotal - total }
+
+    public init(lines: [PricedLine], discounts: [Discount], subtotal: Money, total: Money, taxes: [TaxLine], itemCount: Int) {
+        self.lines = lines
+        self.discounts = discounts
+        self.subtotal = subtotal
+        self.total = total
+        self.taxes = taxes
+        self.itemCount = itemCount
+    }
 }
 
 public enum PricingError: Error, Equatable, CustomStringConvertible {

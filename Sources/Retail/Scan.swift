@@ -39,7 +39,8 @@ public struct ScanInterpreter: Sendable {
 
     public func interpret(_ raw: String) throws(ScanError) -> ScanMeaning {
         var code = Substring(raw)
-        while let last = code.last, last == "\r" || last == "\n" { code = code.dropLast() }
+        // "\r\n" is one Character in Swift, so test isNewline rather than comparing with "\r" and "\n".
+        while let last = code.last, last.isNewline { code = code.dropLast() }
         guard !code.isEmpty else { throw .empty }
         guard code.utf8.count <= Self.maximumLength else { throw .tooLong(code.utf8.count) }
         // An AIM symbology identifier ("]E0") says which symbology the scanner read; the digits follow.

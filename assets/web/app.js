@@ -637,8 +637,7 @@
   }
 
   function discountItem(discount) {
-    const promotion = str(discount.promotion);
-    const promotionText = promotion && hasString('promotion.' + promotion) ? t('promotion.' + promotion) : promotion;
+    const promotionText = promotionLabel(str(discount.promotion));
     return el('li', { class: 'line line-discount' }, [
       el('div', { class: 'line-main' }, [
         el('div', { class: 'line-title' }, [
@@ -648,6 +647,15 @@
       ]),
       el('span', { class: 'line-amount', text: negative(discount.amount) }),
     ]);
+  }
+
+  /** "3for2" -> "3 for 2": a string of its own if there is one, else the multi-buy pattern, else as sent. */
+  function promotionLabel(promotion) {
+    if (!promotion) return '';
+    if (hasString('promotion.' + promotion)) return t('promotion.' + promotion);
+    const multiBuy = /^(\d+)for(\d+)$/.exec(promotion);
+    if (multiBuy) return t('promotion.multiBuy', { buy: multiBuy[1], pay: multiBuy[2] });
+    return promotion;
   }
 
   function renderPaying(v) {

@@ -1,0 +1,126 @@
+import Checkout
+import Foundation
+import HummingbirdWSClient
+import Journal
+import Logging
+import Testing
+
+/// The whole lane as a store runs it: the real executable, HTTP and WebSocket, the journal on
+/// disk, a SIGKILL in the middle of a cart, and the receipt files of the simulated printer.
+/// Cart sizes of the states the WebSocket pushed.
+actor PushedStates {
+    private(set) var lineCounts: [Int] = []
+    func add(lineCount: Int) { lineCounts.append(lineCount) }
+}
+
+@Suite(.serialized) struct EndToEndTests {
+
+    @Test func buyKillRestoreAndPay() async throws {
+        let stateDir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: stateDir) }
+
+        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var api = APIClient(base: kiosk.baseURL)
+
+        // The page's WebSocket sees every change.
+        let pushed = PushedStates()
+        let socket = Task { [url = "ws://127.0.0.1:\(kiosk.port)/ws"] in
+            try await WebSocketClient.connect(url: url, logger: Logger(label: "e2e-ws")) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message,
+                          let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                          object["type"] as? String == "state", let state = object["state"] as? [String: Any] else { continue }
+                    await pushed.add(lineCount: (state["lines"] as? [Any])?.count ?? -1)
+                }
+            }
+        }
+
+        let demo = try await api.get("/api/demo/items")
+        let items = try #require(JSONSerialization.jsonObject(with: Data(demo.text.utf8)) as? [[String: Any]])
+        func code(hint: String?) throws -> String {
+            try #require(items.first { ($0["hint"] as? String) == hint }?["code"] as? String)
+        }
+        let plain = try code(hint: nil)
+        let multiBuy = try code(hint: "3for2")
+        let weighed = try code(hint: "weighed")
+
+        #expect(try await api.scan(plain).status == 200)
+        for _ in 0..<3 { #expect(try await api.scan(multiBuy).status == 200) }
+        #expect(try await api.scan(weighed).status == 200)
+
+        // Bad input is refused with a reason and changes nothing.
+        let unknown = try await api.scan(try code(hint: "not found"))
+        #expect(unknown.status == 422)
+        #expect((unknown.json["error"] as? [String: Any])?["code"] as? String == "unknown-item")
+        let malformed = try await api.scan("12345<script>")
+        #expect(malformed.status == 422)
+        #expect(try await api.post("/api/scan", "{not json").status == 400)
+        #expect(try await api.post("/api/finish").status == 409)
+
+        let before = try await api.get("/api/state").json
+        let linesBefore = try #require(before["lines"] as? [[String: Any]])
+        #expect(linesBefore.count == 3)
+        #expect((before["discounts"] as? [Any])?.count == 1)
+        let totalBefore = try #require((before["totals"] as? [String: Any])?["total"] as? String)
+
+        // The WebSocket pushed the growing cart.
+        let deadline = Date().addingTimeInterval(5)
+        while await !pushed.lineCounts.contains(3), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await pushed.lineCounts.contains(3))
+        socket.cancel()
+
+        // Power cut in the middle of the cart.
+        kiosk.kill9()
+        kiosk = try KioskProcess(stateDirectory: stateDir)
+        api = APIClient(base: kiosk.baseURL)
+        let restored = try await api.get("/api/state").json
+        #expect(restored["phase"] as? String == "shopping")
+        #expect((restored["lines"] as? [[String: Any]])?.count == 3)
+        #expect((restored["totals"] as? [String: Any])?["total"] as? String == totalBefore)
+        #expect(restored["sessionID"] as? String == before["sessionID"] as? String)
+
+        // Pay: the simulated terminal approves after a short delay, the receipt prints.
+        #expect(try await api.post("/api/pay").status == 200)
+        #expect(try await api.scan(plain).status == 409) // no scanning while paying
+        let done = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        let sale = try #require(done["sale"] as? [String: Any])
+        let saleID = try #require(sale["id"] as? String)
+        #expect(sale["total"] as? String == totalBefore)
+        #expect(sale["receiptPrinted"] as? Bool == true)
+
+        let receiptText = try String(contentsOf: stateDir.appendingPathComponent("receipts/\(saleID).txt"), encoding: .utf8)
+        #expect(receiptText.contains("TOTAL"))
+        #expect(receiptText.contains(totalBefore))
+        let escpos = try Data(contentsOf: stateDir.appendingPathComponent("receipts/\(saleID).escpos"))
+        #expect(escpos.prefix(2) == Data([0x1B, 0x40]))
+        #expect(try await api.get("/receipts/\(saleID).txt").text == receiptText)
+
+        #expect(try await api.post("/api/finish").status == 200)
+        #expect(kiosk.terminate() == 0)
+
+        // The journal holds the sale, once, behind an intact hash chain.
+        let journal = try LaneJournal(path: stateDir.appendingPathComponent("journal.sqlite").path)
+        #expect(try journal.verifyChain() > 5)
+        let sales = try journal.recentSales()
+        #expect(sales.map(\.id) == [saleID])
+        #expect(sales.first?.total.description == totalBefore)
+        #expect(try journal.openSession() == nil)
+        let recorded = try #require(try journal.sale(id: saleID))
+        #expect(recorded.lines.count == 3)
+    }
+
+    @Test func corruptConfigIsRefusedWithItsReason() throws {
+        let stateDir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: stateDir) }
+        let config = stateDir.appendingPathComponent("kiosk.json")
+        try Data("{\"laneID\": \"L01\", \"paymentTimeoutSecs\": 5}".utf8).write(to: config)
+        #expect(throws: KioskProcessError.self) {
+            _ = try KioskProcess(stateDirectory: stateDir, extraArguments: ["--config", config.path])
+        }
+        do {
+            _ = try KioskProcess(stateDirectory: stateDir, extraArguments: ["--config", config.path])
+        } catch KioskProcessError.notReady(let log) {
+            #expect(log.contains("unknown setting \"paymentTimeoutSecs\""))
+        }
+    }
+}

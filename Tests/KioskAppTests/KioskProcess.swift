@@ -1,0 +1,155 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `kiosk` executable run as a child process, the way a store runs it.
+final class KioskProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let output: OutputCollector
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["KIOSK_BINARY"] { return URL(fileURLWithPath: path) }
+        return repositoryRoot.appendingPathComponent(".build/debug/kiosk")
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts `kiosk run --demo` on a free port and waits for its ready line.
+    init(stateDirectory: URL, extraArguments: [String] = []) throws {
+        process.executableURL = Self.binary
+        process.arguments = ["run", "--demo", "--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
+                             "--assets", Self.repositoryRoot.appendingPathComponent("assets").path] + extraArguments
+        output = OutputCollector(process: process)
+        try process.run()
+        guard let line = output.waitForLine(containing: "kiosk ready on", timeout: 30),
+              let port = Int(line.split(separator: ":").last ?? "") else {
+            process.terminate()
+            throw KioskProcessError.notReady(output.text)
+        }
+        self.port = port
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then the exit status once the kiosk has shut down.
+    func terminate(timeout: TimeInterval = 10) -> Int32? {
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill9(); return nil }
+        return process.terminationStatus
+    }
+
+    var log: String { output.text }
+}
+
+enum KioskProcessError: Error {
+    case notReady(String)
+}
+
+/// Collects a child's stdout and stderr on a background thread.
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var buffer = ""
+    private var closed = false
+
+    init(process: Process) {
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty {
+                    lock.lock()
+                    closed = true
+                    lock.broadcast()
+                    lock.unlock()
+                    break
+                }
+                lock.lock()
+                buffer += String(decoding: data, as: UTF8.self)
+                lock.broadcast()
+                lock.unlock()
+            }
+        }
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return buffer
+    }
+
+    func waitForLine(containing marker: String, timeout: TimeInterval) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let line = buffer.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if closed || !lock.wait(until: deadline) { return nil }
+        }
+    }
+}
+
+/// JSON over HTTP to the kiosk's local API.
+struct APIClient {
+    let base: String
+
+    struct Reply {
+        let status: Int
+        let json: [String: Any]
+        let text: String
+    }
+
+    func get(_ path: String) async throws -> Reply {
+        try await send(URLRequest(url: URL(string: base + path)!))
+    }
+
+    func post(_ path: String, _ body: String = "{}") async throws -> Reply {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        return try await send(request)
+    }
+
+    func scan(_ code: String) async throws -> Reply {
+        try await post("/api/scan", "{\"code\":\"\(code)\"}")
+    }
+
+    private func send(_ request: URLRequest) async throws -> Reply {
+        var request = request
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Reply(status: (response as! HTTPURLResponse).statusCode, json: json, text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Polls the state until `condition` holds, for at most `timeout` seconds.
+    func waitForState(timeout: TimeInterval = 15, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let state = try await get("/api/state").json
+            if condition(state) { return state }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+}
+
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
