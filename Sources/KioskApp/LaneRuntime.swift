@@ -9,7 +9,7 @@ import Retail
 /// the reducer, journals what was accepted BEFORE anyone sees it, publishes the new view and
 /// performs the effects (payment, printing). One actor, so events are handled one at a time.
 public actor LaneRuntime {
-    let lane: Lane
+    nonisolated let lane: Lane
     public private(set) var state = LaneState()
     let journal: LaneJournal
     let catalog: Catalog
@@ -93,6 +93,9 @@ public actor LaneRuntime {
             guard let item = catalog.item(for: gtin), item.pricing == .unit else { break }
             return .itemScanned(item, embeddedPrice: nil)
         case .embeddedPrice(let key, let price):
+            guard price.minorUnits > 0 else {
+                return .scanRejected(code: shown, reason: "the scale label shows no price", unknownItem: false)
+            }
             guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
             return .itemScanned(item, embeddedPrice: price)
         case .memberCard(let number):

@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+
+struct TimedOut: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "still running after \(seconds) s" }
+}
+
+/// Waits for `task` at most `seconds`. A task stuck forever (a continuation nobody resumes, which
+/// ignores cancellation) fails the test instead of hanging the whole run.
+func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double = 5) async throws -> T {
+    let result: T? = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+        let once = Mutex<CheckedContinuation<T?, Never>?>(continuation)
+        @Sendable func finish(_ value: T?) {
+            once.withLock { pending in
+                pending?.resume(returning: value)
+                pending = nil
+            }
+        }
+        Task { finish(await task.value) }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            finish(nil)
+        }
+    }
+    guard let result else { throw TimedOut(seconds: seconds) }
+    return result
+}
+
+/// Thread-safe record of what a fake lane saw.
+final class Recorder: Sendable {
+    private let state = Mutex<(seen: [String], active: Int, maxActive: Int)>(([], 0, 0))
+
+    func begin(_ code: String) {
+        state.withLock {
+            $0.seen.append(code)
+            $0.active += 1
+            $0.maxActive = max($0.maxActive, $0.active)
+        }
+    }
+
+    func end() { state.withLock { $0.active -= 1 } }
+
+    var seen: [String] { state.withLock { $0.seen } }
+    var maxActive: Int { state.withLock { $0.maxActive } }
+}
+
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("devices-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

@@ -1,0 +1,138 @@
+import Checkout
+import Foundation
+import GRDB
+@testable import Journal
+import Retail
+import Testing
+
+// A small store: CNY, tax A 13% and B 9%.
+
+let cny = Currency(code: "CNY", minorDigits: 2)
+
+func yuan(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: cny) }
+
+func gtin(_ body: String) -> GTIN {
+    // Fixture data: the check digit is appended, so the code is always valid.
+    try! GTIN(GTIN.appendingCheckDigit(body))
+}
+
+let rules = PricingRules(currency: cny, taxRates: [
+    TaxRate(code: "A", basisPoints: 1300, label: "13%"),
+    TaxRate(code: "B", basisPoints: 900, label: "9%"),
+])
+
+let laneConfig = LaneConfig(laneID: "L1", pricing: rules)
+
+enum Items {
+    static let apple = CatalogItem(gtin: gtin("690000000001"), name: LocalizedName(en: "Apple", zh: "苹果"),
+                                   price: yuan(350), memberPrice: yuan(300), taxCode: "A")
+    static let milk = CatalogItem(gtin: gtin("690000000002"), name: LocalizedName(en: "Milk"),
+                                  price: yuan(1200), taxCode: "B", multiBuy: MultiBuy(quantity: 3, payFor: 2))
+    static let beer = CatalogItem(gtin: gtin("690000000003"), name: LocalizedName(en: "Beer"),
+                                  price: yuan(800), taxCode: "A", minimumAge: 18)
+}
+
+func scan(_ item: CatalogItem) -> LaneEvent { .itemScanned(item, embeddedPrice: nil) }
+
+/// A fresh directory under the system temp dir; the caller removes it.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("journal-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// What the shell does with the reducer and the journal (LaneRuntime.submit without the devices):
+/// refused events are not journaled, nor are events that change nothing and cause nothing;
+/// the state moves on only once the journal took the event.
+struct Shell {
+    let lane = Lane(config: laneConfig)
+    let journal: LaneJournal
+    var state = LaneState()
+    /// The clock: every event gets a later millisecond, as LaneClock guarantees.
+    var now: Timestamp = 1_000
+
+    init(journal: LaneJournal) {
+        self.journal = journal
+    }
+
+    struct Step {
+        let effects: [Effect]
+        /// nil when the event was refused or changed nothing.
+        let entry: JournalEntry?
+
+        var refusal: Refusal? {
+            if case .refuse(let refusal)? = effects.first { return refusal }
+            return nil
+        }
+        var sale: CompletedSale? {
+            for effect in effects { if case .recordSale(let sale) = effect { return sale } }
+            return nil
+        }
+        var attempt: PaymentAttempt? {
+            for effect in effects { if case .requestPayment(let attempt) = effect { return attempt } }
+            return nil
+        }
+    }
+
+    @discardableResult
+    mutating func submit(_ event: LaneEvent, at time: Timestamp? = nil) throws -> Step {
+        now = time ?? now + 1_000
+        var next = state
+        let effects = lane.reduce(&next, event, at: now)
+        if case .refuse? = effects.first { return Step(effects: effects, entry: nil) }
+        guard next != state || !effects.isEmpty else { return Step(effects: effects, entry: nil) }
+        let entry = try journal.append(event, at: now, before: state, after: next, effects: effects)
+        state = next
+        return Step(effects: effects, entry: entry)
+    }
+
+    /// Submits and requires the event to be accepted and journaled.
+    @discardableResult
+    mutating func accept(_ event: LaneEvent, sourceLocation: SourceLocation = #_sourceLocation) throws -> Step {
+        let step = try submit(event)
+        #expect(step.refusal == nil, "refused: \(String(describing: step.refusal))", sourceLocation: sourceLocation)
+        _ = try #require(step.entry, "not journaled: \(event)", sourceLocation: sourceLocation)
+        return step
+    }
+}
+
+/// Replays the open session's entries through a fresh reducer, as LaneRuntime.restore does.
+func restoredState(_ journal: LaneJournal) throws -> LaneState? {
+    guard let open = try journal.openSession() else { return nil }
+    let lane = Lane(config: laneConfig)
+    var state = LaneState()
+    for entry in open.entries { _ = lane.reduce(&state, entry.event, at: entry.at) }
+    return state
+}
+
+/// A journal in a fresh temp dir; `body` gets the journal and the database path.
+func withJournal(_ body: (LaneJournal, String) throws -> Void) throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("journal.sqlite").path
+    try body(try LaneJournal(path: path), path)
+}
+
+extension LaneJournal {
+    func count(_ table: String) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
+    }
+
+    func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+    }
+
+    func attemptState(_ id: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM payment_attempt WHERE id = ?", arguments: [id])
+        }
+    }
+}
+
+extension JournalError {
+    var brokenChainSeq: Int64? {
+        if case .brokenChain(let seq) = self { return seq }
+        return nil
+    }
+}

@@ -1,0 +1,142 @@
+import Checkout
+import Devices
+import Foundation
+import Journal
+import Logging
+import Payments
+import Retail
+import Testing
+@testable import KioskApp
+
+/// The shell in-process, with the real journal, the simulated terminal and printer on a temp dir.
+struct TestLane {
+    let directory: URL
+    let runtime: LaneRuntime
+    let terminal: SimulatedTerminal
+    let printer: SimulatedPrinter
+    let journal: LaneJournal
+    let setup: StoreSetup
+
+    init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0)) throws {
+        let directory = try directory ?? temporaryDirectory()
+        self.directory = directory
+        let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets")
+        setup = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
+                                    catalog: assets.appendingPathComponent("demo/catalog.csv"))
+        journal = try LaneJournal(path: directory.appendingPathComponent("journal.sqlite").path)
+        terminal = try SimulatedTerminal(rules: rules, ledger: directory.appendingPathComponent("terminal.json"))
+        printer = try SimulatedPrinter(folder: directory.appendingPathComponent("receipts"))
+        runtime = LaneRuntime(
+            lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
+            journal: journal, catalog: setup.catalog, interpreter: ScanInterpreter(currency: setup.profile.currency),
+            terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, paper: "80mm"),
+            paymentTimeout: .milliseconds(300), demo: true, storeName: setup.profile.name, logger: Logger(label: "test"))
+    }
+
+    func code(_ predicate: (CatalogItem) -> Bool) throws -> String {
+        guard let item = setup.catalog.items.first(where: predicate) else { throw TestLaneError.noSuchItem }
+        return item.gtin.displayForm
+    }
+
+    func waitFor(_ condition: @escaping @Sendable (LaneState) -> Bool) async throws -> LaneState {
+        for _ in 0..<200 {
+            let state = await runtime.state
+            if condition(state) { return state }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("lane never reached the expected state: \(await runtime.state.phase)")
+        return await runtime.state
+    }
+}
+
+enum TestLaneError: Error { case noSuchItem }
+
+extension Result where Success == Void {
+    var succeeded: Bool { if case .success = self { true } else { false } }
+}
+
+@Suite struct RuntimeTests {
+    func plainItem(_ item: CatalogItem) -> Bool {
+        item.pricing == .unit && item.minimumAge == nil && item.multiBuy == nil
+    }
+
+    @Test func scansAreInterpretedLookedUpAndJournaled() async throws {
+        let lane = try TestLane()
+        let item = try lane.code(plainItem)
+        #expect(await lane.runtime.scan(ScannedCode(data: item, source: "test")) == .accepted)
+        #expect(await lane.runtime.scan(ScannedCode(data: "]E0" + item, source: "test")) == .accepted)
+        #expect(await lane.runtime.state.lines.map(\.quantity) == [2])
+
+        let unknown = await lane.runtime.scan(ScannedCode(data: GTIN.appendingCheckDigit("699999999999"), source: "test"))
+        guard case .refused("unknown-item", _) = unknown else { Issue.record("expected unknown-item, got \(unknown)"); return }
+        let broken = await lane.runtime.scan(ScannedCode(data: "690123456789\u{1B}[2J", source: "test"))
+        guard case .refused("unreadable-code", _) = broken else { Issue.record("expected unreadable-code, got \(broken)"); return }
+        #expect(await lane.runtime.state.notice == .unreadableCode(code: "690123456789[2J", reason: "not a product code: only digits are read as items"))
+
+        // Journaled before it was acknowledged: 2 scans + 2 rejections.
+        #expect(try lane.journal.entries().map(\.kind) == ["itemScanned", "itemScanned", "scanRejected", "scanRejected"])
+    }
+
+    @Test func aWeighedItemNeedsItsEmbeddedPrice() async throws {
+        let lane = try TestLane()
+        let weighed = try #require(lane.setup.catalog.items.first { $0.pricing == .embeddedPrice })
+        // Scanned by its catalog key (price digits zero) it has no price: refused, never sold for nothing.
+        let key = weighed.gtin.displayForm
+        #expect(await lane.runtime.scan(ScannedCode(data: key, source: "test")) == .refused(code: "unreadable-code", message: "the scale label shows no price"))
+        // With a price from the scale it sells at that price.
+        let labelled = GTIN.appendingCheckDigit(String(key.prefix(7)) + "01234")
+        #expect(await lane.runtime.scan(ScannedCode(data: labelled, source: "test")) == .accepted)
+        let lines = await lane.runtime.state.lines
+        #expect(lines.count == 1)
+        #expect(lines.first?.embeddedPrice?.minorUnits == 1234)
+        #expect(lines.first?.item == weighed)
+    }
+
+    @Test func aSaleIsPaidOnceRecordedAndPrinted() async throws {
+        let lane = try TestLane()
+        _ = await lane.runtime.scan(ScannedCode(data: try lane.code(plainItem), source: "test"))
+        #expect(await lane.runtime.submit(.payRequested).succeeded)
+        let state = try await lane.waitFor { if case .receipt = $0.phase { true } else { false } }
+        let sale = try #require(state.lastSale)
+        #expect(await lane.terminal.charges == 1)
+        #expect(try lane.journal.sale(id: sale.id) == sale)
+        let text = try String(contentsOf: lane.directory.appendingPathComponent("receipts/\(sale.id).txt"), encoding: .utf8)
+        #expect(text.contains(sale.priced.total.description))
+        #expect(text.contains(try #require(try lane.journal.integrityCode(forSale: sale.id))))
+    }
+
+    @Test func aTerminalThatNeverAnswersIsAskedNotRepeated() async throws {
+        let lane = try TestLane()
+        // Total ending in .99: the simulated terminal never answers, and never received it.
+        let item = try #require(lane.setup.catalog.items.first { plainItem($0) && $0.price.minorUnits % 100 == 99 })
+        _ = await lane.runtime.scan(ScannedCode(data: item.gtin.displayForm, source: "test"))
+        #expect(await lane.runtime.submit(.payRequested).succeeded)
+        let state = try await lane.waitFor { $0.phase == .shopping }
+        guard case .paymentDeclined? = state.notice else { Issue.record("expected a declined notice, got \(String(describing: state.notice))"); return }
+        #expect(await lane.terminal.charges == 0)
+        #expect(try lane.journal.unresolvedPaymentAttempts().isEmpty)
+    }
+
+    @Test func aPaymentTakenWhileTheKioskWasDownCompletesTheSaleOnRestart() async throws {
+        let first = try TestLane()
+        _ = await first.runtime.scan(ScannedCode(data: try first.code(plainItem), source: "test"))
+        let session = try #require(await first.runtime.state.sessionID)
+        // The lane journals the attempt; then the kiosk "dies" before the answer arrives, while
+        // the terminal takes the money (same ledger, answered directly).
+        let attempt = PaymentAttempt(id: "\(session)-P1", amount: first.runtime.lane.priced(await first.runtime.state).total)
+        var state = await first.runtime.state
+        let before = state
+        let effects = first.runtime.lane.reduce(&state, .payRequested, at: before.lastActivity + 1)
+        #expect(effects == [.requestPayment(attempt)])
+        try first.journal.append(.payRequested, at: before.lastActivity + 1, before: before, after: state, effects: effects)
+        _ = try await first.terminal.authorize(PaymentRequest(attemptID: attempt.id, amount: attempt.amount))
+        #expect(await first.terminal.charges == 1)
+
+        let second = try TestLane(directory: first.directory)
+        #expect(try await second.runtime.restore() == 2)
+        let done = try await second.waitFor { if case .receipt = $0.phase { true } else { false } }
+        #expect(done.lastSale?.attempt == attempt)
+        #expect(await second.terminal.charges == 1) // asked, not charged again
+        #expect(try second.journal.unresolvedPaymentAttempts().isEmpty)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import KioskApp
+
+@Suite struct ConfigTests {
+    func write(_ json: String) throws -> URL {
+        let url = try temporaryDirectory().appendingPathComponent("kiosk.json")
+        try Data(json.utf8).write(to: url)
+        return url
+    }
+
+    @Test func anEmptyConfigMeansTheDefaults() throws {
+        #expect(try KioskConfig.load(write("{}")) == KioskConfig())
+    }
+
+    @Test func settingsAreRead() throws {
+        let config = try KioskConfig.load(write(#"{"laneID": "L07", "paper": "58mm", "paymentTimeoutSeconds": 30}"#))
+        #expect(config.laneID == "L07")
+        #expect(config.paper == "58mm")
+        #expect(config.paymentTimeoutSeconds == 30)
+    }
+
+    @Test(arguments: [
+        (#"{"paper": "72mm"}"#, "paper must be"),
+        (#"{"laneID": "L 1"}"#, "laneID must be"),
+        (#"{"paymentTimeoutSeconds": "sixty"}"#, "paymentTimeoutSeconds: expected"),
+        (#"{"payment_timeout": 5}"#, "unknown setting \"payment_timeout\""),
+        (#"{"staff": [{"badge": "1", "name": "A", "pinSalt": "s", "pinSHA256": "abc"}]}"#, "64-hex-digit"),
+        (#"[1, 2]"#, "must be a JSON object"),
+        (#"{"laneID": "#, "is not valid JSON"),
+    ])
+    func badSettingsAreRefusedWithTheirReason(json: String, reason: String) throws {
+        let url = try write(json)
+        do {
+            _ = try KioskConfig.load(url)
+            Issue.record("accepted \(json)")
+        } catch {
+            #expect("\(error)".contains(reason), "\(error)")
+            #expect("\(error)".contains(url.path))
+        }
+    }
+}
+
+@Suite struct StaffTests {
+    @Test func badgeAndPinAreChecked() async {
+        let staff = StaffDirectory([.demoSupervisor, StaffMember(badge: "2002", name: "B", pin: "9876", salt: "x")])
+        #expect(await staff.authenticate(badge: "1001", pin: "1234") == .granted(.demoSupervisor))
+        #expect(await staff.authenticate(badge: "1001", pin: "9876") == .denied)
+        #expect(await staff.authenticate(badge: "2002", pin: "1234") == .denied)
+        #expect(await staff.authenticate(badge: "9999", pin: "1234") == .denied)
+        #expect(await staff.authenticate(badge: "2002", pin: "9876") != .denied)
+    }
+
+    @Test func repeatedWrongPinsLockTheBadge() async {
+        let staff = StaffDirectory([.demoSupervisor])
+        for _ in 0..<StaffDirectory.allowedFailures { #expect(await staff.authenticate(badge: "1001", pin: "0000") == .denied) }
+        // Locked even for the right PIN.
+        #expect(await staff.authenticate(badge: "1001", pin: "1234") == .locked)
+    }
+}
+
+@Suite struct StoreSetupTests {
+    @Test func aCorruptCatalogRowIsReportedByLineAndTheRestImported() throws {
+        let directory = try temporaryDirectory()
+        let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets/demo")
+        let catalog = directory.appendingPathComponent("catalog.csv")
+        try Data("""
+            gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing
+            4006381333931,Pencil,铅笔,1.50,,A,,,unit
+            4006381333932,Bad check digit,,1.50,,A,,,unit
+            036000291452,Tissues,纸巾,12.3.4,,A,,,unit
+            96385074,Eraser,橡皮,2.00,,A,,,unit
+
+            """.utf8).write(to: catalog)
+        let setup = try StoreSetup.load(store: assets.appendingPathComponent("store.json"), catalog: catalog)
+        #expect(setup.catalog.items.map(\.name.en) == ["Pencil", "Eraser"])
+        #expect(setup.rejectedRows.map(\.line) == [3, 4])
+    }
+
+    @Test func aBrokenStoreProfileStopsStartUpWithItsReason() throws {
+        let directory = try temporaryDirectory()
+        let store = directory.appendingPathComponent("store.json")
+        try Data(#"{"name": {"en": "X"}, "address": [], "currency": {"code": "CNY", "minorDigits": 2}, "taxRates": "13%"}"#.utf8).write(to: store)
+        #expect {
+            _ = try StoreSetup.load(store: store, catalog: directory.appendingPathComponent("catalog.csv"))
+        } throws: { error in
+            "\(error)".contains("taxRates") && "\(error)".contains(store.path)
+        }
+    }
+}
