@@ -50,7 +50,9 @@ let package = Package(
         .testTarget(name: "RetailTests", dependencies: ["Retail"]),
         .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "Checkout", "Retail"]),
+        .testTarget(name: "JournalTests", dependencies: [
+            "Journal", "Checkout", "Retail", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "KioskAppTests", dependencies: [

@@ -36,7 +36,8 @@ public final class SimulatedScanner: BarcodeScanner {
         (input, feed) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
-    /// "Scans" a code and returns what the lane made of it; `.refused` if the scanner is not running.
+    /// "Scans" a code and returns what the lane made of it once `run` has delivered it;
+    /// `.refused` once the scanner has stopped.
     public func scan(_ data: String) async -> ScanOutcome {
         await withCheckedContinuation { reply in
             let code = ScannedCode(data: data, source: name)

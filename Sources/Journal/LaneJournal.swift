@@ -54,6 +54,9 @@ public final class LaneJournal: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // GRDB's WAL set-up runs after prepareDatabase and sets the writer connection, the only one
+        // that commits, back to synchronous=NORMAL: make it FULL again.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
     }
 

@@ -18,6 +18,16 @@ public struct SimulatedTerminalRules: Sendable, Hashable, Codable {
     }
 }
 
+public enum SimulatedTerminalError: Error, CustomStringConvertible {
+    case unreadableLedger(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadableLedger(let path, let why): return "simulated terminal ledger \(path) cannot be read: \(why)"
+        }
+    }
+}
+
 /// A payment terminal for demo and training mode. Like a real one it remembers every attempt
 /// (in a small file beside the journal), answers a repeated attempt with its first answer and
 /// never "charges" twice, and answers status queries after the kiosk restarts.
@@ -32,8 +42,14 @@ public actor SimulatedTerminal: PaymentTerminal {
     public init(rules: SimulatedTerminalRules, ledger: URL) throws {
         self.rules = rules
         self.ledgerURL = ledger
-        if let data = try? Data(contentsOf: ledger) {
-            self.ledger = try JSONDecoder().decode([String: TerminalAnswer].self, from: data)
+        // Only a missing file means a new terminal; an unreadable or corrupt one must not be
+        // mistaken for "no payments yet", or approvals would be forgotten and overwritten.
+        if FileManager.default.fileExists(atPath: ledger.path) {
+            do {
+                self.ledger = try JSONDecoder().decode([String: TerminalAnswer].self, from: Data(contentsOf: ledger))
+            } catch {
+                throw SimulatedTerminalError.unreadableLedger(ledger.path, "\(error)")
+            }
         } else {
             self.ledger = [:]
         }
@@ -48,7 +64,14 @@ public actor SimulatedTerminal: PaymentTerminal {
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
         ledger[request.attemptID] = .inProgress
-        try await Task.sleep(for: .milliseconds(rules.approvalDelayMilliseconds))
+        do {
+            try await Task.sleep(for: .milliseconds(rules.approvalDelayMilliseconds))
+        } catch {
+            // Abandoned before the "shopper" finished: nothing was charged and nothing will be, so
+            // the attempt must not stay in progress forever (a restart would say notFound anyway).
+            if ledger[request.attemptID] == .inProgress { ledger[request.attemptID] = nil }
+            throw error
+        }
         if let settled = ledger[request.attemptID], settled != .inProgress { return settled }
         let answer: TerminalAnswer
         if rules.declineWhenCentsAre.contains(cents) {

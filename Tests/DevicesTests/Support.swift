@@ -6,21 +6,32 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "still running after \(seconds) s" }
 }
 
+/// Resumes a continuation once, whoever comes first.
+final class Once<T: Sendable>: Sendable {
+    private let pending: Mutex<CheckedContinuation<T?, Never>?>
+
+    init(_ continuation: CheckedContinuation<T?, Never>) {
+        pending = Mutex(continuation)
+    }
+
+    func resume(_ value: T?) {
+        let continuation = pending.withLock { pending in
+            defer { pending = nil }
+            return pending
+        }
+        continuation?.resume(returning: value)
+    }
+}
+
 /// Waits for `task` at most `seconds`. A task stuck forever (a continuation nobody resumes, which
 /// ignores cancellation) fails the test instead of hanging the whole run.
 func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double = 5) async throws -> T {
     let result: T? = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-        let once = Mutex<CheckedContinuation<T?, Never>?>(continuation)
-        @Sendable func finish(_ value: T?) {
-            once.withLock { pending in
-                pending?.resume(returning: value)
-                pending = nil
-            }
-        }
-        Task { finish(await task.value) }
+        let once = Once(continuation)
+        Task { once.resume(await task.value) }
         Task {
             try? await Task.sleep(for: .seconds(seconds))
-            finish(nil)
+            once.resume(nil)
         }
     }
     guard let result else { throw TimedOut(seconds: seconds) }
