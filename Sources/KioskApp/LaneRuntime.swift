@@ -22,6 +22,7 @@ public actor LaneRuntime {
     let storeName: LocalizedName
     let logger: Logger
     private var clock = LaneClock()
+    private var journalSeq: Int64 = 0
     private var devices: LaneView.Devices
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
@@ -54,7 +55,7 @@ public actor LaneRuntime {
         if case .refuse(let refusal)? = effects.first { return .failure(refusal) }
         guard next != state || !effects.isEmpty else { return .success(()) }
         do {
-            try journal.append(event, at: now, before: state, after: next, effects: effects)
+            journalSeq = try journal.append(event, at: now, before: state, after: next, effects: effects).seq
         } catch {
             logger.error("journal append failed; event not taken", metadata: ["event": "\(event.kind)", "error": "\(error)"])
             return .failure(Refusal(code: "journal-unavailable",
@@ -167,7 +168,10 @@ public actor LaneRuntime {
     /// Replays the session that was open when the kiosk stopped (a crash or power cut), then
     /// resumes what it was waiting for. Returns the number of events replayed.
     public func restore() throws -> Int {
-        if let newest = try journal.lastEntries(1).last { clock.advance(past: newest.at) }
+        if let newest = try journal.lastEntries(1).last {
+            clock.advance(past: newest.at)
+            journalSeq = newest.seq
+        }
         guard let open = try journal.openSession() else { return 0 }
         for entry in open.entries {
             _ = lane.reduce(&state, entry.event, at: entry.at)
@@ -188,7 +192,7 @@ public actor LaneRuntime {
     // MARK: - Views
 
     public func view() -> LaneView {
-        LaneView(state: state, priced: lane.priced(state), devices: devices, demo: demo, storeName: storeName)
+        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), devices: devices, demo: demo, storeName: storeName)
     }
 
     /// A stream of views, starting with the current one. A slow reader only misses stale views.

@@ -71,6 +71,8 @@ public struct LaneView: Codable, Sendable, Equatable {
 
     public let phase: String
     public let sessionID: String?
+    /// Sequence number of the journal entry behind this view: tells a repeated notice from a new one.
+    public let journalSeq: Int64
     public let intervention: InterventionView?
     public let lines: [Line]
     public let discounts: [DiscountLine]
@@ -82,8 +84,9 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let demo: Bool
     public let store: Store
 
-    init(state: LaneState, priced: PricedCart, devices: Devices, demo: Bool, storeName: LocalizedName) {
+    init(state: LaneState, journalSeq: Int64, priced: PricedCart, devices: Devices, demo: Bool, storeName: LocalizedName) {
         sessionID = state.sessionID
+        self.journalSeq = journalSeq
         var intervention: InterventionView?
         var printed: Bool?
         switch state.phase {

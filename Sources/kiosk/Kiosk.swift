@@ -52,7 +52,9 @@ struct Run: AsyncParsableCommand {
         do {
             try await Kiosk.run(options, logger: logger)
         } catch let error as KioskSetupError {
-            throw ValidationError(error.description)
+            // A settings or data problem, not a usage mistake: say what is wrong, without the usage text.
+            FileHandle.standardError.write(Data("kiosk: \(error)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

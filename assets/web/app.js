@@ -246,6 +246,7 @@
       },
       member: str(v.member) || null,
       notice: isObject(v.notice) ? v.notice : null,
+      journalSeq: str(v.journalSeq),
       sale: isObject(v.sale) ? v.sale : null,
       devices: isObject(v.devices) ? v.devices : {},
       demo: v.demo === true,
@@ -773,7 +774,8 @@
 
   function handleNotice(v) {
     if (!v.notice) { app.noticeKey = null; return; }
-    const key = JSON.stringify(v.notice);
+    // The journal sequence tells the same notice twice (one unknown code scanned twice) from one view resent.
+    const key = str(v.journalSeq) + JSON.stringify(v.notice);
     if (key === app.noticeKey) return;
     app.noticeKey = key;
     const text = noticeText(v, v.notice);
