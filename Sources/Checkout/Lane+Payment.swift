@@ -3,6 +3,7 @@ import Retail
 extension Lane {
     /// paying(attempt): the terminal has the amount; the cart is frozen.
     /// - `paymentFinished` for this attempt settles it (see `settle`); another id is "stale-payment".
+    /// - `paperReceipt` records the shopper's choice for the receipt.
     /// - `tick` does nothing (the shell's terminal timeout turns into an `unknown` outcome);
     ///   anything else is refused "payment-in-progress".
     func paying(_ attempt: PaymentAttempt, _ state: inout LaneState, _ event: LaneEvent,
@@ -11,6 +12,9 @@ extension Lane {
         case .paymentFinished(let attemptID, let outcome):
             guard attemptID == attempt.id else { throw .stalePayment }
             return settle(attempt, outcome, &state, now)
+        case .paperReceipt(let wanted):
+            state.paperDeclined = !wanted
+            return []
         case .tick:
             return []
         default:
@@ -84,11 +88,16 @@ extension Lane {
 
     /// Money was taken: freeze the sale, keep it for the thank-you screen, and have the shell
     /// record it durably before printing (a crash between the two loses a receipt, not a sale).
+    /// A shopper who declined paper goes straight to the thank-you screen with the e-receipt.
     func completeSale(_ state: inout LaneState, _ attempt: PaymentAttempt, reference: String, tender: String,
                       _ now: Timestamp) -> [Effect] {
         let sale = CompletedSale(id: session(state), completedAt: now, lines: state.lines, priced: priced(state),
                                  member: state.member, attempt: attempt, paymentReference: reference, tender: tender)
         state.lastSale = sale
+        if state.paperDeclined {
+            state.phase = .receipt(saleID: sale.id, printed: false)
+            return [.recordSale(sale)]
+        }
         state.phase = .paid(saleID: sale.id)
         return [.recordSale(sale), .printReceipt(sale)]
     }

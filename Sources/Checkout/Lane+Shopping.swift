@@ -78,6 +78,10 @@ extension Lane {
             state.phase = .paying(attempt)
             return [.requestPayment(attempt)]
 
+        case .paperReceipt(let wanted):
+            state.paperDeclined = !wanted
+            return []
+
         case .tick:
             let timeout = state.lines.isEmpty ? config.emptyCartTimeout : config.abandonedCartTimeout
             guard expired(since: state.lastActivity, after: timeout, now: now) else { return [] }

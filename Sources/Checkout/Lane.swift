@@ -116,6 +116,9 @@ public enum LaneEvent: Hashable, Codable, Sendable {
     case staffRejected(staffID: String)
     /// The shopper leaves the thank-you screen.
     case finish
+    /// The shopper says, before the sale completes, whether to print a paper receipt; without
+    /// one the page shows the e-receipt.
+    case paperReceipt(wanted: Bool)
     /// Time passes; drives inactivity timeouts.
     case tick
 }
@@ -181,6 +184,8 @@ public struct LaneState: Hashable, Codable, Sendable {
     public var lastActivity: Timestamp = 0
     /// The sale just completed, shown on the thank-you screen.
     public var lastSale: CompletedSale?
+    /// The shopper declined a paper receipt for this sale.
+    public var paperDeclined = false
     /// The highest minimum age staff approved in this session: later items restricted to that age
     /// or younger need no new check.
     public var approvedAge: Int?

@@ -44,6 +44,7 @@ extension LaneEvent {
         case .staffApproved: return "staffApproved"
         case .staffRejected: return "staffRejected"
         case .finish: return "finish"
+        case .paperReceipt: return "paperReceipt"
         case .tick: return "tick"
         }
     }

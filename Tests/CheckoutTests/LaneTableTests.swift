@@ -20,13 +20,14 @@ import Retail
         case .staffApproved: return "staffApproved"
         case .staffRejected: return "staffRejected"
         case .finish: return "finish"
+        case .paperReceipt: return "paperReceipt"
         case .tick: return "tick"
         }
     }
 
     static let allCaseNames: Set = [
         "itemScanned", "memberCardScanned", "scanRejected", "removeLine", "cancelRequested", "payRequested",
-        "paymentFinished", "receiptFinished", "staffApproved", "staffRejected", "finish", "tick",
+        "paymentFinished", "receiptFinished", "staffApproved", "staffRejected", "finish", "paperReceipt", "tick",
     ]
 
     /// One event of each case, in the column order of the table. Sessions in the sample states all
@@ -43,6 +44,7 @@ import Retail
         .staffApproved(staffID: "S1"),
         .staffRejected(staffID: "S1"),
         .finish,
+        .paperReceipt(wanted: false),
         .tick,
     ]
 
@@ -145,49 +147,49 @@ import Retail
         return [
             ("idle", idle(), .idle, [
                 .to(.shopping), .to(.shopping), .to(.idle), noSale, noSale, noSale,
-                noSale, noSale, noSale, noSale, noSale, .nothing,
+                noSale, noSale, noSale, noSale, noSale, noSale, .nothing,
             ]),
             ("shopping with items", shoppingWithItems(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .to(.attendantNeeded(.voidLine(lineID: 1))),
                 .to(.attendantNeeded(.cancelSale)), .to(.paying(attempt), ["requestPayment"]),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
-                .refused("nothing-to-approve"), .refused("not-paid"), .nothing,
+                .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
             ]),
             ("shopping, empty cart", shoppingEmpty(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .refused("unknown-line"),
                 .to(.idle, ["sessionEnded(cancelled)"]), .refused("empty-cart"),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
-                .refused("nothing-to-approve"), .refused("not-paid"), .nothing,
+                .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
             ]),
             ("age check", ageCheck(), .attendantNeeded(.ageCheck(lineID: 2, minimumAge: 18)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
-                waiting, waiting, .to(.shopping), .to(.shopping), waiting, .nothing,
+                waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
             ]),
             ("void line", voidLine(), .attendantNeeded(.voidLine(lineID: 1)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
-                waiting, waiting, .to(.shopping), .to(.shopping), waiting, .nothing,
+                waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
             ]),
             ("cancel sale", cancelSale(), .attendantNeeded(.cancelSale), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
-                waiting, waiting, .to(.idle, ["sessionEnded(cancelled)"]), .to(.shopping), waiting, .nothing,
+                waiting, waiting, .to(.idle, ["sessionEnded(cancelled)"]), .to(.shopping), waiting, waiting, .nothing,
             ]),
             ("payment unresolved", paymentUnresolved(), .attendantNeeded(.paymentUnresolved(attempt)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
-                .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping), waiting, .nothing,
+                .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping), waiting, waiting, .nothing,
             ]),
             ("paying", paying(), .paying(attempt), [
                 busy, busy, busy, busy, busy, busy,
-                .to(paidPhase, sale), busy, busy, busy, busy, .nothing,
+                .to(paidPhase, sale), busy, busy, busy, busy, .to(.paying(attempt)), .nothing,
             ]),
             ("paid", paid(), paidPhase, [
                 printing, printing, printing, printing, printing, printing,
                 .refused("stale-payment"), .to(.receipt(saleID: "L1-1000", printed: true)),
-                .refused("nothing-to-approve"), .refused("nothing-to-approve"), printing, .nothing,
+                .refused("nothing-to-approve"), .refused("nothing-to-approve"), printing, printing, .nothing,
             ]),
             ("receipt", receipt(), .receipt(saleID: "L1-1000", printed: true), [
                 .to(.shopping, ["sessionEnded(completed)"]), finished, finished, finished, finished, finished,
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
-                .refused("nothing-to-approve"), .to(.idle, ["sessionEnded(completed)"]), .nothing,
+                .refused("nothing-to-approve"), .to(.idle, ["sessionEnded(completed)"]), finished, .nothing,
             ]),
         ]
     }()
