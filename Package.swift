@@ -49,7 +49,7 @@ let package = Package(
 
         .testTarget(name: "RetailTests", dependencies: ["Retail"]),
         .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail"]),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar"]),
         .testTarget(name: "JournalTests", dependencies: [
             "Journal", "Checkout", "Retail", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -46,7 +46,7 @@ public protocol ReceiptPrinter: Sendable {
 /// real printer would get) and `<saleID>.txt` (what it would show) in its folder.
 public actor SimulatedPrinter: ReceiptPrinter {
     public nonisolated let name = "simulated"
-    public let folder: URL
+    public nonisolated let folder: URL
     private var currentStatus: PrinterStatus
 
     public init(folder: URL, status: PrinterStatus = .ready) throws {

@@ -6,6 +6,7 @@ import HummingbirdWebSocket
 import Journal
 import Logging
 import Payments
+import Receipts
 import Retail
 import ServiceLifecycle
 
@@ -53,7 +54,7 @@ public enum Kiosk {
         let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
         let printer = try SimulatedPrinter(folder: state.appendingPathComponent("receipts"))
         let scanner = SimulatedScanner()
-        let receipts = ReceiptComposer(store: setup.profile, paper: config.paper)
+        let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, logger: logger)
 
         let lane = Lane(config: LaneConfig(
             laneID: config.laneID, pricing: setup.profile.pricingRules,
@@ -95,6 +96,22 @@ public enum Kiosk {
             logger: logger))
         try await group.run()
         logger.info("kiosk stopped")
+    }
+
+    static func receiptComposer(config: KioskConfig, store: StoreProfile, assets: URL, options: RunOptions,
+                                logger: Logger) throws -> ReceiptComposer {
+        // devices/ sits beside assets/ in a checkout and in an installed tree alike.
+        let profile = try ReceiptResources.profile(named: config.printerProfile,
+                                                   devices: assets.deletingLastPathComponent().appendingPathComponent("devices"))
+        var logo: MonochromeImage?
+        do {
+            logo = try ReceiptResources.logo(at: assets.appendingPathComponent("receipt/logo.pgm"), profile: profile)
+        } catch {
+            logger.warning("receipts print without a logo", metadata: ["reason": "\(error)"])
+        }
+        // In demo mode the kiosk serves its own e-receipts, reachable where it listens.
+        let demoBase = options.demo && options.port != 0 ? "http://\(options.host):\(options.port)/receipts/" : nil
+        return ReceiptComposer(store: store, profile: profile, logo: logo, eReceiptBase: config.eReceiptBaseURL ?? demoBase)
     }
 }
 

@@ -9,8 +9,11 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     /// Store profile and catalog; relative paths are relative to the assets folder.
     public var store = "demo/store.json"
     public var catalog = "demo/catalog.csv"
-    /// Receipt width: "58mm" or "80mm".
-    public var paper = "80mm"
+    /// The receipt printer's profile: a file name (without .json) in devices/printers/.
+    public var printerProfile = "generic-80mm"
+    /// Where e-receipts live, e.g. "https://receipts.example.com/r/": the receipt's QR code and the
+    /// page link to `<base><sale id>?c=<integrity code>`. Without it (and outside demo mode) no QR is printed.
+    public var eReceiptBaseURL: String?
     /// Who may approve age checks, voids and cancellations. Empty outside demo mode unless configured.
     public var staff: [StaffMember] = []
     public var simulatedTerminal = SimulatedTerminalRules()
@@ -23,7 +26,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case laneID, store, catalog, paper, staff, simulatedTerminal, paymentTimeoutSeconds
+        case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds
     }
 
@@ -33,7 +36,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         laneID = try c.decodeIfPresent(String.self, forKey: .laneID) ?? defaults.laneID
         store = try c.decodeIfPresent(String.self, forKey: .store) ?? defaults.store
         catalog = try c.decodeIfPresent(String.self, forKey: .catalog) ?? defaults.catalog
-        paper = try c.decodeIfPresent(String.self, forKey: .paper) ?? defaults.paper
+        printerProfile = try c.decodeIfPresent(String.self, forKey: .printerProfile) ?? defaults.printerProfile
+        eReceiptBaseURL = try c.decodeIfPresent(String.self, forKey: .eReceiptBaseURL)
         staff = try c.decodeIfPresent([StaffMember].self, forKey: .staff) ?? defaults.staff
         simulatedTerminal = try c.decodeIfPresent(SimulatedTerminalRules.self, forKey: .simulatedTerminal) ?? defaults.simulatedTerminal
         paymentTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .paymentTimeoutSeconds) ?? defaults.paymentTimeoutSeconds
@@ -71,7 +75,12 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         }
         try check(!laneID.isEmpty && laneID.utf8.count <= 16 && laneID.allSatisfy { $0.isLetter || $0.isNumber },
                   "laneID must be 1 to 16 letters or digits")
-        try check(["58mm", "80mm"].contains(paper), "paper must be \"58mm\" or \"80mm\"")
+        try check(!printerProfile.isEmpty && printerProfile.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" },
+                  "printerProfile must name a file in devices/printers (letters, digits, - and _)")
+        if let base = eReceiptBaseURL {
+            try check((base.hasPrefix("https://") || base.hasPrefix("http://")) && !base.contains(" "),
+                      "eReceiptBaseURL must be an http(s) URL")
+        }
         try check(paymentTimeoutSeconds >= 5 && paymentTimeoutSeconds <= 600, "paymentTimeoutSeconds must be 5...600")
         try check(emptyCartTimeoutSeconds >= 5, "emptyCartTimeoutSeconds must be at least 5")
         try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")

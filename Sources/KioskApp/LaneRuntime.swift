@@ -23,6 +23,8 @@ public actor LaneRuntime {
     let logger: Logger
     private var clock = LaneClock()
     private var journalSeq: Int64 = 0
+    /// The receipt links of the last sale, looked up once per sale.
+    private var receiptLinks: (saleID: String, links: LaneView.ReceiptLinks)?
     private var devices: LaneView.Devices
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
@@ -192,7 +194,16 @@ public actor LaneRuntime {
     // MARK: - Views
 
     public func view() -> LaneView {
-        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), devices: devices, demo: demo, storeName: storeName)
+        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName)
+    }
+
+    private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {
+        guard let sale else { return nil }
+        if let cached = receiptLinks, cached.saleID == sale.id { return cached.links }
+        guard let code = try? journal.integrityCode(forSale: sale.id) else { return nil }
+        let links = LaneView.ReceiptLinks(integrityCode: code, eReceiptURL: receipts.eReceiptLink(saleID: sale.id, integrityCode: code))
+        receiptLinks = (sale.id, links)
+        return links
     }
 
     /// A stream of views, starting with the current one. A slow reader only misses stale views.

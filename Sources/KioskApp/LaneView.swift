@@ -56,7 +56,18 @@ public struct LaneView: Codable, Sendable, Equatable {
         let id: String
         let total: String
         let receiptPrinted: Bool?
+        /// The receipt as text and as a picture, served by the kiosk (the code guards against guessing ids).
         let receiptText: String
+        let receiptPicture: String
+        /// The e-receipt link and its QR code as an SVG, when e-receipts are set up.
+        let eReceiptURL: String?
+        let eReceiptQR: String?
+    }
+
+    /// What the view needs to know about the sale's receipt beyond the lane state.
+    struct ReceiptLinks: Equatable {
+        let integrityCode: String
+        let eReceiptURL: String?
     }
 
     public struct Devices: Codable, Sendable, Equatable {
@@ -78,13 +89,15 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let discounts: [DiscountLine]
     public let totals: Totals
     public let member: String?
+    public let paperDeclined: Bool
     public let notice: NoticeView?
     public let sale: SaleView?
     public let devices: Devices
     public let demo: Bool
     public let store: Store
 
-    init(state: LaneState, journalSeq: Int64, priced: PricedCart, devices: Devices, demo: Bool, storeName: LocalizedName) {
+    init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
+         storeName: LocalizedName) {
         sessionID = state.sessionID
         self.journalSeq = journalSeq
         var intervention: InterventionView?
@@ -126,10 +139,14 @@ public struct LaneView: Codable, Sendable, Equatable {
                         total: priced.total.description, itemCount: priced.itemCount,
                         taxes: priced.taxes.map { TaxRow(label: $0.rate.label, gross: $0.gross.description, tax: $0.tax.description) })
         member = state.member
+        paperDeclined = state.paperDeclined
         notice = state.notice.map(Self.notice)
-        if let sale = state.lastSale {
+        if let sale = state.lastSale, let links = receiptLinks {
+            let query = "?c=" + links.integrityCode
             self.sale = SaleView(id: sale.id, total: sale.priced.total.description, receiptPrinted: printed,
-                                 receiptText: "/receipts/\(sale.id).txt")
+                                 receiptText: "/receipts/\(sale.id).txt" + query, receiptPicture: "/receipts/\(sale.id).svg" + query,
+                                 eReceiptURL: links.eReceiptURL,
+                                 eReceiptQR: links.eReceiptURL == nil ? nil : "/receipts/\(sale.id).qr.svg" + query)
         } else {
             sale = nil
         }

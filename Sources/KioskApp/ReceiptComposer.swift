@@ -4,25 +4,33 @@ import Foundation
 import Receipts
 import Retail
 
-/// Turns a completed sale into the receipt the shopper takes home (ESC/POS for the printer,
-/// plain text for the screen and e-receipt).
+/// Turns a completed sale into the receipt the shopper takes home: ESC/POS for the printer,
+/// plain text and an SVG picture for the screen, and the e-receipt link printed as a QR code.
 struct ReceiptComposer: Sendable {
     let store: StoreProfile
     let profile: PrinterProfile
+    /// The store logo, already dithered to fit the paper.
+    let logo: MonochromeImage?
+    /// Base of e-receipt links; nil prints no QR code.
+    let eReceiptBase: String?
 
-    init(store: StoreProfile, paper: String) {
-        self.store = store
-        profile = paper == "58mm" ? .generic58mm : .generic80mm
+    func eReceiptLink(saleID: String, integrityCode: String?) -> String? {
+        guard let base = eReceiptBase, let code = integrityCode else { return nil }
+        return base + saleID + "?c=" + code
     }
 
     func job(for sale: CompletedSale, integrityCode: String?) -> PrintJob {
         let receipt = receipt(for: sale, integrityCode: integrityCode)
-        return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile),
+        return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile, logo: logo),
                         text: TextRenderer.render(receipt, profile: profile))
     }
 
     func text(for sale: CompletedSale, integrityCode: String?) -> String {
         TextRenderer.render(receipt(for: sale, integrityCode: integrityCode), profile: profile)
+    }
+
+    func svg(for sale: CompletedSale, integrityCode: String?) -> String {
+        SVGPreview.render(receipt(for: sale, integrityCode: integrityCode), profile: profile, logo: logo)
     }
 
     func receipt(for sale: CompletedSale, integrityCode: String?) -> Receipt {
@@ -37,7 +45,7 @@ struct ReceiptComposer: Sendable {
         let memberSavings = priced.lines.reduce(Money.zero(priced.total.currency)) { $0 + $1.memberSaving }
         var footer = [store.receiptFooter?.en, store.receiptFooter?.zh].compactMap { $0 }
         if memberSavings.minorUnits > 0 { footer.insert("Member prices saved you \(memberSavings)", at: 0) }
-        return Receipt(
+        var receipt = Receipt(
             storeName: [store.name.en, store.name.zh].compactMap { $0 },
             address: store.address,
             saleID: sale.id,
@@ -51,6 +59,10 @@ struct ReceiptComposer: Sendable {
             member: sale.member,
             integrityCode: integrityCode,
             footer: footer)
+        receipt.qrCode = eReceiptLink(saleID: sale.id, integrityCode: integrityCode)
+        // The sale id as a barcode: returns desks scan it to find the sale.
+        receipt.barcode = sale.id
+        return receipt
     }
 
     static func format(_ time: Timestamp) -> String {
@@ -58,6 +70,27 @@ struct ReceiptComposer: Sendable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return formatter.string(from: Date(timeIntervalSince1970: Double(time) / 1000))
+    }
+}
+
+/// Printer profiles (devices/printers/NAME.json) and the receipt logo (assets/receipt/logo.pgm).
+enum ReceiptResources {
+    static func profile(named name: String, devices: URL) throws -> PrinterProfile {
+        let url = devices.appendingPathComponent("printers/\(name).json")
+        do {
+            return try JSONDecoder().decode(PrinterProfile.self, from: Data(contentsOf: url))
+        } catch let error as DecodingError {
+            throw KioskSetupError.config(url.path, error.readable)
+        } catch {
+            throw KioskSetupError.config(url.path, "cannot be read: no printer profile \"\(name)\"")
+        }
+    }
+
+    /// The logo dithered to at most 60% of the paper's width; nil (with a reason) when unusable.
+    static func logo(at url: URL, profile: PrinterProfile) throws -> MonochromeImage {
+        let image = try PGM.parse([UInt8](Data(contentsOf: url)))
+        return try MonochromeImage.dithered(gray: image.gray, width: image.width, height: image.height,
+                                            maxWidth: profile.dotsPerLine * 6 / 10)
     }
 }
 

@@ -59,20 +59,38 @@ struct WebServer {
         router.post("/api/pay") { _, _ in await submit(.payRequested) }
         router.post("/api/cancel") { _, _ in await submit(.cancelRequested) }
         router.post("/api/finish") { _, _ in await submit(.finish) }
+        router.post("/api/paper") { request, _ in
+            struct PaperBody: Decodable { let wanted: Bool }
+            let body: PaperBody
+            do { body = try await Self.decode(request) } catch { return Self.badRequest(error) }
+            return await submit(.paperReceipt(wanted: body.wanted))
+        }
         router.post("/api/staff/approve") { request, _ in await staffDecision(request, approve: true) }
         router.post("/api/staff/reject") { request, _ in await staffDecision(request, approve: false) }
         router.get("/api/demo/items") { _, _ in
             guard scanner != nil else { return Self.error(.notFound, "not-demo", "Demo items exist only in demo mode.") }
             return Self.json(demoItems)
         }
-        router.get("/receipts/:file") { _, context in
+        // Receipts and e-receipts: /receipts/ID (picture), ID.txt, ID.svg, ID.qr.svg (the e-receipt QR).
+        // Sale ids are guessable, so each link carries the sale's integrity code (?c=) as a key.
+        router.get("/receipts/:file") { request, context in
             let file = context.parameters.get("file") ?? ""
-            guard file.hasSuffix(".txt"), let sale = try? journal.sale(id: String(file.dropLast(4))) else {
-                return Self.error(.notFound, "no-such-receipt", "No receipt with that id.")
+            let (id, format) = Self.receiptFile(file)
+            guard let sale = try? journal.sale(id: id), let code = try? journal.integrityCode(forSale: id),
+                  request.uri.queryParameters.get("c") == code else {
+                return Self.error(.notFound, "no-such-receipt", "No receipt with that id and code.")
             }
-            let text = receipts.text(for: sale, integrityCode: try? journal.integrityCode(forSale: sale.id))
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
+            switch format {
+            case "txt":
+                return Self.body(receipts.text(for: sale, integrityCode: code), type: "text/plain; charset=utf-8")
+            case "qr.svg":
+                guard let link = receipts.eReceiptLink(saleID: id, integrityCode: code), let svg = QRCodeSVG.render(link) else {
+                    return Self.error(.notFound, "no-e-receipt", "E-receipts are not set up on this lane.")
+                }
+                return Self.body(svg, type: "image/svg+xml")
+            default:
+                return Self.body(receipts.svg(for: sale, integrityCode: code), type: "image/svg+xml")
+            }
         }
         router.ws("/ws") { _, _ in
             .upgrade()
@@ -92,6 +110,18 @@ struct WebServer {
             }
         }
         return router
+    }
+
+    /// "L01-1.txt" -> ("L01-1", "txt"); "L01-1.qr.svg" -> ("L01-1", "qr.svg"); "L01-1" -> ("L01-1", "svg").
+    static func receiptFile(_ file: String) -> (id: String, format: String) {
+        for format in ["qr.svg", "svg", "txt"] where file.hasSuffix("." + format) {
+            return (String(file.dropLast(format.count + 1)), format)
+        }
+        return (file, "svg")
+    }
+
+    static func body(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     struct StateMessage: Encodable {

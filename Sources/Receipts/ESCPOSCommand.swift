@@ -24,6 +24,20 @@ public enum ESCPOSCommand: Hashable, Sendable {
     case chineseMode(Bool)
     /// ESC R n: which national glyphs replace a dozen ASCII codes.
     case internationalCharacterSet(InternationalCharacterSet)
+    /// GS v 0: a 1-bit image at the left margin, sent in bands of at most
+    /// `ESCPOSEncoder.rasterBandHeight` rows. An empty image sends nothing.
+    case raster(MonochromeImage)
+    /// GS ( k: the printer draws a model 2 QR code of `text` (its UTF-8 bytes, at most
+    /// `ESCPOSEncoder.maximumQRBytes`; longer text sends nothing), each module
+    /// `moduleSize` dots (1...16, clamped). The caller leaves room for the quiet zone.
+    case qrCode(String, moduleSize: Int, errorCorrection: QRCode.ErrorCorrection)
+    /// GS h, GS w, GS H, GS k 73: the printer draws a CODE128 barcode of `text` in code
+    /// set B. `height` in dots (1...255), `moduleWidth` in dots (2...6), both clamped;
+    /// `humanReadable` prints the text under the bars. Text that code set B cannot hold
+    /// (other than printable ASCII) or that makes the command too long sends nothing.
+    case barcode128(String, height: Int, moduleWidth: Int, humanReadable: Bool)
+    /// ESC p m t1 t2: a pulse on drawer-kick connector pin 2 (`pin: 0`) or pin 5 (`pin: 1`).
+    case drawerKick(pin: Int)
 
     public enum Underline: UInt8, Hashable, Sendable {
         case off = 0, single = 1, double = 2

@@ -7,6 +7,25 @@ public struct ESCPOSEncoder: Sendable {
         self.profile = profile
     }
 
+    /// Rows per GS v 0 command: taller images go in several, so no printer has to buffer
+    /// a whole logo, and yH is always 0.
+    public static let rasterBandHeight = 255
+
+    /// The most bytes GS ( k function 180 takes (pL pH = bytes + 3 <= 7092).
+    public static let maximumQRBytes = 7089
+
+    /// The data bytes of GS k 73 for `text` in code set B: "{B", then the text with "{"
+    /// doubled. Nil when a character is not printable ASCII or the data exceeds 255 bytes.
+    public static func code128Data(_ text: String) -> [UInt8]? {
+        var data: [UInt8] = [0x7B, 0x42]
+        for scalar in text.unicodeScalars {
+            guard (0x20...0x7E).contains(scalar.value) else { return nil }
+            if scalar == "{" { data.append(0x7B) }
+            data.append(UInt8(scalar.value))
+        }
+        return data.count > 2 && data.count <= 255 ? data : nil
+    }
+
     public func encode(_ commands: [ESCPOSCommand]) -> [UInt8] {
         // No converter means every non-ASCII character prints as "?": right for printers
         // without Chinese mode, and the safe fallback if glibc lacks its GB18030 module.
@@ -63,6 +82,43 @@ private struct Writer {
             bytes += [Self.fs, on ? 0x26 : 0x2E]
         case .internationalCharacterSet(let set):
             bytes += [Self.esc, 0x52, set.rawValue]
+        case .raster(let image):
+            guard image.width > 0, image.height > 0, image.bytesPerRow <= 0xFFFF else { return }
+            let bytesPerRow = image.bytesPerRow
+            var top = 0
+            while top < image.height {
+                let rows = min(ESCPOSEncoder.rasterBandHeight, image.height - top)
+                bytes += [Self.gs, 0x76, 0x30, 0x00] + Self.littleEndian(bytesPerRow) + Self.littleEndian(rows)
+                bytes += image.packed[(top * bytesPerRow)..<((top + rows) * bytesPerRow)]
+                top += rows
+            }
+        case .qrCode(let text, let moduleSize, let errorCorrection):
+            let data = Array(text.utf8)
+            guard !data.isEmpty, data.count <= ESCPOSEncoder.maximumQRBytes else { return }
+            let level: UInt8 = switch errorCorrection {
+                case .low: 48
+                case .medium: 49
+                case .quartile: 50
+                case .high: 51
+            }
+            bytes += [Self.gs, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]        // fn 165: model 2
+            bytes += [Self.gs, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, UInt8(min(max(moduleSize, 1), 16))]  // fn 167
+            bytes += [Self.gs, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, level]            // fn 169
+            bytes += [Self.gs, 0x28, 0x6B] + Self.littleEndian(data.count + 3) + [0x31, 0x50, 0x30] + data  // fn 180
+            bytes += [Self.gs, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]             // fn 181: print
+        case .barcode128(let text, let height, let moduleWidth, let humanReadable):
+            guard let data = ESCPOSEncoder.code128Data(text) else { return }
+            bytes += [Self.gs, 0x68, UInt8(min(max(height, 1), 255))]
+            bytes += [Self.gs, 0x77, UInt8(min(max(moduleWidth, 2), 6))]
+            bytes += [Self.gs, 0x48, humanReadable ? 2 : 0]                          // HRI below, or none
+            bytes += [Self.gs, 0x6B, 0x49, UInt8(data.count)] + data
+        case .drawerKick(let pin):
+            // On 50 × 2 ms, off 250 × 2 ms: long enough for common solenoids.
+            bytes += [Self.esc, 0x70, UInt8(min(max(pin, 0), 1)), 50, 250]
         }
+    }
+
+    private static func littleEndian(_ value: Int) -> [UInt8] {
+        [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)]
     }
 }

@@ -10,9 +10,18 @@ public enum PaperWidth: String, Codable, Sendable, Hashable, CaseIterable {
         case .mm80: return 48
         }
     }
+
+    /// Printable dots per line at 8 dots/mm: 48 mm and 72 mm of print width.
+    public var dots: Int {
+        switch self {
+        case .mm58: return 384
+        case .mm80: return 576
+        }
+    }
 }
 
-/// What a receipt printer model can do. Device files under devices/ decode into this.
+/// What a receipt printer model can do. Device files under devices/ decode into this;
+/// every field but `name`, `paperWidth`, `supportsChinese` and `cutter` may be left out.
 public struct PrinterProfile: Codable, Sendable, Hashable {
     public var name: String
     public var paperWidth: PaperWidth
@@ -23,13 +32,58 @@ public struct PrinterProfile: Codable, Sendable, Hashable {
     public var supportsChinese: Bool
     /// The printer has an autocutter (GS V).
     public var cutter: Bool
+    /// Dots across the printable width; images are made no wider than this.
+    /// Usually `paperWidth.dots`.
+    public var dotsPerLine: Int
+    /// The printer draws QR codes itself (GS ( k, model 2). Without it a QR code is sent
+    /// as a raster image, or as text when `raster` is false too.
+    public var nativeQR: Bool
+    /// The printer draws CODE128 barcodes itself (GS k 73).
+    public var nativeBarcode: Bool
+    /// The printer prints raster bit images (GS v 0): logos, and codes it cannot draw.
+    public var raster: Bool
+    /// A cash drawer hangs off the printer's drawer-kick port (ESC p).
+    public var cashDrawer: Bool
 
-    public init(name: String, paperWidth: PaperWidth, columns: Int? = nil, supportsChinese: Bool, cutter: Bool) {
+    /// The defaults are what almost every ESC/POS printer does: raster images but no
+    /// trusted native QR or barcode support, and no drawer.
+    public init(
+        name: String, paperWidth: PaperWidth, columns: Int? = nil, supportsChinese: Bool, cutter: Bool,
+        dotsPerLine: Int? = nil, nativeQR: Bool = false, nativeBarcode: Bool = false,
+        raster: Bool = true, cashDrawer: Bool = false
+    ) {
         self.name = name
         self.paperWidth = paperWidth
         self.columns = columns ?? paperWidth.fontAColumns
         self.supportsChinese = supportsChinese
         self.cutter = cutter
+        self.dotsPerLine = dotsPerLine ?? paperWidth.dots
+        self.nativeQR = nativeQR
+        self.nativeBarcode = nativeBarcode
+        self.raster = raster
+        self.cashDrawer = cashDrawer
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, paperWidth, columns, supportsChinese, cutter
+        case dotsPerLine, nativeQR, nativeBarcode, raster, cashDrawer
+    }
+
+    /// Profiles written before a field existed still decode, with the `init` defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            paperWidth: try container.decode(PaperWidth.self, forKey: .paperWidth),
+            columns: try container.decodeIfPresent(Int.self, forKey: .columns),
+            supportsChinese: try container.decode(Bool.self, forKey: .supportsChinese),
+            cutter: try container.decode(Bool.self, forKey: .cutter),
+            dotsPerLine: try container.decodeIfPresent(Int.self, forKey: .dotsPerLine),
+            nativeQR: try container.decodeIfPresent(Bool.self, forKey: .nativeQR) ?? false,
+            nativeBarcode: try container.decodeIfPresent(Bool.self, forKey: .nativeBarcode) ?? false,
+            raster: try container.decodeIfPresent(Bool.self, forKey: .raster) ?? true,
+            cashDrawer: try container.decodeIfPresent(Bool.self, forKey: .cashDrawer) ?? false
+        )
     }
 
     public static let generic58mm = PrinterProfile(name: "Generic 58 mm", paperWidth: .mm58, supportsChinese: true, cutter: false)

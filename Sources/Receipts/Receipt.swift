@@ -21,12 +21,20 @@ public struct Receipt: Codable, Sendable, Hashable {
     /// Journal hash or fiscal signature, printed as given.
     public var integrityCode: String?
     public var footer: [String]
+    /// Printed as a QR code near the end under the `eReceipt` caption, e.g. the e-receipt
+    /// link; as text when the printer cannot print the code.
+    public var qrCode: String?
+    /// Printed as a CODE128 barcode with its text underneath, e.g. the sale id for returns.
+    public var barcode: String?
+    /// Kick the cash drawer open (cash lanes, printers with a drawer).
+    public var openDrawer: Bool
 
     public init(
         storeName: [String], address: [String] = [], saleID: String, time: String,
         lines: [Line], discounts: [Adjustment] = [], subtotal: Money, total: Money,
         taxes: [TaxRow] = [], payment: Payment, member: String? = nil,
-        integrityCode: String? = nil, footer: [String] = []
+        integrityCode: String? = nil, footer: [String] = [],
+        qrCode: String? = nil, barcode: String? = nil, openDrawer: Bool = false
     ) {
         self.storeName = storeName
         self.address = address
@@ -41,6 +49,37 @@ public struct Receipt: Codable, Sendable, Hashable {
         self.member = member
         self.integrityCode = integrityCode
         self.footer = footer
+        self.qrCode = qrCode
+        self.barcode = barcode
+        self.openDrawer = openDrawer
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case storeName, address, saleID, time, lines, discounts, subtotal, total, taxes, payment
+        case member, integrityCode, footer, qrCode, barcode, openDrawer
+    }
+
+    /// Receipts written before `qrCode`, `barcode` and `openDrawer` existed still decode.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            storeName: try c.decode([String].self, forKey: .storeName),
+            address: try c.decode([String].self, forKey: .address),
+            saleID: try c.decode(String.self, forKey: .saleID),
+            time: try c.decode(String.self, forKey: .time),
+            lines: try c.decode([Line].self, forKey: .lines),
+            discounts: try c.decode([Adjustment].self, forKey: .discounts),
+            subtotal: try c.decode(Money.self, forKey: .subtotal),
+            total: try c.decode(Money.self, forKey: .total),
+            taxes: try c.decode([TaxRow].self, forKey: .taxes),
+            payment: try c.decode(Payment.self, forKey: .payment),
+            member: try c.decodeIfPresent(String.self, forKey: .member),
+            integrityCode: try c.decodeIfPresent(String.self, forKey: .integrityCode),
+            footer: try c.decode([String].self, forKey: .footer),
+            qrCode: try c.decodeIfPresent(String.self, forKey: .qrCode),
+            barcode: try c.decodeIfPresent(String.self, forKey: .barcode),
+            openDrawer: try c.decodeIfPresent(Bool.self, forKey: .openDrawer) ?? false
+        )
     }
 
     /// One sold item.

@@ -5,7 +5,29 @@ public enum ReceiptLayout {
     /// The smallest line the layout works with; narrower profiles are treated as this wide.
     static let minimumColumns = 2
 
+    /// The rows as text, a code's place taken by its text (see `Block`).
     public static func lines(for receipt: Receipt, profile: PrinterProfile, labels: ReceiptLabels = .english) -> [PrintLine] {
+        blocks(for: receipt, profile: profile, labels: labels).flatMap { block -> [PrintLine] in
+            switch block {
+            case .line(let line): return [line]
+            case .qrCode(_, let fallback): return fallback
+            case .barcode: return []
+            }
+        }
+    }
+
+    /// The receipt from top to bottom: rows, and the codes between them. The printer
+    /// document and the preview decide how each code is drawn, or whether it is.
+    enum Block: Hashable {
+        case line(PrintLine)
+        /// A QR code; `fallback` rows (the payload as text) print instead when it cannot be drawn.
+        case qrCode(String, fallback: [PrintLine])
+        /// A CODE128 barcode; its text is always printed in the row that follows, so it needs
+        /// no fallback.
+        case barcode(String)
+    }
+
+    static func blocks(for receipt: Receipt, profile: PrinterProfile, labels: ReceiptLabels = .english) -> [Block] {
         var page = Page(columns: max(profile.columns, minimumColumns))
         page.header(receipt)
         page.items(receipt.lines)
@@ -13,8 +35,10 @@ public enum ReceiptLayout {
         page.totals(receipt, labels: labels)
         page.taxes(receipt.taxes, labels: labels)
         page.payment(receipt, labels: labels)
+        page.barcode(receipt.barcode)
+        page.qrCode(receipt.qrCode, labels: labels)
         page.footer(receipt.footer)
-        return page.lines
+        return page.blocks
     }
 
     /// "************5678": hides all but the last 4 characters (all of a short number).
@@ -33,10 +57,10 @@ public enum ReceiptLayout {
 /// The receipt being built, section by section.
 private struct Page {
     let columns: Int
-    var lines: [PrintLine] = []
+    var blocks: [ReceiptLayout.Block] = []
 
     mutating func add(_ texts: [String], alignment: TextAlignment = .left, bold: Bool = false, widthScale: Int = 1, heightScale: Int = 1) {
-        lines += texts.map { PrintLine($0, alignment: alignment, bold: bold, widthScale: widthScale, heightScale: heightScale) }
+        blocks += texts.map { .line(PrintLine($0, alignment: alignment, bold: bold, widthScale: widthScale, heightScale: heightScale)) }
     }
 
     mutating func separator() {
@@ -113,6 +137,23 @@ private struct Page {
         if let code = receipt.integrityCode {
             add(ColumnLayout.justify(labels.integrityCode, code, width: columns))
         }
+    }
+
+    /// The barcode, then its text centred underneath (wrapped if it is wider than the paper).
+    mutating func barcode(_ payload: String?) {
+        guard let payload, !ColumnLayout.singleLine(payload).isEmpty else { return }
+        separator()
+        blocks.append(.barcode(payload))
+        add(ColumnLayout.wrap(payload, width: columns), alignment: .center)
+    }
+
+    /// The caption, then the QR code, or the payload as text when the code cannot print.
+    mutating func qrCode(_ payload: String?, labels: ReceiptLabels) {
+        guard let payload, !ColumnLayout.singleLine(payload).isEmpty else { return }
+        separator()
+        add(ColumnLayout.wrap(labels.eReceipt, width: columns), alignment: .center)
+        let fallback = ColumnLayout.wrap(payload, width: columns).map { PrintLine($0, alignment: .center) }
+        blocks.append(.qrCode(payload, fallback: fallback))
     }
 
     mutating func footer(_ footer: [String]) {

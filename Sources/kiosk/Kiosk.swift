@@ -8,7 +8,7 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
-        subcommands: [Run.self, Scan.self, JournalCommand.self])
+        subcommands: [Run.self, Scan.self, JournalCommand.self, ReceiptCommand.self])
 }
 
 struct StateOption: ParsableArguments {
@@ -96,6 +96,83 @@ struct JournalCommand: AsyncParsableCommand {
                 throw ValidationError("no journal at \(path)")
             }
             print(try JournalReport(path: path).render(limit: max(1, limit)))
+        }
+    }
+}
+
+extension ReceiptCommands.Format: ExpressibleByArgument {}
+
+struct ReceiptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipt", abstract: "Preview and test-print receipts.", subcommands: [Preview.self, TestPrint.self])
+
+    struct Common: ParsableArguments {
+        @OptionGroup var state: StateOption
+
+        @Option(help: "Settings file, as for `kiosk run`.")
+        var config: String?
+
+        @Option(help: "The assets folder; found automatically in a checkout.")
+        var assets: String?
+
+        @Option(help: "Printer profile (a file name in devices/printers) instead of the configured one.")
+        var profile: String?
+
+        @Option(help: "Write to this file instead of standard output.")
+        var output: String?
+
+        func commands() throws -> ReceiptCommands {
+            do {
+                return try ReceiptCommands(configFile: config.map { URL(fileURLWithPath: $0) }, assets: assets,
+                                           stateDirectory: state.url, profile: profile)
+            } catch let error as KioskSetupError {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func emit(_ bytes: [UInt8]) throws {
+            if let output {
+                try Data(bytes).write(to: URL(fileURLWithPath: output))
+            } else {
+                FileHandle.standardOutput.write(Data(bytes))
+            }
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Render a recorded sale's receipt.")
+
+        @Argument(help: "The sale id, e.g. L01-1795611092153.")
+        var sale: String
+
+        @Option(help: "text, svg, png or escpos.")
+        var format: ReceiptCommands.Format = .text
+
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try common.emit(try common.commands().preview(saleID: sale, format: format))
+        }
+    }
+
+    struct TestPrint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-print",
+            abstract: "Render the built-in sample receipt: to the lane's printer, or with --output to a file.")
+
+        @Option(help: "escpos, text, svg or png (with --output or to standard output).")
+        var format: ReceiptCommands.Format = .escpos
+
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            let commands = try common.commands()
+            if common.output != nil || format != .escpos {
+                try common.emit(try commands.sample(format: format))
+                return
+            }
+            let file = try await commands.printSampleToLanePrinter()
+            print("test receipt printed by the simulated printer: \(file.path)")
         }
     }
 }

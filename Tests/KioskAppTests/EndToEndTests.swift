@@ -93,7 +93,11 @@ actor PushedStates {
         #expect(receiptText.contains(totalBefore))
         let escpos = try Data(contentsOf: stateDir.appendingPathComponent("receipts/\(saleID).escpos"))
         #expect(escpos.prefix(2) == Data([0x1B, 0x40]))
-        #expect(try await api.get("/receipts/\(saleID).txt").text == receiptText)
+        // The page's receipt link carries the sale's integrity code; without it there is nothing to see.
+        let textLink = try #require(sale["receiptText"] as? String)
+        #expect(try await api.get(textLink).text == receiptText)
+        #expect(try await api.get("/receipts/\(saleID).txt").status == 404)
+        #expect(try await api.get(try #require(sale["receiptPicture"] as? String)).text.contains("<svg"))
 
         #expect(try await api.post("/api/finish").status == 200)
         #expect(kiosk.terminate() == 0)

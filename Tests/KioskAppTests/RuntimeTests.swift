@@ -29,7 +29,8 @@ struct TestLane {
         runtime = LaneRuntime(
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
             journal: journal, catalog: setup.catalog, interpreter: ScanInterpreter(currency: setup.profile.currency),
-            terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, paper: "80mm"),
+            terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
+                                                                                     eReceiptBase: "https://r.example/r/"),
             paymentTimeout: .milliseconds(300), demo: true, storeName: setup.profile.name, logger: Logger(label: "test"))
     }
 

@@ -14,14 +14,16 @@ import Testing
     }
 
     @Test func settingsAreRead() throws {
-        let config = try KioskConfig.load(write(#"{"laneID": "L07", "paper": "58mm", "paymentTimeoutSeconds": 30}"#))
+        let config = try KioskConfig.load(write(#"{"laneID": "L07", "printerProfile": "generic-58mm", "paymentTimeoutSeconds": 30, "eReceiptBaseURL": "https://r.example/r/"}"#))
         #expect(config.laneID == "L07")
-        #expect(config.paper == "58mm")
+        #expect(config.printerProfile == "generic-58mm")
+        #expect(config.eReceiptBaseURL == "https://r.example/r/")
         #expect(config.paymentTimeoutSeconds == 30)
     }
 
     @Test(arguments: [
-        (#"{"paper": "72mm"}"#, "paper must be"),
+        (#"{"printerProfile": "../etc/passwd"}"#, "printerProfile must name"),
+        (#"{"eReceiptBaseURL": "ftp://x"}"#, "eReceiptBaseURL must be"),
         (#"{"laneID": "L 1"}"#, "laneID must be"),
         (#"{"paymentTimeoutSeconds": "sixty"}"#, "paymentTimeoutSeconds: expected"),
         (#"{"payment_timeout": 5}"#, "unknown setting \"payment_timeout\""),

@@ -1,28 +1,102 @@
 @testable import Receipts
 
 /// Reads back the ESC/POS our encoder writes, as a printer would show it: the printed text
-/// lines, with GB18030 decoded by iconv and ESC R national glyphs applied. Commands the
-/// encoder never emits are an error, so a stray byte cannot hide in a test.
+/// lines, with GB18030 decoded by iconv and ESC R national glyphs applied, plus the images,
+/// codes and drawer kicks in between. Commands the encoder never emits are an error, so a
+/// stray byte cannot hide in a test.
 struct PrinterEmulator {
     struct UnexpectedByte: Error { let offset: Int; let byte: UInt8 }
 
-    static func printedLines(_ bytes: [UInt8]) throws -> [String] {
-        let gb18030 = try Iconv(from: "GB18030", to: "UTF-8")
+    /// Something printed or done other than text.
+    enum Graphic: Equatable {
+        /// Consecutive GS v 0 bands joined into one image.
+        case raster(MonochromeImage, bands: Int)
+        case qrCode(String, moduleSize: Int, errorCorrection: UInt8)
+        case barcode128(String, height: Int, moduleWidth: Int, humanReadable: Bool)
+        case drawerKick(pin: Int)
+        case cut
+    }
+
+    struct Printout {
         var lines: [String] = []
+        var graphics: [Graphic] = []
+        /// For each graphic, how many text lines had been printed before it.
+        var graphicLinePositions: [Int] = []
+    }
+
+    static func printedLines(_ bytes: [UInt8]) throws -> [String] {
+        try printout(bytes).lines
+    }
+
+    static func printout(_ bytes: [UInt8]) throws -> Printout {
+        let gb18030 = try Iconv(from: "GB18030", to: "UTF-8")
+        var out = Printout()
         var line = ""
         var characterSet: UInt8 = 0
+        var qrData: [UInt8] = [], qrModule = 3, qrLevel: UInt8 = 48
+        var barHeight = 162, barWidth = 3, hri: UInt8 = 0
         var i = 0
         func byte(_ offset: Int) throws -> UInt8 {
             guard i + offset < bytes.count else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
             return bytes[i + offset]
+        }
+        func word(_ offset: Int) throws -> Int { Int(try byte(offset)) | Int(try byte(offset + 1)) << 8 }
+        func slice(_ from: Int, _ count: Int) throws -> [UInt8] {
+            guard i + from + count <= bytes.count else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+            return Array(bytes[(i + from)..<(i + from + count)])
+        }
+        func add(_ graphic: Graphic) {
+            out.graphics.append(graphic)
+            out.graphicLinePositions.append(out.lines.count)
         }
         while i < bytes.count {
             switch (bytes[i], try? byte(1)) {
             case (0x1B, 0x40): i += 2                                  // ESC @
             case (0x1B, 0x61), (0x1B, 0x45), (0x1B, 0x2D), (0x1B, 0x64): i += 3
             case (0x1B, 0x52): characterSet = try byte(2); i += 3      // ESC R n
+            case (0x1B, 0x70):                                         // ESC p m t1 t2
+                add(.drawerKick(pin: Int(try byte(2))))
+                i += 5
             case (0x1D, 0x21): i += 3                                  // GS ! n
-            case (0x1D, 0x56): i += 4                                  // GS V m n
+            case (0x1D, 0x56):                                         // GS V m n
+                add(.cut)
+                i += 4
+            case (0x1D, 0x76):                                         // GS v 0 m xL xH yL yH d...
+                guard try byte(2) == 0x30, try byte(3) == 0 else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                let bytesPerRow = try word(4), rows = try word(6)
+                let band = try MonochromeImage(width: bytesPerRow * 8, height: rows, packed: slice(8, bytesPerRow * rows))
+                if case .raster(let image, let bands)? = out.graphics.last, image.width == band.width,
+                   out.graphicLinePositions.last == out.lines.count {
+                    let joined = try MonochromeImage(width: image.width, height: image.height + rows, packed: image.packed + band.packed)
+                    out.graphics[out.graphics.count - 1] = .raster(joined, bands: bands + 1)
+                } else {
+                    add(.raster(band, bands: 1))
+                }
+                i += 8 + bytesPerRow * rows
+            case (0x1D, 0x28):                                         // GS ( k pL pH cn fn ...
+                guard try byte(2) == 0x6B else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                let length = try word(3)
+                let parameters = try slice(5, length)
+                guard parameters.count >= 3, parameters[0] == 0x31 else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                switch parameters[1] {
+                case 0x41: break                                       // model
+                case 0x43: qrModule = Int(parameters[2])
+                case 0x45: qrLevel = parameters[2]
+                case 0x50: qrData = Array(parameters.dropFirst(3))
+                case 0x51: add(.qrCode(String(decoding: qrData, as: UTF8.self), moduleSize: qrModule, errorCorrection: qrLevel))
+                default: throw UnexpectedByte(offset: i, byte: bytes[i])
+                }
+                i += 5 + length
+            case (0x1D, 0x68): barHeight = Int(try byte(2)); i += 3    // GS h n
+            case (0x1D, 0x77): barWidth = Int(try byte(2)); i += 3     // GS w n
+            case (0x1D, 0x48): hri = try byte(2); i += 3               // GS H n
+            case (0x1D, 0x6B):                                         // GS k 73 n {B data
+                guard try byte(2) == 0x49 else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                let data = try slice(4, Int(try byte(3)))
+                guard data.starts(with: [0x7B, 0x42]) else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                let text = String(decoding: data.dropFirst(2), as: UTF8.self).replacing("{{", with: "{")
+                add(.barcode128(text, height: barHeight, moduleWidth: barWidth, humanReadable: hri != 0))
+                i += 4 + data.count
             case (0x1C, 0x26):                                         // FS & ... FS .
                 var end = i + 2
                 while end + 1 < bytes.count, !(bytes[end] == 0x1C && bytes[end + 1] == 0x2E) { end += 1 }
@@ -30,7 +104,7 @@ struct PrinterEmulator {
                 line += String(decoding: try gb18030.convert(Array(bytes[(i + 2)..<end])), as: UTF8.self)
                 i = end + 2
             case (0x0A, _):
-                lines.append(line)
+                out.lines.append(line)
                 line = ""
                 i += 1
             case (let b, _) where (0x20...0x7E).contains(b):
@@ -42,7 +116,7 @@ struct PrinterEmulator {
                 throw UnexpectedByte(offset: i, byte: b)
             }
         }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        if !line.isEmpty { out.lines.append(line) }
+        return out
     }
 }

@@ -246,6 +246,7 @@
       },
       member: str(v.member) || null,
       notice: isObject(v.notice) ? v.notice : null,
+      paperDeclined: v.paperDeclined === true,
       journalSeq: str(v.journalSeq),
       sale: isObject(v.sale) ? v.sale : null,
       devices: isObject(v.devices) ? v.devices : {},
@@ -583,6 +584,8 @@
     pay.textContent = v.totals.total ? t('action.payAmount', { amount: v.totals.total }) : t('action.pay');
     pay.disabled = v.phase !== 'shopping' || v.lines.length === 0;
     $('cancel-button').disabled = v.phase !== 'shopping';
+    $('paper-toggle').checked = !v.paperDeclined;
+    $('paper-toggle').disabled = v.phase !== 'shopping';
 
     // Rebuilding the list drops the focus: give it back to the same line, or to the heading.
     if (focusedRemove !== null) {
@@ -672,8 +675,14 @@
     setText('receipt-amount', (sale && str(sale.total)) || v.totals.total);
     const printed = sale ? sale.receiptPrinted === true : null;
     const receiptURL = sale ? sameOriginURL(sale.receiptText) : null;
+    // Not printed: either the shopper declined paper or the printer failed; both get the e-receipt.
+    const qr = sale ? sameOriginURL(sale.eReceiptQR) : null;
     show('receipt-printed', printed === true);
     show('receipt-not-printed', printed === false);
+    show('receipt-not-printed-text', !v.paperDeclined);
+    show('receipt-declined-text', v.paperDeclined);
+    show('ereceipt', printed === false && qr !== null);
+    if (qr !== null && $('ereceipt-qr').getAttribute('src') !== qr) $('ereceipt-qr').setAttribute('src', qr);
     show('view-receipt-button', printed === false && receiptURL !== null);
   }
 
@@ -1028,6 +1037,7 @@
       button.addEventListener('click', function () { setLang(button.getAttribute('data-lang')); });
     });
     $('pay-button').addEventListener('click', function () { post('/api/pay', {}, 'pay'); });
+    $('paper-toggle').addEventListener('change', function () { post('/api/paper', { wanted: $('paper-toggle').checked }, 'paper'); });
     $('cancel-button').addEventListener('click', confirmCancel);
     $('finish-button').addEventListener('click', function () { post('/api/finish', {}, 'finish'); });
     $('view-receipt-button').addEventListener('click', openReceipt);
