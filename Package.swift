@@ -47,6 +47,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
+        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail"]),
+
         .testTarget(name: "RetailTests", dependencies: ["Retail"]),
         .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar"]),

@@ -84,7 +84,13 @@ def bench_startup(runs=7):
           f"idle RSS < 60 MB -> {'met' if kiosk[1] < 60 else 'MISSED'}")
 
 
-BENCHMARKS = {"startup": bench_startup}
+def bench_receipt():
+    """The reference is the printer itself: how long the same receipt takes to print at 250 mm/s."""
+    bench = os.environ.get("KIOSK_BENCH_BINARY", os.path.join(ROOT, ".build/release/kiosk-bench"))
+    subprocess.run([bench, "receipt", os.path.join(ROOT, "assets")], check=True)
+
+
+BENCHMARKS = {"startup": bench_startup, "receipt": bench_receipt}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -43,7 +43,7 @@ public enum Code128 {
 
         var values = encode(bytes)
         // Check character: start value plus each symbol value times its position (from 1),
-        // modulo 103 (ISO/IEC 15417 clause 4.3.4.1).
+        // modulo 103 (the symbol check character of ISO/IEC 15417).
         var sum = values[0]
         for (position, value) in values.enumerated().dropFirst() { sum += position * value }
         values.append(sum % 103)

@@ -48,17 +48,17 @@ public enum QRCode {
         unmasked.place(codewords)
 
         // Clause 7.8.3: evaluate all eight masks, keep the lowest penalty (first on a tie).
-        var best: (mask: Int, penalty: Int, matrix: BitMatrix)?
+        var best = (mask: 0, penalty: Int.max, matrix: unmasked.modules)
         for mask in 0..<8 {
             var grid = unmasked
             grid.applyMask(mask)
             grid.drawFormatInformation(errorCorrection: ec, mask: mask)
             let penalty = Grid.penalty(grid.modules)
-            if best == nil || penalty < best!.penalty {
+            if penalty < best.penalty {
                 best = (mask, penalty, grid.modules)
             }
         }
-        return Symbol(version: version, mask: best!.mask, matrix: best!.matrix)
+        return Symbol(version: version, mask: best.mask, matrix: best.matrix)
     }
 
     // MARK: Capacity

@@ -80,9 +80,10 @@ extension QRCode {
         }
 
         /// Both copies of the 15 format bits (7.9.1, Figure 25); bit 0 is the least significant.
-        /// First copy around the top-left finder: bits 0–7 up column 8 (skipping the timing row),
-        /// bits 8–14 along row 8 towards the left edge. Second copy: bits 0–7 along row 8 from
-        /// the right edge, bits 8–14 down column 8 to the bottom edge.
+        /// First copy, around the top-left finder: bits 0–7 down column 8 from the top edge
+        /// (skipping the timing row), then bits 8–14 along row 8 to the left edge (skipping the
+        /// timing column). Second copy: bits 0–7 along row 8 leftwards from the right edge,
+        /// bits 8–14 down column 8 to the bottom edge.
         private mutating func drawFormatBits(_ bits: Int) {
             func bit(_ i: Int) -> Bool { (bits >> i) & 1 == 1 }
             for i in 0...5 { setFunction(8, i, dark: bit(i)) }

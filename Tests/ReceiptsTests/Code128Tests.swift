@@ -43,8 +43,8 @@ import Testing
         #expect(try Code128.symbolValues(for: "1234567890").dropLast(2) == [105, 12, 34, 56, 78, 90])
         #expect(try Code128.modules(for: "1234567890").count == 11 * 7 + 13)
         #expect(try Code128.modules(for: "1234567890").count < 11 * 12 + 13)  // all-B length
-        // Odd runs: the first digit in B, then Code C and pairs (ISO/IEC 15417 Annex F);
-        // pairs first and Code B for the last digit would be just as long.
+        // Odd runs: the first digit in B, then Code C and pairs, as the standard's guidance
+        // on short symbols does; pairs first and Code B for the last digit would be as long.
         #expect(try Code128.symbolValues(for: "12345").dropLast(2) == [104, 17, 99, 23, 45])
         // A trailing run of 4 or more switches.
         #expect(try Code128.symbolValues(for: "ABC123456").dropLast(2) == [104, 33, 34, 35, 99, 12, 34, 56])

@@ -30,7 +30,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
 @Suite struct QRCodeTests {
     // MARK: Reed–Solomon
 
-    /// ISO/IEC 18004 worked example (Annex I): "01234567" as version 1-M. Its 16 data
+    /// The encoding example in an annex of ISO/IEC 18004: "01234567" as version 1-M. Its 16 data
     /// codewords (numeric mode plus padding) and the 10 error correction codewords
     /// the standard gives for them.
     @Test func reedSolomonMatchesTheStandardsExample() {
