@@ -2,10 +2,16 @@
 /// take two (a Chinese glyph in font A is 24 dots, an ASCII one 12), combining marks none.
 /// Widths are counted per grapheme cluster, so "e" + U+0301 or a flag is one unit.
 public func displayWidth(_ text: some StringProtocol) -> Int {
-    text.reduce(0) { $0 + displayWidth($1) }
+    // Receipts are mostly printable ASCII, one column a byte: skip the Unicode property look-ups,
+    // which are most of the cost of laying out a receipt.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+    return text.reduce(0) { $0 + displayWidth($1) }
 }
 
 public func displayWidth(_ character: Character) -> Int {
+    if let ascii = character.asciiValue, character.utf8.count == 1 {
+        return ascii >= 0x20 && ascii < 0x7F ? 1 : 0
+    }
     let scalars = character.unicodeScalars
     guard let first = scalars.first else { return 0 }
     // Emoji: those shown as pictures by default, or made so by VS16 (U+FE0F).
