@@ -103,6 +103,14 @@ public actor LaneRuntime {
             return .itemScanned(item, embeddedPrice: price)
         case .memberCard(let number):
             return .memberCardScanned(number)
+        case .gs1Item(let gtin, let price):
+            guard let item = catalog.item(for: gtin) else { break }
+            switch (item.pricing, price) {
+            case (.unit, _): return .itemScanned(item, embeddedPrice: nil) // the catalog price rules
+            case (.embeddedPrice, let price?): return .itemScanned(item, embeddedPrice: price)
+            case (.embeddedPrice, nil):
+                return .scanRejected(code: shown, reason: "the code carries no price (AI 392n) for this weighed item", unknownItem: false)
+            }
         }
         return .scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true)
     }

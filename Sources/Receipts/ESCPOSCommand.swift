@@ -11,8 +11,9 @@ public enum ESCPOSCommand: Hashable, Sendable {
     case underline(Underline)
     /// GS ! n: character magnification, each 1...8 (clamped).
     case size(width: Int, height: Int)
-    /// Text: ASCII as is, CJK as GB18030 in Chinese mode, other characters as one "?" per
-    /// column, control characters dropped (rules in PrinterText.swift). "\n" is a line feed.
+    /// Text: ASCII as is, CJK as GB18030 in Chinese mode, other narrow characters from the
+    /// profile's code pages (ESC t, sent only when the page changes), the rest as one "?"
+    /// per column, control characters dropped (rules in PrinterText.swift). "\n" is a line feed.
     case text(String)
     /// LF: prints the buffer and moves to the next line.
     case newline
@@ -24,6 +25,9 @@ public enum ESCPOSCommand: Hashable, Sendable {
     case chineseMode(Bool)
     /// ESC R n: which national glyphs replace a dozen ASCII codes.
     case internationalCharacterSet(InternationalCharacterSet)
+    /// ESC t n: which character code table bytes 0x80...0xFF print from outside Chinese
+    /// mode. ESC @ selects table 0 (PC437).
+    case codePage(CodePage)
     /// GS v 0: a 1-bit image at the left margin, sent in bands of at most
     /// `ESCPOSEncoder.rasterBandHeight` rows. An empty image sends nothing.
     case raster(MonochromeImage)

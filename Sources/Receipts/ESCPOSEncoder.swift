@@ -26,10 +26,15 @@ public struct ESCPOSEncoder: Sendable {
         return data.count > 2 && data.count <= 255 ? data : nil
     }
 
+    /// The bytes for `commands`, sent to a printer in the state ESC @ leaves (the
+    /// document starts with `.initialize`, which makes it so).
     public func encode(_ commands: [ESCPOSCommand]) -> [UInt8] {
-        // No converter means every non-ASCII character prints as "?": right for printers
+        // No converter means every wide character prints as "?": right for printers
         // without Chinese mode, and the safe fallback if glibc lacks its GB18030 module.
-        var writer = Writer(gb18030: profile.supportsChinese ? try? Iconv(from: "UTF-8", to: "GB18030") : nil)
+        var writer = Writer(
+            gb18030: profile.supportsChinese ? try? Iconv(from: "UTF-8", to: "GB18030") : nil,
+            codePages: profile.codePages, hasChineseMode: profile.supportsChinese
+        )
         for command in commands { writer.write(command) }
         return writer.bytes
     }
@@ -37,7 +42,22 @@ public struct ESCPOSEncoder: Sendable {
 
 private struct Writer {
     let gb18030: Iconv?
+    let codePages: [CodePage]
+    /// Many Chinese models start in Chinese mode, and ESC @ returns them to it: there a
+    /// code page byte would start a GB18030 character. So until FS . has been sent, a
+    /// printer with Chinese mode may be in it.
+    let hasChineseMode: Bool
     var bytes: [UInt8] = []
+    /// The ESC t table selected: 0 after ESC @.
+    var codeTable: UInt8 = 0
+    var chineseModeMayBeOn: Bool
+
+    init(gb18030: Iconv?, codePages: [CodePage], hasChineseMode: Bool) {
+        self.gb18030 = gb18030
+        self.codePages = codePages
+        self.hasChineseMode = hasChineseMode
+        self.chineseModeMayBeOn = hasChineseMode
+    }
 
     private static let esc: UInt8 = 0x1B, gs: UInt8 = 0x1D, fs: UInt8 = 0x1C, lf: UInt8 = 0x0A
 
@@ -45,6 +65,8 @@ private struct Writer {
         switch command {
         case .initialize:
             bytes += [Self.esc, 0x40]
+            codeTable = 0
+            chineseModeMayBeOn = hasChineseMode
         case .align(let alignment):
             let n: UInt8 = switch alignment { case .left: 0; case .center: 1; case .right: 2 }
             bytes += [Self.esc, 0x61, n]
@@ -57,7 +79,7 @@ private struct Writer {
             let w = UInt8(min(max(width, 1), 8) - 1), h = UInt8(min(max(height, 1), 8) - 1)
             bytes += [Self.gs, 0x21, w << 4 | h]
         case .text(let text):
-            for piece in PrinterText.pieces(text, gb18030: gb18030) {
+            for piece in PrinterText.pieces(text, gb18030: gb18030, codePages: codePages, selectedTable: codeTable) {
                 switch piece {
                 case .ascii(let run):
                     bytes += run
@@ -69,6 +91,12 @@ private struct Writer {
                     write(.internationalCharacterSet(set))
                     bytes.append(byte)
                     write(.internationalCharacterSet(.usa))
+                case .codePage(let page, let run):
+                    // The page stays selected afterwards (ASCII is the same on every page),
+                    // and the next characters keep using it while it has them.
+                    if chineseModeMayBeOn { write(.chineseMode(false)) }
+                    if codeTable != page.number { write(.codePage(page)) }
+                    bytes += run
                 }
             }
         case .newline:
@@ -80,8 +108,12 @@ private struct Writer {
             bytes += [Self.gs, 0x56, cut == .full ? 0x41 : 0x42, 0x00]
         case .chineseMode(let on):
             bytes += [Self.fs, on ? 0x26 : 0x2E]
+            chineseModeMayBeOn = on
         case .internationalCharacterSet(let set):
             bytes += [Self.esc, 0x52, set.rawValue]
+        case .codePage(let page):
+            bytes += [Self.esc, 0x74, page.number]
+            codeTable = page.number
         case .raster(let image):
             guard image.width > 0, image.height > 0, image.bytesPerRow <= 0xFFFF else { return }
             let bytesPerRow = image.bytesPerRow

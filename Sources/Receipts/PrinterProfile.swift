@@ -22,6 +22,7 @@ public enum PaperWidth: String, Codable, Sendable, Hashable, CaseIterable {
 
 /// What a receipt printer model can do. Device files under devices/ decode into this;
 /// every field but `name`, `paperWidth`, `supportsChinese` and `cutter` may be left out.
+/// An unknown code page name is a decoding error, so a typo cannot silently print "?".
 public struct PrinterProfile: Codable, Sendable, Hashable {
     public var name: String
     public var paperWidth: PaperWidth
@@ -44,13 +45,23 @@ public struct PrinterProfile: Codable, Sendable, Hashable {
     public var raster: Bool
     /// A cash drawer hangs off the printer's drawer-kick port (ESC p).
     public var cashDrawer: Bool
+    /// The ESC t code tables the printer has, most preferred first: a narrow non-ASCII
+    /// character ("é", "€") prints from the selected page if it is listed and has it, else
+    /// from the first listed page that has it, and as "?" when none does. Put the page with
+    /// the most of a receipt's characters first, so the encoder rarely switches.
+    public var codePages: [CodePage]
+
+    /// PC437 alone: every ESC/POS printer has it as table 0, the one ESC @ selects, so the
+    /// default never sends ESC t, yet prints accented letters. It has no euro sign: a
+    /// profile must list PC858 or WPC1252 (after checking the model's table numbers) for €.
+    public static let defaultCodePages: [CodePage] = [.pc437]
 
     /// The defaults are what almost every ESC/POS printer does: raster images but no
     /// trusted native QR or barcode support, and no drawer.
     public init(
         name: String, paperWidth: PaperWidth, columns: Int? = nil, supportsChinese: Bool, cutter: Bool,
         dotsPerLine: Int? = nil, nativeQR: Bool = false, nativeBarcode: Bool = false,
-        raster: Bool = true, cashDrawer: Bool = false
+        raster: Bool = true, cashDrawer: Bool = false, codePages: [CodePage] = PrinterProfile.defaultCodePages
     ) {
         self.name = name
         self.paperWidth = paperWidth
@@ -62,11 +73,12 @@ public struct PrinterProfile: Codable, Sendable, Hashable {
         self.nativeBarcode = nativeBarcode
         self.raster = raster
         self.cashDrawer = cashDrawer
+        self.codePages = codePages
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, paperWidth, columns, supportsChinese, cutter
-        case dotsPerLine, nativeQR, nativeBarcode, raster, cashDrawer
+        case dotsPerLine, nativeQR, nativeBarcode, raster, cashDrawer, codePages
     }
 
     /// Profiles written before a field existed still decode, with the `init` defaults.
@@ -82,7 +94,8 @@ public struct PrinterProfile: Codable, Sendable, Hashable {
             nativeQR: try container.decodeIfPresent(Bool.self, forKey: .nativeQR) ?? false,
             nativeBarcode: try container.decodeIfPresent(Bool.self, forKey: .nativeBarcode) ?? false,
             raster: try container.decodeIfPresent(Bool.self, forKey: .raster) ?? true,
-            cashDrawer: try container.decodeIfPresent(Bool.self, forKey: .cashDrawer) ?? false
+            cashDrawer: try container.decodeIfPresent(Bool.self, forKey: .cashDrawer) ?? false,
+            codePages: try container.decodeIfPresent([CodePage].self, forKey: .codePages) ?? Self.defaultCodePages
         )
     }
 

@@ -2,15 +2,23 @@
 /// character prints exactly as wide as `displayWidth` says, or is replaced by that many "?".
 ///
 /// - Printable ASCII goes as is; "\n" is a line feed; other control characters and
-///   zero-width characters (lone combining marks, ZWJ) are dropped.
+///   zero-width characters (lone combining marks, ZWJ, soft hyphens) are dropped.
 /// - "¥" (U+00A5) and "£" go as 0x5C and 0x23 under the Japan and U.K. international
 ///   character sets (ESC R). GB18030 has "¥" only as the 4-byte sequence 81 30 84 36,
 ///   which printers with GB2312/GBK fonts do not print; the fullwidth "￥" (A3 A4) prints,
 ///   but two columns wide, which would push every amount one column past the edge.
-///   ESC R works on printers without Chinese fonts too.
-/// - A few narrow typographic characters fold to their ASCII look-alikes ("×" to "x").
-///   Other narrow non-ASCII (é, ·) becomes "?": GBK has some of them, but the printer
-///   would draw them two columns wide.
+///   PC437, PC850 and WPC1252 have both signs too, but ESC R is the surer one column:
+///   it changes glyphs in the ASCII range, so it works on every printer whether or not it
+///   lists a code page, whatever table its memory switches chose, and even in Chinese mode,
+///   where a byte 0x80...0xFF would start a two-column GB18030 character.
+/// - A few narrow typographic characters fold to their ASCII look-alikes ("×" to "x"),
+///   which print without switching code pages.
+/// - Other narrow characters print as a byte 0x80...0xFF of one of the profile's code
+///   pages, outside Chinese mode: of the page already selected if it is listed and has the
+///   character, else of the first listed page that has it (ESC t before it). So pages
+///   switch only when a character needs it, and never back just because. "e" + U+0301
+///   prints as "é". Characters none of its pages has become "?": GBK has some of them
+///   (é, ·), but the printer would draw them two columns wide.
 /// - Wide characters (CJK, fullwidth forms) go as GB18030 in Chinese mode when the printer
 ///   has it and the character is a 2-byte code; 4-byte codes (emoji, Hangul, rare
 ///   ideographs) are beyond printer fonts, so they become "??".
@@ -21,6 +29,8 @@ enum PrinterText {
         case chinese([UInt8])
         /// One byte printed under another international character set.
         case international(ESCPOSCommand.InternationalCharacterSet, UInt8)
+        /// Bytes 0x80...0xFF of one code page, printed with it selected and Chinese mode off.
+        case codePage(CodePage, [UInt8])
     }
 
     private static let asciiFolds: [Character: UInt8] = [
@@ -28,16 +38,22 @@ enum PrinterText {
         "\u{2018}": 0x27, "\u{2019}": 0x27, "\u{201C}": 0x22, "\u{201D}": 0x22, "\u{00A0}": 0x20,
     ]
 
-    /// Splits text into runs; `gb18030` is nil when the printer has no Chinese mode.
-    static func pieces(_ text: String, gb18030: Iconv?) -> [Piece] {
+    /// Splits text into runs; `gb18030` is nil when the printer has no Chinese mode,
+    /// `codePages` are the profile's, most preferred first, and `selectedTable` is the ESC t
+    /// table selected when the text starts.
+    static func pieces(_ text: String, gb18030: Iconv?, codePages: [CodePage], selectedTable: UInt8) -> [Piece] {
         var pieces: [Piece] = []
+        var selected = codePages.first { $0.number == selectedTable }
         for character in text {
-            let piece = piece(for: character, gb18030: gb18030)
+            let piece = piece(for: character, gb18030: gb18030, codePages: codePages, selected: selected)
+            if case .codePage(let page, _) = piece { selected = page }
             switch (pieces.last, piece) {
             case (.ascii(let run)?, .ascii(let more)):
                 pieces[pieces.count - 1] = .ascii(run + more)
             case (.chinese(let run)?, .chinese(let more)):
                 pieces[pieces.count - 1] = .chinese(run + more)
+            case (.codePage(let page, let run)?, .codePage(let next, let more)) where next == page:
+                pieces[pieces.count - 1] = .codePage(page, run + more)
             case (_, .ascii([])):
                 continue
             default:
@@ -47,13 +63,20 @@ enum PrinterText {
         return pieces
     }
 
-    private static func piece(for character: Character, gb18030: Iconv?) -> Piece {
+    private static func piece(for character: Character, gb18030: Iconv?, codePages: [CodePage], selected: CodePage?) -> Piece {
         if character == "\n" || character == "\r\n" { return .ascii([0x0A]) }
         if let byte = character.asciiValue, (0x20...0x7E).contains(byte) { return .ascii([byte]) }
         if character == "¥" { return .international(.japan, 0x5C) }
         if character == "£" { return .international(.uk, 0x23) }
         if let byte = asciiFolds[character] { return .ascii([byte]) }
         let width = displayWidth(character)
+        // Only one-column characters: a code page byte always prints one column.
+        if width == 1 {
+            if let selected, let byte = selected.byte(for: character) { return .codePage(selected, [byte]) }
+            for page in codePages {
+                if let byte = page.byte(for: character) { return .codePage(page, [byte]) }
+            }
+        }
         if width == 2, let gb18030, let code = try? gb18030.convert(Array(String(character).utf8)), isDoubleByte(code) {
             return .chinese(code)
         }

@@ -1,6 +1,9 @@
 // Micro-benchmarks scripts/bench runs in a release build; each prints one line of figures.
 //   kiosk-bench receipt ASSETS   encode a 50-line receipt with logo and QR, per printer profile
+//   kiosk-bench catalog-import CSV DIR   import a catalog CSV into the catalog store in DIR
+//   kiosk-bench catalog-lookup DIR GTINS [grdb]   look up every GTIN in the file (one per line)
 import Foundation
+import Journal
 import Receipts
 import Retail
 
@@ -49,12 +52,79 @@ func receiptBenchmark(assets: URL) throws {
     }
 }
 
+/// Peak resident memory of this process so far, in MiB (VmHWM).
+func peakRSSMiB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+    return Double(line?.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
+
+/// The demo store's currency and tax codes; the benchmark catalog uses them.
+let benchCatalogFormat = CatalogCSV(currency: Currency(code: "CNY", minorDigits: 2), taxCodes: ["A", "B", "Z"])
+
+func catalogImportBenchmark(csv: String, directory: String) throws {
+    let store = try CatalogStore(directory: directory)
+    let start = monotonicNanoseconds()
+    let result = try store.importCSV(file: csv, format: benchCatalogFormat)
+    let seconds = Double(monotonicNanoseconds() - start) / 1e9
+    print(String(format: "catalog-import: %d items, %d rows rejected, %.2f s, %.0f rows/s, peak RSS %.1f MiB (VmHWM)",
+                 result.report.items, result.report.rejectedRows, seconds,
+                 Double(result.report.items + result.report.rejectedRows) / seconds, peakRSSMiB()))
+    for error in result.report.errors.prefix(5) { print("  \(error)") }
+}
+
+/// Looks every GTIN up once to warm the file's pages, then again timing each lookup: the same
+/// work, order and timer as scripts/bench-reference/catalog_lookup.c.
+func catalogLookupBenchmark(directory: String, gtinFile: String, grdb: Bool) throws {
+    let text = try String(contentsOfFile: gtinFile, encoding: .utf8)
+    let gtins = try text.split(separator: "\n").map { try GTIN($0) }
+    let lookup: (GTIN) throws -> CatalogItem?
+    if grdb {
+        let reader = try CatalogGRDBLookup(directory: directory)
+        lookup = reader.item(for:)
+    } else {
+        let store = try CatalogStore(directory: directory)
+        lookup = store.item(for:)
+    }
+    var found = 0
+    for gtin in gtins where try lookup(gtin) != nil { found += 1 }
+    var times = [UInt64](repeating: 0, count: gtins.count)
+    var sink = 0
+    let start = monotonicNanoseconds()
+    for (i, gtin) in gtins.enumerated() {
+        let before = monotonicNanoseconds()
+        let item = try lookup(gtin)
+        times[i] = monotonicNanoseconds() - before
+        sink &+= Int(item?.price.minorUnits ?? 0) &+ (item?.name.en.utf8.count ?? 0)
+    }
+    let total = Double(monotonicNanoseconds() - start) / 1e9
+    times.sort()
+    let p50 = Double(times[times.count / 2]) / 1000, p99 = Double(times[times.count * 99 / 100]) / 1000
+    print(String(format: "catalog-lookup %@: %d lookups (%d found) %.3f s %.0f lookups/s p50 %.2f us p99 %.2f us (sink %d)",
+                 grdb ? "swift-grdb" : "swift", gtins.count, found, total, Double(gtins.count) / total, p50, p99, sink & 0xFF))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "receipt":
     guard arguments.count == 2 else { fatalError("usage: kiosk-bench receipt ASSETS") }
     try receiptBenchmark(assets: URL(fileURLWithPath: arguments[arguments.startIndex + 1]))
+case "catalog-import":
+    guard arguments.count == 3 else { fatalError("usage: kiosk-bench catalog-import CSV DIR") }
+    try catalogImportBenchmark(csv: arguments[arguments.startIndex + 1], directory: arguments[arguments.startIndex + 2])
+case "catalog-lookup":
+    guard arguments.count == 3 || (arguments.count == 4 && arguments.last == "grdb") else {
+        fatalError("usage: kiosk-bench catalog-lookup DIR GTINS [grdb]")
+    }
+    try catalogLookupBenchmark(directory: arguments[arguments.startIndex + 1], gtinFile: arguments[arguments.startIndex + 2],
+                               grdb: arguments.count == 4)
 default:
-    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS\n".utf8))
+    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS | catalog-import CSV DIR | catalog-lookup DIR GTINS [grdb]\n".utf8))
     exit(2)
 }

@@ -8,7 +8,7 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
-        subcommands: [Run.self, Scan.self, JournalCommand.self, ReceiptCommand.self])
+        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self])
 }
 
 struct StateOption: ParsableArguments {
@@ -174,5 +174,35 @@ struct ReceiptCommand: AsyncParsableCommand {
             let file = try await commands.printSampleToLanePrinter()
             print("test receipt printed by the simulated printer: \(file.path)")
         }
+    }
+}
+
+struct Explain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain what the lane makes of a code: kind, GTIN, GS1 AIs, price, or what is wrong and where.")
+
+    @Argument(help: "The scanned data, e.g. 6901234567892, ']d201095060001343521726123110ABC' or a GS1 Digital Link URL. Write GS (FNC1) as \\x1D.")
+    var data: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Settings file, as for `kiosk run` (store currency and catalog).")
+    var config: String?
+
+    @Option(help: "The assets folder; found automatically in a checkout.")
+    var assets: String?
+
+    func run() async throws {
+        let (currency, catalog) = try ScanExplanation.context(configFile: config.map { URL(fileURLWithPath: $0) }, assets: assets)
+        let explanation = ScanExplanation(data.replacingOccurrences(of: "\\x1D", with: "\u{1D}"), currency: currency, catalog: catalog)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        } else {
+            print(explanation.text)
+        }
+        if !explanation.understood { throw ExitCode(2) }
     }
 }

@@ -37,6 +37,10 @@ import Testing
         (.internationalCharacterSet(.japan), [0x1B, 0x52, 0x08]),
         (.internationalCharacterSet(.uk), [0x1B, 0x52, 0x03]),
         (.internationalCharacterSet(.usa), [0x1B, 0x52, 0x00]),
+        (.codePage(.pc437), [0x1B, 0x74, 0x00]),
+        (.codePage(.pc850), [0x1B, 0x74, 0x02]),
+        (.codePage(.pc858), [0x1B, 0x74, 0x13]),
+        (.codePage(.wpc1252), [0x1B, 0x74, 0x10]),
     ])
     func commandBytes(command: ESCPOSCommand, expected: [UInt8]) {
         #expect(bytes(command) == expected)
@@ -65,9 +69,9 @@ import Testing
     @Test(arguments: [
         ("😀", "??"),          // GB18030 has it only as a 4-byte code no printer font has
         ("한", "??"),          // Hangul: 4-byte in GB18030
-        ("Café", "Caf?"),      // é is in GBK but would print two columns wide
-        ("€5", "?5"),
-        ("e\u{301}", "?"),     // one cluster, one column, one "?"
+        ("Zł", "Z?"),          // ł is in no code page we know (and GB18030 would print it two columns wide)
+        ("€5", "?5"),          // not in PC437, the default code page
+        ("q\u{301}", "?"),     // one cluster, one column, one "?" (no page has q with acute)
         ("a\u{1B}@b", "a@b"),  // ESC must never reach the printer
         ("\u{301}x", "x"),     // a lone combining mark takes no column
         ("2 × 3 · 4 – 5", "2 x 3 . 4 - 5"),

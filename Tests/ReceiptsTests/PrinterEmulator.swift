@@ -1,7 +1,8 @@
 @testable import Receipts
 
 /// Reads back the ESC/POS our encoder writes, as a printer would show it: the printed text
-/// lines, with GB18030 decoded by iconv and ESC R national glyphs applied, plus the images,
+/// lines, with GB18030 in Chinese mode and the ESC t code pages outside it decoded by glibc's
+/// iconv (not by the encoder's tables), ESC R national glyphs applied, plus the images,
 /// codes and drawer kicks in between. Commands the encoder never emits are an error, so a
 /// stray byte cannot hide in a test.
 struct PrinterEmulator {
@@ -24,15 +25,21 @@ struct PrinterEmulator {
         var graphicLinePositions: [Int] = []
     }
 
-    static func printedLines(_ bytes: [UInt8]) throws -> [String] {
-        try printout(bytes).lines
+    /// The ESC t tables the encoder may select, in Epson's numbering, as glibc names them.
+    static let codeTables: [UInt8: String] = [0: "IBM437", 2: "IBM850", 16: "CP1252", 19: "IBM858"]
+
+    /// `chineseModeAtReset` plays a Chinese model that is in Chinese mode at power-on and
+    /// after ESC @, as many are: there bytes 0x80...0xFF are GB18030 until FS . arrives.
+    static func printedLines(_ bytes: [UInt8], chineseModeAtReset: Bool = false) throws -> [String] {
+        try printout(bytes, chineseModeAtReset: chineseModeAtReset).lines
     }
 
-    static func printout(_ bytes: [UInt8]) throws -> Printout {
+    static func printout(_ bytes: [UInt8], chineseModeAtReset: Bool = false) throws -> Printout {
         let gb18030 = try Iconv(from: "GB18030", to: "UTF-8")
         var out = Printout()
         var line = ""
         var characterSet: UInt8 = 0
+        var chineseMode = chineseModeAtReset, codeTable: UInt8 = 0
         var qrData: [UInt8] = [], qrModule = 3, qrLevel: UInt8 = 48
         var barHeight = 162, barWidth = 3, hri: UInt8 = 0
         var i = 0
@@ -51,9 +58,15 @@ struct PrinterEmulator {
         }
         while i < bytes.count {
             switch (bytes[i], try? byte(1)) {
-            case (0x1B, 0x40): i += 2                                  // ESC @
+            case (0x1B, 0x40):                                         // ESC @
+                (characterSet, chineseMode, codeTable) = (0, chineseModeAtReset, 0)
+                i += 2
             case (0x1B, 0x61), (0x1B, 0x45), (0x1B, 0x2D), (0x1B, 0x64): i += 3
             case (0x1B, 0x52): characterSet = try byte(2); i += 3      // ESC R n
+            case (0x1B, 0x74):                                         // ESC t n
+                codeTable = try byte(2)
+                guard Self.codeTables[codeTable] != nil else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
+                i += 3
             case (0x1B, 0x70):                                         // ESC p m t1 t2
                 add(.drawerKick(pin: Int(try byte(2))))
                 i += 5
@@ -97,12 +110,15 @@ struct PrinterEmulator {
                 let text = String(decoding: data.dropFirst(2), as: UTF8.self).replacing("{{", with: "{")
                 add(.barcode128(text, height: barHeight, moduleWidth: barWidth, humanReadable: hri != 0))
                 i += 4 + data.count
-            case (0x1C, 0x26):                                         // FS & ... FS .
-                var end = i + 2
-                while end + 1 < bytes.count, !(bytes[end] == 0x1C && bytes[end + 1] == 0x2E) { end += 1 }
-                guard end + 1 < bytes.count else { throw UnexpectedByte(offset: i, byte: bytes[i]) }
-                line += String(decoding: try gb18030.convert(Array(bytes[(i + 2)..<end])), as: UTF8.self)
-                i = end + 2
+            case (0x1C, 0x26): chineseMode = true; i += 2              // FS &
+            case (0x1C, 0x2E): chineseMode = false; i += 2             // FS .
+            case (let b, _) where b >= 0x80 && chineseMode:            // a GB18030 2-byte code
+                line += String(decoding: try gb18030.convert(slice(0, 2)), as: UTF8.self)
+                i += 2
+            case (let b, _) where b >= 0x80:                           // one byte of the code page
+                guard let name = Self.codeTables[codeTable] else { throw UnexpectedByte(offset: i, byte: b) }
+                line += String(decoding: try Iconv(from: name, to: "UTF-8").convert([b]), as: UTF8.self)
+                i += 1
             case (0x0A, _):
                 out.lines.append(line)
                 line = ""

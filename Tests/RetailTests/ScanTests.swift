@@ -48,7 +48,7 @@ import Retail
         #expect(try scanner.interpret("5012345678900") == .item(GTIN("5012345678900")))
     }
 
-    @Test func rejectsJunk() {
+    @Test func rejectsJunk() throws {
         #expect(throws: ScanError.empty) { try scanner.interpret("") }
         #expect(throws: ScanError.empty) { try scanner.interpret("\r\n") }
         #expect(throws: ScanError.badGTIN(.empty)) { try scanner.interpret("]E0") }
@@ -56,7 +56,9 @@ import Retail
         #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 1, found: 2))) { try scanner.interpret("4006381333932") }
         #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 2, found: 3))) { try scanner.interpret("2100001012343") }
         #expect(throws: ScanError.tooLong(513)) { try scanner.interpret(String(repeating: "1", count: 513)) }
-        #expect(throws: ScanError.self) { try scanner.interpret("https://example.com/01/04006381333931") }
+        // A GS1 Digital Link may live on any host; a web link without a product is not an item.
+        #expect(try scanner.interpret("https://example.com/01/04006381333931") == .gs1Item(gtin: try GTIN("4006381333931"), price: nil))
+        #expect(throws: ScanError.unsupported("a web link, not a product code")) { try scanner.interpret("https://example.com/about") }
         #expect(throws: ScanError.self) { try scanner.interpret("hello") }
         #expect(throws: ScanError.self) { try scanner.interpret("4006381333931 ") }
     }

@@ -1,0 +1,173 @@
+import Testing
+import Retail
+
+/// Random and mutated inputs: the parsers must never crash, every error must point inside the
+/// input, and whatever parses must parse again, identically, from its bracketed rendering.
+@Suite struct GS1FuzzTests {
+    /// SplitMix64: small, fast and the same on every run.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    }
+
+    static let validElements = [
+        "0109506000134352", "17261231", "15261200", "10ABC123", "21XYZ-9", "3103000500", "39221234", "3932978199",
+        "8005000250", "422156", "7003261231235", "800826123123", "30" + "12", "2405", "9123", "90INT",
+        "8110" + "1061414112345631501100003261231", "8112" + "001234561234560123456", "414" + "9506000000008",
+        "254" + "A1", "00" + "106141411234567897", "8013" + "1987654Ad4X4bL5ttr2310c2K", "8200" + "http://a.b/c(d)",
+    ]
+    static let aims = ["]C1", "]d2", "]Q3", "]e0", "", "", "]E0", "]", "]C"]
+    static let digits = Array("0123456789".utf8)
+    static let set82 = Array(#"!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"#.utf8)
+
+    /// An element with a random AI from the table and random data of about the right shape.
+    static func randomElement(_ r: inout Random) -> [UInt8] {
+        if r.chance(60) { return Array(r.pick(validElements).utf8) }
+        let entry = r.pick(GS1ApplicationIdentifier.table)
+        var ai = entry.ai
+        if let n = entry.decimalRange { ai = String(ai.dropLast()) + String(r.below(10) < n.count ? n.lowerBound + r.below(n.count) : r.below(10)) }
+        let range = entry.lengthRange
+        let length = r.chance(80) ? range.lowerBound + r.below(range.count) : r.below(range.upperBound + 4)
+        let alphabet = entry.components.first?.characters == .digits && r.chance(90) ? digits : set82
+        return Array(ai.utf8) + (0..<length).map { _ in r.pick(alphabet) }
+    }
+
+    static func mutate(_ input: inout [UInt8], _ r: inout Random) {
+        for _ in 0..<r.below(4) {
+            let at = r.below(input.count + 1)
+            switch r.below(7) {
+            case 0: input = Array(input.prefix(at))                                   // truncate
+            case 1: input.insert(29, at: at)                                           // insert GS
+            case 2: input.insert(UInt8(r.below(256)), at: at)                          // random byte
+            case 3: if at < input.count { input.remove(at: at) }                       // delete
+            case 4: if at < input.count { input[at] = r.pick(digits) }                 // change a digit
+            case 5: input.insert(contentsOf: input[at...].prefix(r.below(6)), at: at)  // repeat a slice
+            default: if at < input.count { input[at] = r.pick(set82) }                 // change a character
+            }
+        }
+    }
+
+    static func elementString(_ r: inout Random) -> [UInt8] {
+        var bytes = Array(r.pick(aims).utf8)
+        // Most real scans lead with a GTIN, and most other AIs need one.
+        if r.chance(60) { bytes += Array("0109506000134352".utf8) }
+        for _ in 0..<(1 + r.below(5)) {
+            let element = randomElement(&r)
+            bytes += element
+            if r.chance(70) { bytes.append(29) }
+        }
+        if r.chance(60) { mutate(&bytes, &r) }
+        return bytes
+    }
+
+    static func bracketed(_ r: inout Random) -> [UInt8] {
+        var bytes: [UInt8] = r.chance(60) ? Array("(01)09506000134352".utf8) : []
+        for _ in 0..<(1 + r.below(5)) {
+            let element = randomElement(&r)
+            let split = element.starts(with: Array("8".utf8)) || element.starts(with: Array("7".utf8)) ? 4 : 2
+            bytes += Array("(".utf8) + element.prefix(split) + Array(")".utf8) + element.dropFirst(split)
+        }
+        if r.chance(80) { mutate(&bytes, &r) }
+        return bytes
+    }
+
+    static func digitalLink(_ r: inout Random) -> [UInt8] {
+        var url = r.pick(["https://id.gs1.org", "http://example.com:8080", "HTTPS://A.B", "https://", "ftp://x", "]Q1https://q.r"])
+        url += r.pick(["", "/shop", "/a/b/c", "/01", "/%41"])
+        url += r.pick(["/01/09506000134352", "/01/9506000134352", "/gtin/09506000134352", "/00/106141411234567897",
+                       "/414/9506000000008", "/8006/095060001343520102", "/01/0950600013435X", "/89/1"])
+        for q in ["/22/V1", "/10/AB%2FC", "/21/S1", "/235/T", "/254/X", "/10/%zz"] where r.chance(25) { url += q }
+        var separator = "?"
+        for q in ["17=261231", "3103=000500", "3922=1234", "linktype=all", "10=Q", "21=1", "8200=x", "99=%41", "exp=261200", "=", "&"]
+            where r.chance(25) {
+            url += separator + q
+            separator = "&"
+        }
+        if r.chance(10) { url += "#frag" }
+        var bytes = Array(url.utf8)
+        if r.chance(70) { mutate(&bytes, &r) }
+        return bytes
+    }
+
+    /// A String with some multi-byte characters, so positions must count characters.
+    static func unicode(_ bytes: [UInt8], _ r: inout Random) -> String {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if r.chance(50), !text.isEmpty {
+            let at = text.index(text.startIndex, offsetBy: r.below(text.count))
+            text.insert(contentsOf: r.pick(["é", "中", "€", "🛒", "\u{1D}"]), at: at)
+        }
+        return text
+    }
+
+    @Test func twoHundredThousandInputs() {
+        var r = Random(state: 0x6B69_6F73_6B21)
+        var failures: [String] = []
+        var parsed = 0
+        func record(_ problem: String, _ input: some Sequence<UInt8>) {
+            if failures.count < 10 { failures.append(problem + ": " + String(decoding: Array(input), as: UTF8.self).debugDescription) }
+        }
+        func checkError(_ e: GS1Error, length: Int, _ input: [UInt8]) {
+            if !(1...max(1, length)).contains(e.position) { record("position \(e.position) of \(length) in \(e)", input) }
+        }
+        func checkElements(_ elements: [GS1Element], length: Int, _ input: [UInt8]) {
+            parsed += 1
+            for e in elements where !(1...length).contains(e.position) || e.value.isEmpty {
+                record("element \(e) at \(e.position) of \(length)", input)
+            }
+        }
+        for round in 0..<200_000 {
+            switch round % 8 {
+            case 0, 1, 2:
+                let input = Self.elementString(&r)
+                do {
+                    let result = try GS1ElementString.parse(bytes: input)
+                    checkElements(result.elements, length: input.count, input)
+                    // Round trip through the bracketed form, "(" escaped.
+                    let text = result.elements.map { "(\($0.ai))" + $0.value.split(separator: "(", omittingEmptySubsequences: false)
+                        .joined(separator: "\\(") }.joined()
+                    let again = try? GS1ElementString.parse(text)
+                    if again?.elements.map(\.description) != result.elements.map(\.description) { record("round trip", input) }
+                } catch { checkError(error, length: input.count, input) }
+            case 3:
+                let text = Self.unicode(Self.elementString(&r), &r)
+                do {
+                    let result = try GS1ElementString.parse(text)
+                    checkElements(result.elements, length: text.count, Array(text.utf8))
+                } catch { checkError(error, length: text.count, Array(text.utf8)) }
+            case 4:
+                let input = Self.bracketed(&r)
+                do {
+                    let result = try GS1ElementString.parse(bytes: input)
+                    checkElements(result.elements, length: input.count, input)
+                } catch { checkError(error, length: input.count, input) }
+            case 5, 6:
+                let input = Self.digitalLink(&r)
+                do {
+                    let result = try GS1DigitalLink.parse(bytes: input)
+                    checkElements(result.elements, length: input.count, input)
+                } catch { checkError(error, length: input.count, input) }
+            default:
+                // Pure noise, as a badly configured wedge scanner might type it.
+                let input = (0..<r.below(40)).map { _ in UInt8(r.below(256)) }
+                let text = Self.unicode(input, &r)
+                for parse in [{ try GS1ElementString.parse(text).elements }, { try GS1DigitalLink.parse(text).elements }] {
+                    do { checkElements(try parse(), length: text.count, Array(text.utf8)) } catch let error as GS1Error {
+                        checkError(error, length: text.count, Array(text.utf8))
+                    } catch { record("untyped error \(error)", Array(text.utf8)) }
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        // The generator must reach the success paths too, not only the errors.
+        #expect(parsed > 10_000)
+    }
+}
