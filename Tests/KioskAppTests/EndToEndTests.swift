@@ -79,6 +79,14 @@ actor PushedStates {
         #expect((restored["totals"] as? [String: Any])?["total"] as? String == totalBefore)
         #expect(restored["sessionID"] as? String == before["sessionID"] as? String)
 
+        // The shopper's page, rendered by a real browser, shows the restored cart and its total.
+        let page = try renderedPage(kiosk.baseURL)
+        for line in linesBefore {
+            let name = try #require((line["name"] as? [String: Any])?["en"] as? String)
+            #expect(page.contains(name), "page lacks \(name)")
+        }
+        #expect(page.contains("id=\"totals-total\">\(totalBefore)<"))
+
         // Pay: the simulated terminal approves after a short delay, the receipt prints.
         #expect(try await api.post("/api/pay").status == 200)
         #expect(try await api.scan(plain).status == 409) // no scanning while paying
@@ -111,6 +119,20 @@ actor PushedStates {
         #expect(try journal.openSession() == nil)
         let recorded = try #require(try journal.sale(id: saleID))
         #expect(recorded.lines.count == 3)
+    }
+
+    /// The page's DOM after its scripts ran, from headless Chromium (which scripts/setup installs).
+    func renderedPage(_ url: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: dom, as: UTF8.self)
     }
 
     @Test func corruptConfigIsRefusedWithItsReason() throws {
