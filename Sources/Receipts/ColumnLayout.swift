@@ -9,6 +9,12 @@ public enum ColumnLayout {
     public static func wrap(_ text: String, width: Int, indent: Int = 0) -> [String] {
         let indent = indent < width ? max(indent, 0) : 0
         let room = max(width - indent, 1)
+        // Short printable-ASCII text with single spaces is its own one line: skip the break units.
+        let bytes = text.utf8
+        if !text.isEmpty, bytes.count <= room, bytes.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }),
+           bytes.first != 0x20, bytes.last != 0x20, !text.contains("  ") {
+            return [String(repeating: " ", count: indent) + text]
+        }
         var lines: [String] = []
         var line = ""
         var lineWidth = 0

@@ -106,6 +106,21 @@ extension MonochromeImage {
     func centered(inWidth width: Int) -> MonochromeImage {
         var result = MonochromeImage(width: width, height: height)
         let offset = (result.width - self.width) / 2  // negative when cropping
+        if offset >= 0 {
+            // Whole bytes shifted into place: this runs for every receipt with a logo.
+            let shift = offset % 8, base = offset / 8
+            let lastMask: UInt8 = self.width % 8 == 0 ? 0xFF : 0xFF << (8 - self.width % 8)
+            for y in 0..<height {
+                let source = y * bytesPerRow, target = y * result.bytesPerRow + base
+                for i in 0..<bytesPerRow {
+                    let byte = i == bytesPerRow - 1 ? packed[source + i] & lastMask : packed[source + i]
+                    guard byte != 0 else { continue }
+                    result.packed[target + i] |= byte >> shift
+                    if shift > 0, base + i + 1 < result.bytesPerRow { result.packed[target + i + 1] |= byte << (8 - shift) }
+                }
+            }
+            return result
+        }
         for y in 0..<height {
             for x in 0..<self.width where self[x, y] {
                 let target = x + offset

@@ -42,6 +42,8 @@ enum PrinterText {
     /// `codePages` are the profile's, most preferred first, and `selectedTable` is the ESC t
     /// table selected when the text starts.
     static func pieces(_ text: String, gb18030: Iconv?, codePages: [CodePage], selectedTable: UInt8) -> [Piece] {
+        // Most rows are printable ASCII: one piece, without the per-character work below.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) { return text.isEmpty ? [] : [.ascii(Array(text.utf8))] }
         var pieces: [Piece] = []
         var selected = codePages.first { $0.number == selectedTable }
         for character in text {
