@@ -313,21 +313,24 @@ struct CatalogCSVChunker: Sendable {
         var headerEnd = 0
         while true {
             let complete = pending.withUnsafeBufferPointer { framer.next($0, from: &scan) }
-            if complete {
-                if framer.isBlank {
-                    pending.removeSubrange(0..<scan)
-                    scan = 0
-                    continue
-                }
-                headerEnd = scan
-                break
+            if complete, framer.isBlank {
+                pending.removeSubrange(0..<scan)
+                scan = 0
+                continue
             }
             if scan > maximumRecordBytes {
                 throw CatalogFileError.malformedHeader(line: framer.recordLine, reason: "longer than \(maximumRecordBytes) bytes")
             }
+            if complete {
+                headerEnd = scan
+                break
+            }
             if try !input.read(into: &pending) {
                 guard framer.finish() else { throw CatalogFileError.noHeader }
                 headerEnd = pending.count
+                guard headerEnd <= maximumRecordBytes else {
+                    throw CatalogFileError.malformedHeader(line: framer.recordLine, reason: "longer than \(maximumRecordBytes) bytes")
+                }
                 break
             }
         }
@@ -367,7 +370,8 @@ struct CatalogCSVChunker: Sendable {
 
         /// A record ended at `scan`.
         func recordEnded() throws -> Bool {
-            if oversized {
+            if oversized || scan - recordStart > maximumRecordBytes {
+                if !oversized, try !flush(upTo: recordStart) { return false }
                 oversized = false
                 pending.removeSubrange(recordStart..<scan)
                 scan = recordStart

@@ -14,12 +14,17 @@ import Synchronization
 /// leaves the current version as it was.
 ///
 /// Because a version file never changes once published, the lane opens it `immutable=1` and
-/// memory-mapped: a lookup takes no lock and starts no transaction, the cost that makes a
-/// transaction per lookup about 5x slower than the B-tree search itself.
+/// memory-mapped: a lookup takes no lock and starts no transaction. (In C on a 1,000,000-item
+/// file here: a transaction per lookup ran 130k lookups/s, 190k in WAL; immutable 360-490k, as
+/// fast as one long read transaction, without holding a snapshot open or needing to end it to
+/// see a new version.)
 ///
 /// One instance serves lookups from any thread (they are serialised on one connection). It sees an
 /// import it ran itself at the next lookup, and one run by another process within `refreshInterval`
 /// (or at `refresh()`). Imports are one at a time per directory, across processes (`flock`).
+///
+/// Errors: `CatalogStoreError`, `CatalogSQLiteError` (a version file) or GRDB's `DatabaseError`
+/// (the control database).
 public final class CatalogStore: Sendable {
     public let directory: String
     let control: DatabasePool
@@ -242,7 +247,6 @@ public enum CatalogStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     /// Another import into the same directory is running.
     case importInProgress
     case io(path: String, operation: String, errno: Int32)
-    case sqlite(CatalogSQLiteError)
     /// A version file is not what the control database says it is.
     case corrupt(path: String, String)
     /// A bug: the streaming reader and Retail's CatalogCSV disagree about a chunk.
@@ -256,7 +260,6 @@ public enum CatalogStoreError: Error, Hashable, Sendable, CustomStringConvertibl
             return "\(report.rejectedRows) catalog rows rejected, more than the \(limit) allowed; the current catalog stays"
         case .importInProgress: return "another catalog import is running"
         case .io(let path, let operation, let code): return "\(path): \(operation): \(String(cString: strerror(code)))"
-        case .sqlite(let error): return error.description
         case .corrupt(let path, let why): return "catalog version \(path) is damaged: \(why)"
         case .internalInconsistency(let why): return "catalog import: internal inconsistency: \(why)"
         }

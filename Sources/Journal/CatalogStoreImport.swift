@@ -42,8 +42,8 @@ extension CatalogStore {
     ///
     /// The file is streamed (memory stays at a few chunks whatever its size). Bad rows are
     /// reported by line and left out, as `CatalogCSV` does; the same rows import, with the same
-    /// errors, as `CatalogCSV.read` of the whole file. Throws `CatalogStoreError` (then the current
-    /// version is unchanged).
+    /// errors, as `CatalogCSV.read` of the whole file (a row over `maximumRowBytes` aside). When it
+    /// throws, the current version is unchanged and the history records why.
     @discardableResult
     public func importCSV(file path: String, format csv: CatalogCSV,
                           options: CatalogImportOptions = CatalogImportOptions()) throws -> CatalogImportResult {

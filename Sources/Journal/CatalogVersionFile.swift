@@ -7,8 +7,13 @@ import Retail
 ///
 /// The item table is keyed by the GTIN as a number (the 14 normalised digits; leading zeros are
 /// implied by the fixed width), which makes it SQLite's rowid: one B-tree holds the key and the
-/// columns, with 8-byte keys instead of 15-byte text keys. Columns rather than a JSON record:
-/// decoding nine typed columns costs far less than running a JSON decoder per scan.
+/// columns, with 8-byte keys instead of 15-byte text keys. (Measured in C on 1,000,000 items, a
+/// WITHOUT ROWID table keyed by text, or by integer, looked up no faster; page sizes of 8 to 64 KiB
+/// and inserting in key order made no difference that rose above the noise either.)
+///
+/// Columns rather than a JSON record: `JSONDecoder` takes about 18 us per `CatalogItem` in a
+/// release build, nine times the whole B-tree lookup, and JSON makes the file over three times
+/// larger (a million short-named items: 193 MB against 53 MB in columns).
 enum CatalogVersionFile {
     static let format: Int64 = 1
 

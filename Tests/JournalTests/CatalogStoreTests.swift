@@ -101,8 +101,18 @@ import Testing
             + "\(CatalogFixture.code(9)),Trailing,,1.00,,A,,,"                   // no final line break
         var bytes = Array(text.utf8)
         // Invalid UTF-8 in a middle field, followed by a quoted line break on the same row.
-        let invalid = Array("\n\(CatalogFixture.code(10)),X,".utf8) + [0xC3, 0x28] + Array(",1.00,\"a\nb\",A,,,\n".utf8)
-        bytes.insert(contentsOf: invalid, at: bytes.lastIndex(of: UInt8(ascii: "\n"))!)
+        // Each kind of bad sequence: cut short (at the end, or by ASCII before its continuation),
+        // overlong, a surrogate, past U+10FFFF, a stray continuation byte.
+        let badSequences: [[UInt8]] = [[0xC3], [0xC3, 0x41, 0xA9], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+                                       [0xF4, 0x90, 0x80, 0x80], [0x80]]
+        for (n, bad) in badSequences.enumerated() {
+            let row = Array("\n\(CatalogFixture.code(10 + n)),X,".utf8) + bad + Array(",1.00,\"a\nb\",A,,,\n".utf8)
+            bytes.insert(contentsOf: row, at: bytes.lastIndex(of: UInt8(ascii: "\n"))!)
+        }
+        // And valid ones of each length, which must not end the row.
+        let maxScalar: [UInt8] = [0xF4, 0x8F, 0xBF, 0xBF]
+        let valid = Array("\n\(CatalogFixture.code(20)),é中𝄞,".utf8) + maxScalar + Array(",1.00,\"a\nb\",A,,,\n".utf8)
+        bytes.insert(contentsOf: valid, at: bytes.lastIndex(of: UInt8(ascii: "\n"))!)
         try expectStreamingMatchesWholeFile(bytes, chunkBytes: chunkBytes, in: dir)
     }
 
@@ -123,6 +133,39 @@ import Testing
             }
             try expectStreamingMatchesWholeFile(bytes, chunkBytes: 1 + Int(rng.next() % 400), in: dir)
         }
+    }
+
+    /// A row longer than `maximumRowBytes` is reported, not read into memory, wherever the reads
+    /// and chunks fall; the rows after it import. (The one departure from `CatalogCSV`, which
+    /// would read the row, or with an unclosed quote the rest of the file, as one field.)
+    @Test(arguments: [16, 100, 4096])
+    func overlongRowsAreRejectedWithoutBeingRead(readBytes: Int) throws {
+        let long = String(repeating: "x", count: 300)
+        let rows = [
+            CatalogFixture.row(1),
+            "\(CatalogFixture.code(2)),\"\(long)\",,1.00,,A,,,",            // line 3: too long
+            CatalogFixture.row(3),
+            "\(CatalogFixture.code(4)),\"\(long)\nsecond line\",,1.00,,A,,,",  // line 5, spans two lines
+            CatalogFixture.row(5),                                          // line 7
+            "\(CatalogFixture.code(6)),\"unclosed \(long)\n\(CatalogFixture.row(7))\n",  // line 8 to the end
+        ]
+        let text = CatalogFixture.header + "\n" + rows.joined(separator: "\n")
+        var chunker = CatalogCSVChunker(csv: format, source: .bytes(Array(text.utf8)), chunkBytes: 50, maximumRecordBytes: 200)
+        chunker.readBytes = readBytes
+        var outcomes: [CatalogRowOutcome] = []
+        try chunker.run { rows in
+            outcomes += rows
+            return true
+        }
+        let summary = outcomes.map { outcome -> String in
+            switch outcome {
+            case .item(_, let line, _): return "item \(line)"
+            case .rejected(let line, let errors, _): return "rejected \(line): \(errors.map(\.message).joined())"
+            }
+        }
+        let tooLong = "the row is longer than 200 bytes (an unclosed quote?)"
+        #expect(summary == ["item 2", "rejected 3: " + tooLong, "item 4", "rejected 5: " + tooLong, "item 7",
+                            "rejected 8: " + tooLong])
     }
 
     @Test func headerProblemsFailTheImportAsCatalogCSVDoes() throws {
