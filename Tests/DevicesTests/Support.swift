@@ -24,8 +24,10 @@ final class Once<T: Sendable>: Sendable {
 }
 
 /// Waits for `task` at most `seconds`. A task stuck forever (a continuation nobody resumes, which
-/// ignores cancellation) fails the test instead of hanging the whole run.
-func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double = 5) async throws -> T {
+/// ignores cancellation) fails the test instead of hanging the whole run. A hang guard, not a
+/// timing check: on a loaded 2-core machine CPU-bound tests in parallel suites can hold the
+/// cooperative thread pool for many seconds, so the limit is generous.
+func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double = 60) async throws -> T {
     let result: T? = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
         let once = Once(continuation)
         Task { once.resume(await task.value) }

@@ -137,7 +137,7 @@ struct APIClient {
     }
 
     /// Polls the state until `condition` holds, for at most `timeout` seconds.
-    func waitForState(timeout: TimeInterval = 15, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
+    func waitForState(timeout: TimeInterval = 60, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let state = try await get("/api/state").json

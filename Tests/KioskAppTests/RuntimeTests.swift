@@ -17,7 +17,9 @@ struct TestLane {
     let journal: LaneJournal
     let setup: StoreSetup
 
-    init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: [])) throws {
+    /// `paymentTimeout` is generous by default: a loaded CI machine must not turn an approval into a timeout.
+    init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
+         paymentTimeout: Duration = .seconds(30)) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets")
@@ -31,7 +33,7 @@ struct TestLane {
             journal: journal, catalog: setup.catalog, interpreter: ScanInterpreter(currency: setup.profile.currency),
             terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/"),
-            paymentTimeout: .milliseconds(300), demo: true, storeName: setup.profile.name, logger: Logger(label: "test"))
+            paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"))
     }
 
     func code(_ predicate: (CatalogItem) -> Bool) throws -> String {
@@ -40,7 +42,7 @@ struct TestLane {
     }
 
     func waitFor(_ condition: @escaping @Sendable (LaneState) -> Bool) async throws -> LaneState {
-        for _ in 0..<200 {
+        for _ in 0..<1500 { // up to 30 s: a hang guard for a loaded machine, not a timing check
             let state = await runtime.state
             if condition(state) { return state }
             try await Task.sleep(for: .milliseconds(20))
@@ -111,7 +113,8 @@ extension Result where Success == Void {
         let probe = try TestLane()
         let item = try #require(probe.setup.catalog.items.first { plainItem($0) })
         let lane = try TestLane(rules: .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [],
-                                             noAnswerWhenCentsAre: [Int(item.price.minorUnits % 100)]))
+                                             noAnswerWhenCentsAre: [Int(item.price.minorUnits % 100)]),
+                                paymentTimeout: .milliseconds(300))
         _ = await lane.runtime.scan(ScannedCode(data: item.gtin.displayForm, source: "test"))
         #expect(await lane.runtime.submit(.payRequested).succeeded)
         let state = try await lane.waitFor { $0.phase == .shopping }
