@@ -92,6 +92,14 @@ public enum SVGPreview {
         return runs
     }
 
+    /// A code alone as an SVG (the page's e-receipt QR): one unit per module, quiet zone 4.
+    public static func standalone(_ matrix: BitMatrix) -> String {
+        let image = MonochromeImage(matrix: matrix, scale: 1, quietZone: 4)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(image.width) \(image.height)\">"
+            + "<rect width=\"\(image.width)\" height=\"\(image.height)\" fill=\"#fff\"/>"
+            + (path(image, left: 0, top: 0) ?? "") + "</svg>"
+    }
+
     /// The dark dots of an image as one path of rectangles: a run of black dots in a row is
     /// one rectangle, and the same run in the rows below extends it downwards.
     static func path(_ image: MonochromeImage, left: Int, top: Int) -> String? {

@@ -217,4 +217,18 @@ import Retail
         let symbols = scanned.output.split(separator: "\n").map(String.init).sorted()
         #expect(symbols == [SampleReceipt.saleID, SampleReceipt.eReceiptURL].sorted())
     }
+
+    /// The page's e-receipt QR, drawn alone, reads back as its link (scaled up as a browser would).
+    @Test func aStandaloneQRCodeReadsBack() throws {
+        let rsvg = try #require(Self.tool("rsvg-convert"), "rsvg-convert not found: install librsvg2-bin (scripts/setup does)")
+        let zbarimg = try #require(Self.tool("zbarimg"), "zbarimg not found: install zbar-tools (scripts/setup does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("qr.svg"), png = directory.appendingPathComponent("qr.png")
+        try Data(SVGPreview.standalone(try QRCode.matrix(for: SampleReceipt.eReceiptURL)).utf8).write(to: svg)
+        #expect(try Self.run(rsvg, ["--format=png", "--width=400", "--output=\(png.path)", svg.path]).status == 0)
+        let scanned = try Self.run(zbarimg, ["--raw", "-q", png.path])
+        #expect(scanned.output.trimmingCharacters(in: .whitespacesAndNewlines) == SampleReceipt.eReceiptURL)
+    }
 }
