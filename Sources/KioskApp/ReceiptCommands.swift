@@ -21,11 +21,7 @@ public struct ReceiptCommands {
         if let profile { config.printerProfile = profile }
         try config.validate(source: "--profile")
         let assetsURL = try AssetLocator.find(explicit: assets)
-        let store: StoreProfile
-        do {
-            let url = AssetLocator.resolve(config.store, in: assetsURL)
-            store = try JSONDecoder().decode(StoreProfile.self, from: Data(contentsOf: url))
-        }
+        let store = try StoreSetup.loadProfile(AssetLocator.resolve(config.store, in: assetsURL))
         var options = RunOptions(stateDirectory: stateDirectory)
         options.port = 0
         composer = try Kiosk.receiptComposer(config: config, store: store, assets: assetsURL, options: options,
@@ -45,7 +41,7 @@ public struct ReceiptCommands {
     /// The built-in sample receipt: logo, Western and Chinese names, discounts, tax, QR, barcode.
     public func sample(format: Format) throws -> [UInt8] {
         var receipt = SampleReceipt.make()
-        if let base = composer.eReceiptBase { receipt.qrCode = base + receipt.saleID + "?c=" + (receipt.integrityCode ?? "") }
+        if let link = composer.eReceiptLink(saleID: receipt.saleID, integrityCode: receipt.integrityCode) { receipt.qrCode = link }
         return try render(receipt, format: format)
     }
 

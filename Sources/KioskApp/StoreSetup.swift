@@ -10,16 +10,7 @@ struct StoreSetup {
     let rejectedRows: [CatalogRowError]
 
     static func load(store storeURL: URL, catalog catalogURL: URL) throws -> StoreSetup {
-        let profile: StoreProfile
-        do {
-            profile = try JSONDecoder().decode(StoreProfile.self, from: Data(contentsOf: storeURL))
-        } catch let error as DecodingError {
-            throw KioskSetupError.store(storeURL.path, error.readable)
-        } catch {
-            throw KioskSetupError.store(storeURL.path, "cannot be read")
-        }
-        do { try profile.validate() } catch { throw KioskSetupError.store(storeURL.path, error.description) }
-
+        let profile = try loadProfile(storeURL)
         let bytes: Data
         do { bytes = try Data(contentsOf: catalogURL) } catch {
             throw KioskSetupError.catalog(catalogURL.path, "cannot be read")
@@ -29,6 +20,20 @@ struct StoreSetup {
             throw KioskSetupError.catalog(catalogURL.path, error.description)
         }
         return StoreSetup(profile: profile, catalog: Catalog(items: imported.items), rejectedRows: imported.errors)
+    }
+
+    /// The store profile alone, read and validated; every problem names the file.
+    static func loadProfile(_ storeURL: URL) throws -> StoreProfile {
+        let profile: StoreProfile
+        do {
+            profile = try JSONDecoder().decode(StoreProfile.self, from: Data(contentsOf: storeURL))
+        } catch let error as DecodingError {
+            throw KioskSetupError.store(storeURL.path, error.readable)
+        } catch {
+            throw KioskSetupError.store(storeURL.path, "cannot be read")
+        }
+        do { try profile.validate() } catch { throw KioskSetupError.store(storeURL.path, error.description) }
+        return profile
     }
 }
 
