@@ -15,11 +15,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // C libraries, as Debian packages them. No logic here.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // The V4L2 capture ioctls (macros and unions Swift cannot import): a few C functions.
+        .target(name: "CV4L2"),
 
         // Pure modules: no I/O, no clock.
         .target(name: "Retail"),
@@ -34,8 +38,9 @@ let package = Package(
         ]),
         .target(name: "Payments", dependencies: ["Retail"]),
         .target(name: "Devices"),
+        .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Devices"]),
         .target(name: "KioskApp", dependencies: [
-            "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices",
+            "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices", "Vision",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -43,23 +48,28 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
-            "KioskApp", "Journal", "Retail",
+            "KioskApp", "Journal", "Retail", "Vision",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
-        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Journal"]),
+        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Journal", "Vision", "KioskApp"]),
 
-        .testTarget(name: "RetailTests", dependencies: ["Retail"]),
-        .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),
+        .testTarget(name: "RetailTests", dependencies: [
+            "Retail", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "CheckoutTests", dependencies: [
+            "Checkout", "Retail", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar"], exclude: ["Golden"]),
         .testTarget(name: "JournalTests", dependencies: [
             "Journal", "Checkout", "Retail", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "Devices", "CPNG"]),
         .testTarget(name: "KioskAppTests", dependencies: [
-            "KioskApp", "Journal", "Checkout", "Retail",
+            "KioskApp", "Journal", "Checkout", "Retail", "Devices", "Vision",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),

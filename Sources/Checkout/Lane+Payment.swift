@@ -5,7 +5,7 @@ extension Lane {
     /// - `paymentFinished` for this attempt settles it (see `settle`); another id is "stale-payment".
     /// - `paperReceipt` records the shopper's choice for the receipt.
     /// - `tick` does nothing (the shell's terminal timeout turns into an `unknown` outcome);
-    ///   anything else is refused "payment-in-progress".
+    ///   anything else is refused "payment-in-progress" (a wallet code says it was not used).
     func paying(_ attempt: PaymentAttempt, _ state: inout LaneState, _ event: LaneEvent,
                 _ now: Timestamp) throws(Refusal) -> [Effect] {
         switch event {
@@ -17,6 +17,8 @@ extension Lane {
             return []
         case .tick:
             return []
+        case .walletCodeScanned:
+            throw .walletDuringPayment
         default:
             throw .paymentInProgress
         }

@@ -4,6 +4,8 @@ extension Lane {
     /// idle: no session.
     /// - `itemScanned` starts a session ("<lane>-<now>") with the item (shopping, or an age check).
     /// - `memberCardScanned` starts a session with the member attached (notice `memberRecognised`).
+    /// - `couponScanned` starts a session with the coupon in it, pending until items come
+    ///   (see `addCoupon(_:to:_:)`); `walletCodeScanned` is refused "empty-cart".
     /// - `scanRejected` stays idle and only sets the notice; no session.
     /// - `tick` does nothing; anything else is refused "no-sale".
     func idle(_ state: inout LaneState, _ event: LaneEvent, _ now: Timestamp) throws(Refusal) -> [Effect] {
@@ -17,6 +19,12 @@ extension Lane {
             state.member = card
             state.notice = .memberRecognised(card)
             return []
+        case .couponScanned(let coupon):
+            startSession(&state, now)
+            try addCoupon(coupon, to: &state, now)
+            return []
+        case .walletCodeScanned:
+            throw .walletEmptyCart
         case .scanRejected(let code, let reason, let unknownItem):
             state.notice = rejectedNotice(code: code, reason: reason, unknownItem: unknownItem)
             return []
@@ -36,6 +44,9 @@ extension Lane {
     /// - `cancelRequested`: an empty cart ends the session (cancelled); otherwise staff must approve.
     /// - `payRequested` hands the priced total to the terminal as attempt "<session>-P<n>";
     ///   refused "empty-cart" or "nothing-to-pay" (total zero).
+    /// - `walletCodeScanned` does the same with the wallet code on the attempt (the shell hands it
+    ///   to the wallet gateway); same refusals.
+    /// - `couponScanned`: see `addCoupon(_:to:_:)`.
     /// - `tick` abandons the session after `emptyCartTimeout` (empty cart) or `abandonedCartTimeout`.
     /// - Refused: late payment answers "stale-payment", receipt answers "stale-receipt",
     ///   staff decisions "nothing-to-approve", `finish` "not-paid".
@@ -70,13 +81,14 @@ extension Lane {
             return []
 
         case .payRequested:
-            guard !state.lines.isEmpty else { throw .emptyCart }
-            let total = priced(state).total
-            guard total.minorUnits > 0 else { throw .nothingToPay }
-            state.paymentAttempts += 1
-            let attempt = PaymentAttempt(id: "\(session(state))-P\(state.paymentAttempts)", amount: total)
-            state.phase = .paying(attempt)
-            return [.requestPayment(attempt)]
+            return try startPayment(&state, wallet: nil)
+
+        case .walletCodeScanned(let wallet):
+            return try startPayment(&state, wallet: wallet)
+
+        case .couponScanned(let coupon):
+            try addCoupon(coupon, to: &state, now)
+            return []
 
         case .paperReceipt(let wanted):
             state.paperDeclined = !wanted
@@ -122,6 +134,34 @@ extension Lane {
         } else {
             state.phase = .shopping
         }
+    }
+
+    /// Hands the priced total to the terminal, or with `wallet` to the wallet gateway, as attempt
+    /// "<session>-P<n>". Refused "empty-cart" (a wallet code says so in its own words) or
+    /// "nothing-to-pay" (total zero).
+    func startPayment(_ state: inout LaneState, wallet: WalletCode?) throws(Refusal) -> [Effect] {
+        guard !state.lines.isEmpty else { throw wallet == nil ? .emptyCart : .walletEmptyCart }
+        let total = priced(state).total
+        guard total.minorUnits > 0 else { throw .nothingToPay }
+        state.paymentAttempts += 1
+        let attempt = PaymentAttempt(id: "\(session(state))-P\(state.paymentAttempts)", amount: total, wallet: wallet)
+        state.phase = .paying(attempt)
+        return [.requestPayment(attempt)]
+    }
+
+    /// Puts a coupon in the cart (notice `couponAdded`); pricing applies it once its conditions
+    /// hold and says why not meanwhile. The signature and one-time use were checked by the shell.
+    /// Refused: "coupon-already-applied" (same id in this cart), "coupon-limit" past
+    /// `maximumCoupons`, "coupon-expired" / "coupon-not-yet-valid" by the scan time,
+    /// "bad-coupon" for amounts in another currency.
+    func addCoupon(_ coupon: Coupon, to state: inout LaneState, _ now: Timestamp) throws(Refusal) {
+        guard !state.coupons.contains(where: { $0.id == coupon.id }) else { throw .couponAlreadyApplied }
+        guard state.coupons.count < config.maximumCoupons else { throw .couponLimit(config.maximumCoupons) }
+        let seconds = now >= 0 ? now / 1000 : (now - 999) / 1000
+        if let problem = coupon.windowProblem(at: seconds) { throw .couponExpired(coupon, problem) }
+        if let why = problem(with: coupon) { throw .badCoupon(why) }
+        state.coupons.append(coupon)
+        state.notice = .couponAdded(id: coupon.id)
     }
 
     /// Takes back one scan: one unit off the line; the line goes (notice `lineRemoved`) at zero.

@@ -25,10 +25,14 @@ public struct CartLine: Hashable, Codable, Sendable {
 public struct PaymentAttempt: Hashable, Codable, Sendable {
     public let id: String
     public let amount: Money
+    /// Set when the shopper paid by showing a wallet payment code: the wallet and the code
+    /// (whose digits are never stored: see `WalletCode`). Nil for the card terminal.
+    public let wallet: WalletCode?
 
-    public init(id: String, amount: Money) {
+    public init(id: String, amount: Money, wallet: WalletCode? = nil) {
         self.id = id
         self.amount = amount
+        self.wallet = wallet
     }
 }
 
@@ -92,6 +96,8 @@ public enum Notice: Hashable, Codable, Sendable {
     case lineRemoved(lineID: Int)
     case memberRecognised(String)
     case receiptNotPrinted
+    /// A coupon went into the cart (it may still be pending: see the priced cart).
+    case couponAdded(id: String)
 }
 
 /// How a session ended, for the journal.
@@ -104,6 +110,10 @@ public enum SessionEnd: String, Hashable, Codable, Sendable {
 public enum LaneEvent: Hashable, Codable, Sendable {
     case itemScanned(CatalogItem, embeddedPrice: Money?)
     case memberCardScanned(String)
+    /// A signed coupon whose signature the shell checked and which this lane has not redeemed.
+    case couponScanned(Coupon)
+    /// A wallet payment code: pays the cart with it. Journaled with the code masked.
+    case walletCodeScanned(WalletCode)
     /// A code that is malformed or not in the catalog.
     case scanRejected(code: String, reason: String, unknownItem: Bool)
     case removeLine(id: Int)
@@ -158,10 +168,11 @@ public struct LaneConfig: Hashable, Codable, Sendable {
     public var receiptTimeout: Timestamp
     public var maximumQuantity: Int
     public var maximumLines: Int
+    public var maximumCoupons: Int
 
     public init(laneID: String, pricing: PricingRules, emptyCartTimeout: Timestamp = 60_000,
                 abandonedCartTimeout: Timestamp = 300_000, receiptTimeout: Timestamp = 15_000,
-                maximumQuantity: Int = 999, maximumLines: Int = 500) {
+                maximumQuantity: Int = 999, maximumLines: Int = 500, maximumCoupons: Int = 10) {
         self.laneID = laneID
         self.pricing = pricing
         self.emptyCartTimeout = emptyCartTimeout
@@ -169,6 +180,7 @@ public struct LaneConfig: Hashable, Codable, Sendable {
         self.receiptTimeout = receiptTimeout
         self.maximumQuantity = maximumQuantity
         self.maximumLines = maximumLines
+        self.maximumCoupons = maximumCoupons
     }
 }
 
@@ -178,6 +190,8 @@ public struct LaneState: Hashable, Codable, Sendable {
     public var sessionID: String?
     public var lines: [CartLine] = []
     public var member: String?
+    /// Coupons in the cart, in the order scanned (pricing applies them in its own fixed order).
+    public var coupons: [Coupon] = []
     public var notice: Notice?
     public var nextLineID = 1
     public var paymentAttempts = 0

@@ -13,6 +13,7 @@ import Retail
 /// - Going to idle resets the state to a fresh `LaneState` with `lastActivity = now`.
 ///
 /// Refusal codes: "no-sale", "bad-item", "quantity-limit", "line-limit", "member-already-attached",
+/// "coupon-already-applied", "coupon-limit", "coupon-expired", "coupon-not-yet-valid", "bad-coupon",
 /// "unknown-line", "empty-cart", "nothing-to-pay", "nothing-to-approve", "waiting-for-staff",
 /// "payment-in-progress", "stale-payment", "stale-receipt", "not-paid", "receipt-printing",
 /// "sale-finished". The per-phase rules are on the phase handlers in `Lane+*.swift`.
@@ -50,16 +51,16 @@ public struct Lane: Sendable {
         let lines = state.lines
             .filter { problem(with: $0.item, embeddedPrice: $0.embeddedPrice) == nil }
             .map { PricingLine(id: $0.id, item: $0.item, quantity: $0.quantity, embeddedPrice: $0.embeddedPrice) }
-        return price(lines, member: state.member != nil)
-    }
-
-    private func price(_ lines: [PricingLine], member: Bool) -> PricedCart {
+        let coupons = state.coupons.filter { problem(with: $0) == nil }
+        let member = state.member != nil
         do {
-            return try config.pricing.price(lines, member: member)
+            return try config.pricing.price(lines, member: member, coupons: coupons)
         } catch {
-            // Unreachable after the filter above. An empty cart cannot fail (pricing loops over no
-            // lines), so this recursion stops after one step.
-            return price([], member: member)
+            // Unreachable after the filters above. An empty cart without coupons cannot fail
+            // (pricing loops over nothing), so the fallback is total.
+            let zero = Money.zero(config.pricing.currency)
+            return (try? config.pricing.price([], member: member))
+                ?? PricedCart(lines: [], discounts: [], subtotal: zero, total: zero, taxes: [], itemCount: 0)
         }
     }
 
@@ -112,17 +113,41 @@ public struct Lane: Sendable {
         guard rules.taxRates.contains(where: { $0.code == item.taxCode }) else {
             return "tax code \"\(item.taxCode)\" of \(item.gtin) is not one of the store's"
         }
-        let amounts = [item.price] + [item.memberPrice, embeddedPrice].compactMap { $0 }
+        var offerAmount: Money?
+        switch item.offer {
+        case .forPrice(_, let price)?: offerAmount = price
+        case .amountOff(let money)?: offerAmount = money
+        default: break
+        }
+        let amounts = [item.price] + [item.memberPrice, embeddedPrice, offerAmount].compactMap { $0 }
         guard amounts.allSatisfy({ $0.currency == rules.currency }) else {
             return "\(item.gtin) is priced in another currency than \(rules.currency)"
         }
         guard amounts.allSatisfy({ (0...Money.limit).contains($0.minorUnits) }) else {
             return "\(item.gtin) has a price out of range"
         }
+        if case .percentOff(let p)? = item.offer, !(1...100).contains(p) { return "\(item.gtin) has a percent off out of range" }
         switch (item.pricing, embeddedPrice) {
         case (.unit, nil), (.embeddedPrice, .some): return nil
         case (.unit, .some): return "\(item.gtin) is sold by unit but was scanned with a price in its code"
         case (.embeddedPrice, nil): return "\(item.gtin) is weighed but was scanned without its price"
         }
+    }
+
+    /// Why a coupon cannot be priced on this lane (amounts in another currency or out of range),
+    /// or nil when it can.
+    func problem(with coupon: Coupon) -> String? {
+        var amounts = coupon.minimumSpend.map { [$0] } ?? []
+        switch coupon.value {
+        case .amountOff(let money): amounts.append(money)
+        case .percentOff(let p): if !(1...100).contains(p) { return "coupon \(coupon.id): \(p)% is not 1 to 100" }
+        }
+        guard amounts.allSatisfy({ $0.currency == config.pricing.currency }) else {
+            return "coupon \(coupon.id) is in another currency than \(config.pricing.currency)"
+        }
+        guard amounts.allSatisfy({ (1...Money.limit).contains($0.minorUnits) }) else {
+            return "coupon \(coupon.id) has an amount out of range"
+        }
+        return nil
     }
 }

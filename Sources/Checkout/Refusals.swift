@@ -1,3 +1,5 @@
+import Retail
+
 /// The refusals the reducer gives. Codes are stable (programs match on them); messages are for people.
 extension Refusal {
     static let noSale = Refusal(code: "no-sale", message: "no sale in progress: scan an item to start")
@@ -20,6 +22,21 @@ extension Refusal {
     static func lineLimit(_ limit: Int) -> Refusal {
         Refusal(code: "line-limit", message: "at most \(limit) lines per sale")
     }
+    static let walletEmptyCart = Refusal(code: "empty-cart",
+                                         message: "the cart is empty: scan your items first, then your payment code")
+    static let walletDuringPayment = Refusal(code: "payment-in-progress",
+                                             message: "a payment is already in progress: this payment code was not used")
+    static let couponAlreadyApplied = Refusal(code: "coupon-already-applied", message: "this coupon is already in the cart")
+    static func couponLimit(_ limit: Int) -> Refusal {
+        Refusal(code: "coupon-limit", message: "at most \(limit) coupons per sale")
+    }
+    static func couponExpired(_ coupon: Coupon, _ problem: CouponWindowProblem) -> Refusal {
+        switch problem {
+        case .expired: return Refusal(code: "coupon-expired", message: "coupon \(coupon.id) \(problem)")
+        case .notYetValid: return Refusal(code: "coupon-not-yet-valid", message: "coupon \(coupon.id) is \(problem)")
+        }
+    }
+    static func badCoupon(_ why: String) -> Refusal { Refusal(code: "bad-coupon", message: why) }
     static let memberAlreadyAttached = Refusal(code: "member-already-attached",
                                                message: "another member card is already attached to this sale")
 }

@@ -32,7 +32,9 @@ package final class CatalogGRDBLookup {
                 memberPrice: (row[3] as Int64?).map { Money(minorUnits: $0, currency: currency) },
                 taxCode: row[4], minimumAge: row[5],
                 multiBuy: quantity.flatMap { q in payFor.flatMap { MultiBuy(quantity: q, payFor: $0) } },
-                pricing: (row[8] as Int64) == 1 ? .embeddedPrice : .unit)
+                pricing: (row[8] as Int64) == 1 ? .embeddedPrice : .unit,
+                offer: (row[9] as String?).flatMap { try? ItemOffer.parse($0, currency: currency).get() },
+                group: row[10])
         }
     }
 }

@@ -15,7 +15,9 @@ import Retail
 /// release build, nine times the whole B-tree lookup, and JSON makes the file over three times
 /// larger (a million short-named items: 193 MB against 53 MB in columns).
 enum CatalogVersionFile {
-    static let format: Int64 = 1
+    /// 2 added `offer` and `item_group` (promotions other than N-for-M, mix-and-match groups).
+    /// Format-1 files still read, with neither.
+    static let format: Int64 = 2
 
     static let schema = """
         CREATE TABLE catalog_info (
@@ -37,14 +39,21 @@ enum CatalogVersionFile {
             multibuy_quantity INTEGER,
             multibuy_pay_for INTEGER,
             embedded_price INTEGER NOT NULL CHECK (embedded_price IN (0, 1)),
-            line INTEGER NOT NULL
+            line INTEGER NOT NULL,
+            offer TEXT,
+            item_group TEXT
         );
         """
 
     /// The lane's lookup; scripts/bench-reference/catalog_lookup.c runs the same text.
     static let lookupSQL = """
-        SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price \
-        FROM item WHERE gtin = ?1
+        SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, \
+        offer, item_group FROM item WHERE gtin = ?1
+        """
+    /// The same for a format-1 file, which has no offer or group.
+    static let lookupSQLFormat1 = """
+        SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, \
+        NULL, NULL FROM item WHERE gtin = ?1
         """
 
     /// How the lane opens a published version; the C reference uses the same URI parameters and pragma.
@@ -107,8 +116,8 @@ final class CatalogVersionWriter {
         try connection.execute("BEGIN")
         insert = try connection.prepare("""
             INSERT INTO item (gtin, name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity,
-                              multibuy_pay_for, embedded_price, line)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                              multibuy_pay_for, embedded_price, line, offer, item_group)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             ON CONFLICT (gtin) DO NOTHING
             """, persistent: true)
         lineOf = try connection.prepare("SELECT line FROM item WHERE gtin = ?1", persistent: true)
@@ -131,6 +140,8 @@ final class CatalogVersionWriter {
         insert.bind(9, item.multiBuy.map { Int64($0.payFor) })
         insert.bind(10, item.pricing == .embeddedPrice ? 1 : 0)
         insert.bind(11, Int64(line))
+        insert.bind(12, item.offer?.catalogForm)
+        insert.bind(13, item.group)
         try insert.run("insert item")
         return connection.changes == 1
     }
@@ -173,15 +184,17 @@ final class CatalogVersionReader {
         let info = try connection.prepare("SELECT format, version, currency, minor_digits, items FROM catalog_info")
         guard try info.step() else { throw CatalogStoreError.corrupt(path: path, "no catalog_info row") }
         defer { info.reset() }
-        guard info.int64(0) == CatalogVersionFile.format else {
-            throw CatalogStoreError.corrupt(path: path, "format \(info.int64(0)), expected \(CatalogVersionFile.format)")
+        let format = info.int64(0)
+        guard format == 1 || format == CatalogVersionFile.format else {
+            throw CatalogStoreError.corrupt(path: path, "format \(format), expected 1 or \(CatalogVersionFile.format)")
         }
         guard info.int64(1) == expectedVersion else {
             throw CatalogStoreError.corrupt(path: path, "holds version \(info.int64(1)), expected \(expectedVersion)")
         }
         currency = Currency(code: info.string(2), minorDigits: Int(info.int64(3)))
         itemCount = Int(info.int64(4))
-        lookup = try connection.prepare(CatalogVersionFile.lookupSQL, persistent: true)
+        lookup = try connection.prepare(format == 1 ? CatalogVersionFile.lookupSQLFormat1 : CatalogVersionFile.lookupSQL,
+                                        persistent: true)
         version = expectedVersion
     }
 
@@ -198,6 +211,13 @@ final class CatalogVersionReader {
             }
             multiBuy = offer
         }
+        var offer: ItemOffer?
+        if let text = lookup.optionalString(9) {
+            switch ItemOffer.parse(text, currency: currency) {
+            case .success(let parsed): offer = parsed
+            case .failure(let error): throw CatalogStoreError.corrupt(path: connection.path, "item \(gtin): offer \(error.message)")
+            }
+        }
         return CatalogItem(
             gtin: gtin,
             name: LocalizedName(en: lookup.string(0), zh: lookup.optionalString(1)),
@@ -206,6 +226,8 @@ final class CatalogVersionReader {
             taxCode: lookup.string(4),
             minimumAge: lookup.optionalInt64(5).map { Int($0) },
             multiBuy: multiBuy,
-            pricing: lookup.int64(8) == 1 ? .embeddedPrice : .unit)
+            pricing: lookup.int64(8) == 1 ? .embeddedPrice : .unit,
+            offer: offer,
+            group: lookup.optionalString(10))
     }
 }

@@ -82,9 +82,10 @@ public final class LaneJournal: Sendable {
                 switch change {
                 case .requested(let attempt):
                     try db.execute(sql: """
-                        INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq)
-                        VALUES (?, ?, ?, ?, 'requested', ?)
-                        """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq])
+                        INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq, wallet)
+                        VALUES (?, ?, ?, ?, 'requested', ?, ?)
+                        """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq,
+                                         attempt.wallet.map { "\($0.kind.rawValue) \($0.masked)" }])
                 case .resolved(let id, let state, let reference):
                     try db.execute(sql: "UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
                                    arguments: [state, reference, seq, id])
@@ -235,8 +236,9 @@ public final class LaneJournal: Sendable {
                                  price.unitPrice.minorUnits, price.amount.minorUnits, line.item.taxCode])
         }
         for discount in priced.discounts {
+            // A coupon spread over several items has no single GTIN: stored as "".
             try db.execute(sql: "INSERT INTO sale_discount (sale_id, gtin, promotion, amount) VALUES (?, ?, ?, ?)",
-                           arguments: [sale.id, discount.gtin.digits, discount.promotion, discount.amount.minorUnits])
+                           arguments: [sale.id, discount.gtin?.digits ?? "", discount.promotion, discount.amount.minorUnits])
         }
         for tax in priced.taxes {
             try db.execute(sql: "INSERT INTO sale_tax (sale_id, tax_code, basis_points, gross, tax) VALUES (?, ?, ?, ?, ?)",
@@ -244,5 +246,20 @@ public final class LaneJournal: Sendable {
         }
         try db.execute(sql: "INSERT INTO sale_payment (sale_id, attempt_id, tender, reference, amount) VALUES (?, ?, ?, ?, ?)",
                        arguments: [sale.id, sale.attempt.id, sale.tender, sale.paymentReference, sale.attempt.amount.minorUnits])
+        for coupon in priced.coupons where coupon.applied {
+            // The lane refuses a redeemed id before it reaches a cart, so a conflict here is a bug;
+            // failing would lose a sale whose money was taken, so the first redemption stays and
+            // this one is only not recorded twice.
+            try db.execute(sql: "INSERT OR IGNORE INTO coupon_redemption (coupon_id, sale_id, seq, amount) VALUES (?, ?, ?, ?)",
+                           arguments: [coupon.coupon.id, sale.id, seq, coupon.amount.minorUnits])
+        }
+    }
+
+    /// Where a coupon id was redeemed on this lane, if it was.
+    public func couponRedemption(id: String) throws -> (saleID: String, seq: Int64)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT sale_id, seq FROM coupon_redemption WHERE coupon_id = ?", arguments: [id])
+                .map { ($0["sale_id"], $0["seq"]) }
+        }
     }
 }

@@ -35,6 +35,8 @@ extension LaneEvent {
         switch self {
         case .itemScanned: return "itemScanned"
         case .memberCardScanned: return "memberCardScanned"
+        case .couponScanned: return "couponScanned"
+        case .walletCodeScanned: return "walletCodeScanned"
         case .scanRejected: return "scanRejected"
         case .removeLine: return "removeLine"
         case .cancelRequested: return "cancelRequested"

@@ -84,6 +84,22 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-coupons-and-wallets") { db in
+            try db.execute(sql: """
+                -- A coupon id redeemed on this lane: written in the same transaction as the sale that
+                -- used it (coupons applied in carts that were cancelled or abandoned do not count).
+                -- The key refuses a second redemption of the same id, across restarts.
+                CREATE TABLE coupon_redemption (
+                    coupon_id TEXT PRIMARY KEY,
+                    sale_id TEXT NOT NULL REFERENCES sale(id),
+                    seq INTEGER NOT NULL REFERENCES event(seq),
+                    amount INTEGER NOT NULL
+                );
+                -- Which wallet and which (masked) payment code an attempt charged; NULL for the card
+                -- terminal. The full code is never stored.
+                ALTER TABLE payment_attempt ADD COLUMN wallet TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -41,6 +41,8 @@ public struct JournalReport {
         case .itemScanned(let item, let price):
             return "itemScanned \(item.gtin.displayForm) \(item.name.en)" + (price.map { " \($0)" } ?? "")
         case .memberCardScanned(let member): return "memberCardScanned \(member)"
+        case .couponScanned(let coupon): return "couponScanned \(coupon.id) \(coupon)"
+        case .walletCodeScanned(let wallet): return "walletCodeScanned \(wallet)"
         case .scanRejected(let code, let reason, _): return "scanRejected \(code): \(reason)"
         case .removeLine(let id): return "removeLine \(id)"
         case .paymentFinished(let id, let outcome): return "paymentFinished \(id) \(outcome)"

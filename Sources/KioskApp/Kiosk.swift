@@ -61,17 +61,20 @@ public enum Kiosk {
             emptyCartTimeout: Timestamp(config.emptyCartTimeoutSeconds) * 1000,
             abandonedCartTimeout: Timestamp(config.abandonedCartTimeoutSeconds) * 1000,
             receiptTimeout: Timestamp(config.receiptTimeoutSeconds) * 1000))
+        let staff = StaffDirectory(config.staff)
         let runtime = LaneRuntime(
             lane: lane, journal: journal, catalog: setup.catalog,
-            interpreter: ScanInterpreter(currency: setup.profile.currency),
+            interpreter: try setup.profile.scanInterpreter(),
             terminal: terminal, printer: printer, scannerName: scanner.name, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
-            storeName: setup.profile.name, logger: logger)
+            storeName: setup.profile.name, logger: logger, staff: staff)
         let replayed = try await runtime.restore()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
 
-        let web = WebServer(runtime: runtime, scanner: scanner, staff: StaffDirectory(config.staff), journal: journal,
-                            receipts: receipts, demoItems: DemoItems.pick(from: setup.catalog), assets: assets, logger: logger)
+        let demoExtras = options.demo ? DemoItems.extras(store: setup.profile, catalog: setup.catalog, assets: assets) : []
+        let web = WebServer(runtime: runtime, scanner: scanner, staff: staff, journal: journal, receipts: receipts,
+                            demoItems: DemoItems.pick(from: setup.catalog, layout: setup.profile.variableMeasure, extras: demoExtras),
+                            assets: assets, logger: logger)
         let router = web.router()
         let host = options.host
         let app = Application(
@@ -89,7 +92,7 @@ public enum Kiosk {
             app,
             LaneTicker(runtime: runtime),
             ScannerService(scanner: scanner, runtime: runtime),
-        ]
+        ] + cameraServices(config.camera, runtime: runtime, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -22,12 +22,14 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var emptyCartTimeoutSeconds = 60
     public var abandonedCartTimeoutSeconds = 300
     public var receiptTimeoutSeconds = 15
+    /// A camera that reads barcodes (CameraConfig.swift); none when absent.
+    public var camera: CameraConfig?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
-        case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds
+        case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +46,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         emptyCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .emptyCartTimeoutSeconds) ?? defaults.emptyCartTimeoutSeconds
         abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
         receiptTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .receiptTimeoutSeconds) ?? defaults.receiptTimeoutSeconds
+        camera = try c.decodeIfPresent(CameraConfig.self, forKey: .camera)
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -88,6 +91,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         try check(Set(staff.map(\.badge)).count == staff.count, "staff badges must be unique")
         for member in staff { try member.validate(source: source) }
+        try camera?.validate(source: source)
     }
 }
 

@@ -21,6 +21,12 @@ public actor LaneRuntime {
     let demo: Bool
     let storeName: LocalizedName
     let logger: Logger
+    /// Who may approve; a scanned badge is looked up here.
+    let staff: StaffDirectory
+    /// The staff badge scanned while the lane waits for staff: the page fills it in and asks
+    /// for the PIN. Not journaled (nothing is decided until the PIN is right); gone when the
+    /// lane stops waiting.
+    private var presentedBadge: LaneView.StaffBadgeView?
     private var clock = LaneClock()
     private var journalSeq: Int64 = 0
     /// The receipt links of the last sale, looked up once per sale.
@@ -31,7 +37,8 @@ public actor LaneRuntime {
 
     init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
          terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
-         paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger) {
+         paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger,
+         staff: StaffDirectory = StaffDirectory([])) {
         self.lane = lane
         self.journal = journal
         self.catalog = catalog
@@ -43,6 +50,7 @@ public actor LaneRuntime {
         self.demo = demo
         self.storeName = storeName
         self.logger = logger
+        self.staff = staff
         devices = LaneView.Devices(scanner: scannerName, printer: printer.name, terminal: terminal.name)
     }
 
@@ -64,6 +72,7 @@ public actor LaneRuntime {
                                     message: "The lane cannot record this right now. Please call a member of staff."))
         }
         state = next
+        if case .attendantNeeded = next.phase {} else { presentedBadge = nil }
         publish()
         perform(effects)
         return .success(())
@@ -71,7 +80,15 @@ public actor LaneRuntime {
 
     /// A code from any scanner: interpreted, looked up, and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
-        let event = scanEvent(for: code)
+        let event: LaneEvent
+        switch route(code) {
+        case .refuse(let refusal):
+            return .refused(code: refusal.code, message: refusal.message)
+        case .staffBadge(let badge):
+            return presentBadge(badge)
+        case .event(let routed):
+            event = routed
+        }
         switch submit(event) {
         case .failure(let refusal):
             return .refused(code: refusal.code, message: refusal.message)
@@ -83,36 +100,80 @@ public actor LaneRuntime {
         }
     }
 
-    func scanEvent(for code: ScannedCode) -> LaneEvent {
+    /// Where a scan goes: a lane event (items, member cards, coupons, wallet codes, rejections),
+    /// a refusal the shell makes itself (a coupon this lane already redeemed), or the staff form.
+    enum ScanRoute: Equatable {
+        case event(LaneEvent)
+        case refuse(Refusal)
+        case staffBadge(String)
+    }
+
+    func route(_ code: ScannedCode) -> ScanRoute {
         let shown = Self.printable(code.data)
         let meaning: ScanMeaning
         do {
-            meaning = try interpreter.interpret(code.data)
+            meaning = try interpreter.interpret(code.interpretable)
         } catch {
-            return .scanRejected(code: shown, reason: error.description, unknownItem: false)
+            return .event(.scanRejected(code: shown, reason: error.description, unknownItem: false))
         }
+        func rejected(_ reason: String) -> ScanRoute { .event(.scanRejected(code: shown, reason: reason, unknownItem: false)) }
         switch meaning {
         case .item(let gtin):
             guard let item = catalog.item(for: gtin), item.pricing == .unit else { break }
-            return .itemScanned(item, embeddedPrice: nil)
+            return .event(.itemScanned(item, embeddedPrice: nil))
         case .embeddedPrice(let key, let price):
-            guard price.minorUnits > 0 else {
-                return .scanRejected(code: shown, reason: "the scale label shows no price", unknownItem: false)
-            }
+            guard price.minorUnits > 0 else { return rejected("the scale label shows no price") }
             guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
-            return .itemScanned(item, embeddedPrice: price)
+            return .event(.itemScanned(item, embeddedPrice: price))
+        case .embeddedWeight(let key, let grams):
+            guard grams > 0 else { return rejected("the scale label shows no weight") }
+            guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
+            let price = VariableMeasure.price(grams: grams, perKilogram: item.price)
+            guard price.minorUnits > 0 else { return rejected("\(grams) g of \(item.name.en) comes to nothing at \(item.price)/kg") }
+            return .event(.itemScanned(item, embeddedPrice: price))
         case .memberCard(let number):
-            return .memberCardScanned(number)
+            return .event(.memberCardScanned(number))
         case .gs1Item(let gtin, let price):
             guard let item = catalog.item(for: gtin) else { break }
             switch (item.pricing, price) {
-            case (.unit, _): return .itemScanned(item, embeddedPrice: nil) // the catalog price rules
-            case (.embeddedPrice, let price?): return .itemScanned(item, embeddedPrice: price)
-            case (.embeddedPrice, nil):
-                return .scanRejected(code: shown, reason: "the code carries no price (AI 392n) for this weighed item", unknownItem: false)
+            case (.unit, _): return .event(.itemScanned(item, embeddedPrice: nil)) // the catalog price rules
+            case (.embeddedPrice, let price?): return .event(.itemScanned(item, embeddedPrice: price))
+            case (.embeddedPrice, nil): return rejected("the code carries no price (AI 392n) for this weighed item")
             }
+        case .walletPayment(let wallet):
+            // Never the digits: the reducer decides, and the journal stores the masked code.
+            return .event(.walletCodeScanned(wallet))
+        case .coupon(let coupon):
+            do {
+                if let used = try journal.couponRedemption(id: coupon.id) {
+                    return .refuse(Refusal(code: "coupon-already-redeemed",
+                                           message: "coupon \(coupon.id) was already used, in sale \(used.saleID)"))
+                }
+            } catch {
+                logger.error("coupon redemption lookup failed", metadata: ["coupon": "\(coupon.id)", "error": "\(error)"])
+                return .refuse(Refusal(code: "journal-unavailable",
+                                       message: "The lane cannot check this coupon right now. Please call a member of staff."))
+            }
+            return .event(.couponScanned(coupon))
+        case .staffBadge(let badge):
+            return .staffBadge(badge)
         }
-        return .scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true)
+        return .event(.scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true))
+    }
+
+    /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
+    /// the badge filled in and asks for the PIN (approval itself goes through the staff API).
+    func presentBadge(_ badge: String) -> ScanOutcome {
+        guard case .attendantNeeded = state.phase else {
+            return .refused(code: "nothing-to-approve", message: "staff badge \(badge): nothing is waiting for staff")
+        }
+        guard let name = staff.badgeNames[badge] else {
+            return .refused(code: "unknown-badge", message: "badge \(badge) is not one of this lane's staff")
+        }
+        presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
+        logger.info("staff badge scanned", metadata: ["badge": "\(badge)"])
+        publish()
+        return .accepted
     }
 
     /// Scanner data as it may be shown and journaled: printable characters only, bounded length.
@@ -140,7 +201,7 @@ public actor LaneRuntime {
     /// Hands the attempt to the terminal (unless it may already have it) and turns the answer into
     /// an event. No answer in time means asking for the attempt's status, never paying again.
     func settlePayment(_ attempt: PaymentAttempt, sent: Bool) async {
-        let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount)
+        let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount, wallet: attempt.wallet)
         var answer: TerminalAnswer?
         if !sent {
             answer = try? await withDeadline(paymentTimeout) { [terminal] in try await terminal.authorize(request) }
@@ -202,7 +263,8 @@ public actor LaneRuntime {
     // MARK: - Views
 
     public func view() -> LaneView {
-        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName)
+        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
+                 staffBadge: presentedBadge)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {
@@ -227,6 +289,13 @@ public actor LaneRuntime {
 
     private func unwatch(_ id: Int) {
         watchers[id] = nil
+    }
+
+    /// The camera's device status (CameraStatusReporter): shown on the page when it is a problem.
+    func setCameraStatus(_ status: String) {
+        guard devices.camera != status else { return }
+        devices.camera = status
+        publish()
     }
 
     private func publish() {

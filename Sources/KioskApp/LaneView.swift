@@ -18,9 +18,25 @@ public struct LaneView: Codable, Sendable, Equatable {
 
     public struct DiscountLine: Codable, Sendable, Equatable {
         let promotion: String
-        let gtin: String
-        let name: LocalizedName
+        /// The item it is on; nil for a coupon spread over the cart (shown at the end).
+        let gtin: String?
+        let name: LocalizedName?
         let amount: String
+    }
+
+    /// A coupon in the cart: applied (with the amount it took off) or pending (with why).
+    public struct CouponView: Codable, Sendable, Equatable {
+        let id: String
+        let description: String
+        let status: String
+        let amount: String?
+        let reason: String?
+    }
+
+    /// The staff badge scanned while the lane waits for staff.
+    public struct StaffBadgeView: Codable, Sendable, Equatable {
+        let badge: String
+        let name: String
     }
 
     public struct TaxRow: Codable, Sendable, Equatable {
@@ -35,6 +51,9 @@ public struct LaneView: Codable, Sendable, Equatable {
         let total: String
         let itemCount: Int
         let taxes: [TaxRow]
+        /// True when prices include tax (VAT); false when `addedTax` is added to them.
+        let taxIncluded: Bool
+        let addedTax: String
     }
 
     public struct InterventionView: Codable, Sendable, Equatable {
@@ -74,6 +93,8 @@ public struct LaneView: Codable, Sendable, Equatable {
         public var scanner: String
         public var printer: String
         public var terminal: String
+        /// The camera's source when it runs, "none" without one, "missing" or "error" (CameraConfig.swift).
+        public var camera = "none"
     }
 
     public struct Store: Codable, Sendable, Equatable {
@@ -87,7 +108,11 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let intervention: InterventionView?
     public let lines: [Line]
     public let discounts: [DiscountLine]
+    public let coupons: [CouponView]
     public let totals: Totals
+    /// While paying with a wallet code: "WeChat Pay 13************5678" (never the digits).
+    public let wallet: String?
+    public let staffBadge: StaffBadgeView?
     public let member: String?
     public let paperDeclined: Bool
     public let notice: NoticeView?
@@ -97,11 +122,12 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let store: Store
 
     init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
-         storeName: LocalizedName) {
+         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil) {
         sessionID = state.sessionID
         self.journalSeq = journalSeq
         var intervention: InterventionView?
         var printed: Bool?
+        var wallet: String?
         switch state.phase {
         case .idle: phase = "idle"
         case .shopping: phase = "shopping"
@@ -114,13 +140,17 @@ public struct LaneView: Codable, Sendable, Equatable {
             case .paymentUnresolved(let attempt):
                 intervention = InterventionView(kind: "paymentUnresolved", attemptID: attempt.id, amount: attempt.amount.description)
             }
-        case .paying: phase = "paying"
+        case .paying(let attempt):
+            phase = "paying"
+            wallet = attempt.wallet?.description
         case .paid: phase = "paid"
         case .receipt(_, let wasPrinted):
             phase = "receipt"
             printed = wasPrinted
         }
         self.intervention = intervention
+        self.wallet = wallet
+        if case .attendantNeeded = state.phase { self.staffBadge = staffBadge } else { self.staffBadge = nil }
 
         let pricedByID = Dictionary(priced.lines.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         lines = state.lines.compactMap { line in
@@ -131,13 +161,18 @@ public struct LaneView: Codable, Sendable, Equatable {
                         memberSaving: price.memberSaving.description)
         }
         let names = Dictionary(state.lines.map { ($0.item.gtin, $0.item.name) }, uniquingKeysWith: { a, _ in a })
-        discounts = priced.discounts.map {
-            DiscountLine(promotion: $0.promotion, gtin: $0.gtin.digits, name: names[$0.gtin] ?? LocalizedName(en: $0.gtin.digits),
-                         amount: $0.amount.description)
+        discounts = priced.discountSummary.map { discount in
+            DiscountLine(promotion: discount.promotion, gtin: discount.gtin?.digits,
+                         name: discount.gtin.map { names[$0] ?? LocalizedName(en: $0.digits) }, amount: discount.amount.description)
+        }
+        coupons = priced.coupons.map {
+            CouponView(id: $0.coupon.id, description: $0.coupon.description, status: $0.applied ? "applied" : "pending",
+                       amount: $0.applied ? $0.amount.description : nil, reason: $0.pending)
         }
         totals = Totals(subtotal: priced.subtotal.description, discount: priced.discountTotal.description,
                         total: priced.total.description, itemCount: priced.itemCount,
-                        taxes: priced.taxes.map { TaxRow(label: $0.rate.label, gross: $0.gross.description, tax: $0.tax.description) })
+                        taxes: priced.taxes.map { TaxRow(label: $0.rate.label, gross: $0.gross.description, tax: $0.tax.description) },
+                        taxIncluded: priced.taxMode == .inclusive, addedTax: priced.addedTax.description)
         member = state.member
         paperDeclined = state.paperDeclined
         notice = state.notice.map(Self.notice)
@@ -164,6 +199,7 @@ public struct LaneView: Codable, Sendable, Equatable {
         case .lineRemoved(let line): return NoticeView(kind: "lineRemoved", lineID: line)
         case .memberRecognised(let member): return NoticeView(kind: "memberRecognised", code: member)
         case .receiptNotPrinted: return NoticeView(kind: "receiptNotPrinted")
+        case .couponAdded(let id): return NoticeView(kind: "couponAdded", code: id)
         }
     }
 }

@@ -36,9 +36,12 @@ public actor StaffDirectory {
     private var failures: [String: (count: Int, lockedUntil: ContinuousClock.Instant?)] = [:]
     static let allowedFailures = 5
     static let lockout = Duration.seconds(300)
+    /// Badge -> name, for a scanned badge: who is at the lane (the PIN is still asked).
+    public nonisolated let badgeNames: [String: String]
 
     public init(_ members: [StaffMember]) {
         self.members = Dictionary(members.map { ($0.badge, $0) }, uniquingKeysWith: { first, _ in first })
+        badgeNames = self.members.mapValues(\.name)
     }
 
     public enum Answer: Equatable, Sendable {

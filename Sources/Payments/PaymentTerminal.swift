@@ -5,10 +5,14 @@ import Retail
 public struct PaymentRequest: Sendable, Hashable, Codable {
     public let attemptID: String
     public let amount: Money
+    /// A wallet payment code to charge (WeChat Pay / Alipay micropay); nil for the card terminal.
+    /// Its digits exist only in memory: `WalletCode` encodes kind and masked digits only.
+    public let wallet: WalletCode?
 
-    public init(attemptID: String, amount: Money) {
+    public init(attemptID: String, amount: Money, wallet: WalletCode? = nil) {
         self.attemptID = attemptID
         self.amount = amount
+        self.wallet = wallet
     }
 }
 
@@ -33,7 +37,9 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A payment terminal or wallet gateway. Real protocol adapters (nexo, ZVT, wallet APIs) and the
-/// simulated terminal of demo and training mode implement the same two calls.
+/// simulated terminal of demo and training mode implement the same two calls. A request with a
+/// `wallet` code is a wallet micropay: the provider charges that code, and `status(of:)` answers
+/// for it by the same attempt id (the code is never needed again).
 public protocol PaymentTerminal: Sendable {
     /// Shown in maintenance status: "simulated", a model name, a gateway host.
     var name: String { get }

@@ -10,11 +10,32 @@ public struct SimulatedTerminalRules: Sendable, Hashable, Codable {
     /// Amounts whose last two minor-unit digits are listed here get no answer at all, as if the
     /// terminal lost its connection before receiving the request.
     public var noAnswerWhenCentsAre: [Int]
+    /// Wallet payment codes ending in one of these are declined as expired codes (a shopper who
+    /// showed a stale code). Default "0000".
+    public var declineWalletCodesEndingIn: [String]
 
-    public init(approvalDelayMilliseconds: Int = 1500, declineWhenCentsAre: [Int] = [13], noAnswerWhenCentsAre: [Int] = [99]) {
+    public init(approvalDelayMilliseconds: Int = 1500, declineWhenCentsAre: [Int] = [13], noAnswerWhenCentsAre: [Int] = [99],
+                declineWalletCodesEndingIn: [String] = ["0000"]) {
         self.approvalDelayMilliseconds = approvalDelayMilliseconds
         self.declineWhenCentsAre = declineWhenCentsAre
         self.noAnswerWhenCentsAre = noAnswerWhenCentsAre
+        self.declineWalletCodesEndingIn = declineWalletCodesEndingIn
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case approvalDelayMilliseconds, declineWhenCentsAre, noAnswerWhenCentsAre, declineWalletCodesEndingIn
+    }
+
+    /// Settings files written before the wallet rule existed still decode; a missing field
+    /// takes its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SimulatedTerminalRules()
+        self.init(approvalDelayMilliseconds: try c.decodeIfPresent(Int.self, forKey: .approvalDelayMilliseconds) ?? defaults.approvalDelayMilliseconds,
+                  declineWhenCentsAre: try c.decodeIfPresent([Int].self, forKey: .declineWhenCentsAre) ?? defaults.declineWhenCentsAre,
+                  noAnswerWhenCentsAre: try c.decodeIfPresent([Int].self, forKey: .noAnswerWhenCentsAre) ?? defaults.noAnswerWhenCentsAre,
+                  declineWalletCodesEndingIn: try c.decodeIfPresent([String].self, forKey: .declineWalletCodesEndingIn)
+                      ?? defaults.declineWalletCodesEndingIn)
     }
 }
 
@@ -74,11 +95,20 @@ public actor SimulatedTerminal: PaymentTerminal {
         }
         if let settled = ledger[request.attemptID], settled != .inProgress { return settled }
         let answer: TerminalAnswer
-        if rules.declineWhenCentsAre.contains(cents) {
-            answer = .declined(reason: "card declined (simulated)")
+        if let wallet = request.wallet, wallet.authCode == nil {
+            // A wallet attempt without its code can only be a replay: nothing to charge.
+            answer = .declined(reason: "\(wallet.kind.displayName) payment code missing (simulated)")
+        } else if let wallet = request.wallet, rules.declineWalletCodesEndingIn.contains(where: { wallet.authCode!.hasSuffix($0) }) {
+            answer = .declined(reason: "\(wallet.kind.displayName): payment code expired, refresh it on your phone (simulated)")
+        } else if rules.declineWhenCentsAre.contains(cents) {
+            answer = .declined(reason: request.wallet == nil ? "card declined (simulated)" : "\(request.wallet!.kind.displayName) declined (simulated)")
         } else {
             charges += 1
-            answer = .approved(reference: String(format: "SIM-%06d", charges), tender: "card")
+            if let wallet = request.wallet {
+                answer = .approved(reference: String(format: "SIM-W%06d", charges), tender: wallet.kind.rawValue)
+            } else {
+                answer = .approved(reference: String(format: "SIM-%06d", charges), tender: "card")
+            }
         }
         ledger[request.attemptID] = answer
         try save()

@@ -13,6 +13,9 @@ public struct Receipt: Codable, Sendable, Hashable {
     /// Printed negative whatever the sign of `amount`.
     public var discounts: [Adjustment]
     public var subtotal: Money
+    /// Sales tax added to the subtotal (tax-exclusive stores), printed above the total; nil
+    /// where prices include tax.
+    public var addedTax: Money?
     public var total: Money
     public var taxes: [TaxRow]
     public var payment: Payment
@@ -34,7 +37,7 @@ public struct Receipt: Codable, Sendable, Hashable {
         lines: [Line], discounts: [Adjustment] = [], subtotal: Money, total: Money,
         taxes: [TaxRow] = [], payment: Payment, member: String? = nil,
         integrityCode: String? = nil, footer: [String] = [],
-        qrCode: String? = nil, barcode: String? = nil, openDrawer: Bool = false
+        qrCode: String? = nil, barcode: String? = nil, openDrawer: Bool = false, addedTax: Money? = nil
     ) {
         self.storeName = storeName
         self.address = address
@@ -43,6 +46,7 @@ public struct Receipt: Codable, Sendable, Hashable {
         self.lines = lines
         self.discounts = discounts
         self.subtotal = subtotal
+        self.addedTax = addedTax
         self.total = total
         self.taxes = taxes
         self.payment = payment
@@ -56,10 +60,10 @@ public struct Receipt: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case storeName, address, saleID, time, lines, discounts, subtotal, total, taxes, payment
-        case member, integrityCode, footer, qrCode, barcode, openDrawer
+        case member, integrityCode, footer, qrCode, barcode, openDrawer, addedTax
     }
 
-    /// Receipts written before `qrCode`, `barcode` and `openDrawer` existed still decode.
+    /// Receipts written before `qrCode`, `barcode`, `openDrawer` and `addedTax` existed still decode.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -78,7 +82,8 @@ public struct Receipt: Codable, Sendable, Hashable {
             footer: try c.decode([String].self, forKey: .footer),
             qrCode: try c.decodeIfPresent(String.self, forKey: .qrCode),
             barcode: try c.decodeIfPresent(String.self, forKey: .barcode),
-            openDrawer: try c.decodeIfPresent(Bool.self, forKey: .openDrawer) ?? false
+            openDrawer: try c.decodeIfPresent(Bool.self, forKey: .openDrawer) ?? false,
+            addedTax: try c.decodeIfPresent(Money.self, forKey: .addedTax)
         )
     }
 

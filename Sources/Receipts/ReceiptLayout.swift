@@ -102,6 +102,7 @@ private struct Page {
     mutating func totals(_ receipt: Receipt, labels: ReceiptLabels) {
         separator()
         add(ColumnLayout.justify(labels.subtotal, receipt.subtotal.description, width: columns))
+        if let tax = receipt.addedTax { add(ColumnLayout.justify(labels.tax, tax.description, width: columns)) }
         add(ColumnLayout.justify(labels.total, receipt.total.description, width: columns), bold: true, heightScale: 2)
     }
 

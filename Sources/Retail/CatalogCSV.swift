@@ -5,6 +5,14 @@
 ///     gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing
 ///     6901234567892,"Noodles, beef",牛肉面,4.50,4.20,A,,3for2,
 ///
+/// Two optional columns add promotions (files without them stay valid):
+/// - `offer`: `3@10.00` (3 for 10.00), `15%` (percent off each unit) or `2.00off` (amount off
+///   each unit). An item has at most one promotion: `multibuy` or `offer`. Weighed items may
+///   only have a percent off.
+/// - `group`: a mix-and-match group name (1-32 letters, digits, `-`, `_`). Items of one group
+///   with the same `multibuy` or N-for-a-price `offer` pool their units for it; the cheapest
+///   units are the free ones. A group needs one of those two offers.
+///
 /// A bad row is reported with its line number and left out; the other rows still import, so one
 /// typo does not empty the shelves. Only a missing or unreadable header fails the whole file.
 public struct CatalogCSV: Sendable {
@@ -12,16 +20,21 @@ public struct CatalogCSV: Sendable {
         "gtin", "name_en", "name_zh", "price", "member_price", "tax", "min_age", "multibuy", "pricing",
     ]
 
+    public static let optionalColumns = ["offer", "group"]
+
     public let currency: Currency
     public let taxCodes: [String]
+    /// Which codes are in-store variable-measure keys.
+    public let layout: VariableMeasureLayout
 
-    public init(currency: Currency, taxCodes: [String]) {
+    public init(currency: Currency, taxCodes: [String], layout: VariableMeasureLayout = .default) {
         self.currency = currency
         self.taxCodes = taxCodes
+        self.layout = layout
     }
 
     public init(store: StoreProfile) {
-        self.init(currency: store.currency, taxCodes: store.taxRates.map(\.code))
+        self.init(currency: store.currency, taxCodes: store.taxRates.map(\.code), layout: store.variableMeasure)
     }
 
     public func read(_ text: String) throws(CatalogFileError) -> CatalogImport {
@@ -81,7 +94,9 @@ public struct CatalogCSV: Sendable {
             var columns: [String: Int] = [:]
             for (index, raw) in record.fields.enumerated() {
                 let name = String(raw.trimmedSpaces).lowercased()
-                if columns[name] != nil, Self.requiredColumns.contains(name) { throw .duplicateColumn(name) }
+                if columns[name] != nil, Self.requiredColumns.contains(name) || Self.optionalColumns.contains(name) {
+                    throw .duplicateColumn(name)
+                }
                 columns[name] = columns[name] ?? index
             }
             let missing = Self.requiredColumns.filter { columns[$0] == nil }
@@ -144,11 +159,41 @@ public struct CatalogCSV: Sendable {
             return offer
         }
 
+        let offer = row.parse("offer") { (text: String) throws(Reason) -> ItemOffer?? in
+            if text.isEmpty { return .some(nil) }
+            let offer: ItemOffer
+            switch ItemOffer.parse(text, currency: currency) {
+            case .success(let parsed): offer = parsed
+            case .failure(let error): throw Reason(error.message)
+            }
+            if let multiBuy, multiBuy != nil { throw "one promotion per item: this row has multibuy \(multiBuy!) too" }
+            switch (offer, pricing) {
+            case (.percentOff, _): break
+            case (_, .embeddedPrice): throw "weighed items are charged the price in their code; only a percent off applies"
+            case (.amountOff(let off), _):
+                if let price, off >= price { throw "\(off.decimalString) off is not less than price \(price.decimalString)" }
+            case (.forPrice(let n, let setPrice), _):
+                if let price, setPrice >= price * n {
+                    throw "\(n) for \(setPrice.decimalString) is not cheaper than \(n) x \(price.decimalString)"
+                }
+            }
+            return offer
+        }
+        let group = row.parse("group") { (text: String) throws(Reason) -> String?? in
+            if text.isEmpty { return .some(nil) }
+            guard text.utf8.count <= 32, text.allSatisfy({ $0.isASCIIDigit || ($0.isASCII && $0.isLetter) || $0 == "-" || $0 == "_" }) else {
+                throw "\(quoted(text)) is not a group name of 1 to 32 letters, digits, - or _"
+            }
+            let pools = (multiBuy ?? nil) != nil || { if case .forPrice?? = offer { true } else { false } }()
+            guard pools else { throw "a mix-and-match group needs a multibuy or an N@price offer to share" }
+            return text
+        }
+
         guard let gtin, let nameEN, let price, let memberPrice, let taxCode, let minimumAge, let multiBuy,
-              let pricing else { return nil }
+              let pricing, let offer, let group else { return nil }
         return CatalogItem(gtin: gtin, name: LocalizedName(en: nameEN, zh: nameZH.isEmpty ? nil : nameZH),
                            price: price, memberPrice: memberPrice, taxCode: taxCode, minimumAge: minimumAge,
-                           multiBuy: multiBuy, pricing: pricing)
+                           multiBuy: multiBuy, pricing: pricing, offer: offer, group: group)
     }
 
     /// In-store codes only make sense as weighed items listed by their key, because that is how
@@ -157,13 +202,15 @@ public struct CatalogCSV: Sendable {
         if InStoreCode.isMemberCard(gtin) {
             throw "\(gtin.displayForm) has prefix 04, which scans as a member card"
         }
-        switch (pricing, InStoreCode.isPriceEmbedded(gtin)) {
-        case (.embeddedPrice, false):
-            throw "embedded-price items need a 13-digit in-store code with prefix 02 or 20-29, not \(gtin.displayForm)"
-        case (.embeddedPrice, true) where InStoreCode.price(gtin) != 0:
-            throw "list weighed items by their key, with price digits 00000: \(InStoreCode.key(gtin).displayForm)"
-        case (.unit, true):
-            throw "\(gtin.displayForm) is an in-store code whose scans carry a price; set pricing to embedded-price"
+        let rule = layout.rule(for: gtin)
+        switch (pricing, rule) {
+        case (.embeddedPrice, nil):
+            throw "embedded-price items need a 13-digit in-store code with prefix \(layout.prefixSummary), not \(gtin.displayForm)"
+        case (.embeddedPrice, let rule?) where layout.key(gtin, rule) != gtin:
+            let zeros = String(repeating: "0", count: rule.valueDigits)
+            throw "list weighed items by their key, with \(rule.measure.rawValue) digits \(zeros): \(layout.key(gtin, rule).displayForm)"
+        case (.unit, .some):
+            throw "\(gtin.displayForm) is an in-store code whose scans carry a price or weight; set pricing to embedded-price"
         default:
             break
         }
@@ -199,9 +246,10 @@ private struct RowReader {
         self.columns = columns
     }
 
-    /// The field, without surrounding spaces.
+    /// The field, without surrounding spaces; empty for an optional column the file lacks.
     func value(_ column: String) -> String {
-        String(record.fields[columns[column]!].trimmedSpaces)
+        guard let index = columns[column] else { return "" }
+        return String(record.fields[index].trimmedSpaces)
     }
 
     mutating func fail(_ column: String, _ message: String) {

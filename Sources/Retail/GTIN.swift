@@ -40,6 +40,19 @@ public struct GTIN: Hashable, Codable, Sendable, Comparable, CustomStringConvert
         }
     }
 
+    /// As the generic version, for the array slices the scan path has (no generic iteration).
+    public static func checkDigit(of digits: ArraySlice<UInt8>) -> UInt8 {
+        var sum = 0
+        var weight = 3
+        var i = digits.endIndex
+        while i > digits.startIndex {
+            i -= 1
+            sum += Int(digits[i]) * weight
+            weight = 4 - weight
+        }
+        return UInt8((10 - sum % 10) % 10)
+    }
+
     /// GS1 mod-10 check digit of the digits before it (values 0...9): weights 3,1,3,... from the right.
     public static func checkDigit(of digits: some BidirectionalCollection<UInt8>) -> UInt8 {
         var sum = 0
@@ -51,7 +64,7 @@ public struct GTIN: Hashable, Codable, Sendable, Comparable, CustomStringConvert
 
     /// `digits` (without check digit) with its GS1 check digit appended.
     public static func appendingCheckDigit(_ digits: String) -> String {
-        digits + String(checkDigit(of: digits.utf8.map { $0 - 48 }))
+        digits + String(checkDigit(of: digits.utf8.map { $0 - 48 }[...]))
     }
 
     /// Expands an 8-digit UPC-E code (number system 0 or 1, with check digit) to its UPC-A GTIN.

@@ -8,19 +8,49 @@ public struct StoreProfile: Hashable, Codable, Sendable {
     public var taxRates: [TaxRate]
     /// Printed at the bottom of receipts; nil for none.
     public var receiptFooter: LocalizedName?
+    /// VAT included in prices (default) or sales tax added on top ("taxMode": "exclusive").
+    public var taxMode: TaxMode
+    /// "per-total" (default) or "per-line".
+    public var taxRounding: TaxRounding
+    /// How the store's scales print in-store codes: a preset name ("default", "de", "nl", "uk",
+    /// "cn") or {"rules": [...]}.
+    public var variableMeasure: VariableMeasureLayout
+    /// Head office's Ed25519 public keys for signed coupons; none means no coupons are accepted.
+    public var couponKeys: [CouponKey]
 
     public init(name: LocalizedName, address: [String], currency: Currency, taxRates: [TaxRate],
-                receiptFooter: LocalizedName? = nil) {
+                receiptFooter: LocalizedName? = nil, taxMode: TaxMode = .inclusive, taxRounding: TaxRounding = .perTotal,
+                variableMeasure: VariableMeasureLayout = .default, couponKeys: [CouponKey] = []) {
         self.name = name
         self.address = address
         self.currency = currency
         self.taxRates = taxRates
         self.receiptFooter = receiptFooter
+        self.taxMode = taxMode
+        self.taxRounding = taxRounding
+        self.variableMeasure = variableMeasure
+        self.couponKeys = couponKeys
     }
 
-    /// The pricing rules for this store's currency and tax rates.
+    private enum CodingKeys: String, CodingKey {
+        case name, address, currency, taxRates, receiptFooter, taxMode, taxRounding, variableMeasure, couponKeys
+    }
+
+    /// Profiles written before the optional settings existed still decode, with their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(LocalizedName.self, forKey: .name), address: try c.decode([String].self, forKey: .address),
+                  currency: try c.decode(Currency.self, forKey: .currency), taxRates: try c.decode([TaxRate].self, forKey: .taxRates),
+                  receiptFooter: try c.decodeIfPresent(LocalizedName.self, forKey: .receiptFooter),
+                  taxMode: try c.decodeIfPresent(TaxMode.self, forKey: .taxMode) ?? .inclusive,
+                  taxRounding: try c.decodeIfPresent(TaxRounding.self, forKey: .taxRounding) ?? .perTotal,
+                  variableMeasure: try c.decodeIfPresent(VariableMeasureLayout.self, forKey: .variableMeasure) ?? .default,
+                  couponKeys: try c.decodeIfPresent([CouponKey].self, forKey: .couponKeys) ?? [])
+    }
+
+    /// The pricing rules for this store's currency, tax rates and tax settings.
     public var pricingRules: PricingRules {
-        PricingRules(currency: currency, taxRates: taxRates)
+        PricingRules(currency: currency, taxRates: taxRates, taxMode: taxMode, rounding: taxRounding)
     }
 
     /// Throws the first problem found; Codable alone accepts any values of the right types.
@@ -42,6 +72,31 @@ public struct StoreProfile: Hashable, Codable, Sendable {
                 throw .taxRateOutOfRange(code: rate.code, basisPoints: rate.basisPoints)
             }
         }
+        var keyIDs: Set<String> = []
+        for key in couponKeys {
+            guard !key.id.trimmedSpaces.isEmpty, keyIDs.insert(key.id).inserted else { throw .badCouponKey(key.id, "empty or repeated id") }
+            guard key.publicKeyBytes?.count == 32 else {
+                throw .badCouponKey(key.id, "publicKey must be 32 bytes of Ed25519 public key in base64")
+            }
+        }
+    }
+}
+
+/// One of head office's coupon-signing public keys.
+public struct CouponKey: Hashable, Codable, Sendable {
+    /// A name for the key, e.g. "ho-2025", for rotation: old and new keys are both listed for a while.
+    public let id: String
+    /// The 32-byte Ed25519 public key, base64 (standard or URL alphabet, padding optional).
+    public let publicKey: String
+
+    public init(id: String, publicKey: String) {
+        self.id = id
+        self.publicKey = publicKey
+    }
+
+    public var publicKeyBytes: [UInt8]? {
+        let url = publicKey.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }
+        return try? Base64URL.decode(url[...])
     }
 }
 
@@ -53,6 +108,7 @@ public enum StoreProfileError: Error, Hashable, Sendable, CustomStringConvertibl
     case emptyTaxCode
     case duplicateTaxCode(String)
     case taxRateOutOfRange(code: String, basisPoints: Int)
+    case badCouponKey(String, String)
 
     public var description: String {
         switch self {
@@ -70,6 +126,8 @@ public enum StoreProfileError: Error, Hashable, Sendable, CustomStringConvertibl
             return "tax code \"\(code)\" is defined more than once"
         case .taxRateOutOfRange(let code, let bp):
             return "tax rate \"\(code)\" is \(bp) basis points, expected 0 to 10000 (0% to 100%)"
+        case .badCouponKey(let id, let why):
+            return "coupon key \"\(id)\": \(why)"
         }
     }
 }

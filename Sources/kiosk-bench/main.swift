@@ -2,6 +2,8 @@
 //   kiosk-bench receipt ASSETS   encode a 50-line receipt with logo and QR, per printer profile
 //   kiosk-bench catalog-import CSV DIR   import a catalog CSV into the catalog store in DIR
 //   kiosk-bench catalog-lookup DIR GTINS [grdb]   look up every GTIN in the file (one per line)
+//   kiosk-bench decode DIR [options]   decode the camera frames of DIR/manifest.tsv (DecodeBenchmark.swift)
+//   kiosk-bench scan-interpret ASSETS [MIX-FILE]   scan interpretation throughput (ScanBenchmark.swift)
 import Foundation
 import Journal
 import Receipts
@@ -124,7 +126,13 @@ case "catalog-lookup":
     }
     try catalogLookupBenchmark(directory: arguments[arguments.startIndex + 1], gtinFile: arguments[arguments.startIndex + 2],
                                grdb: arguments.count == 4)
+case "decode":
+    try decodeBenchmark(Array(arguments.dropFirst()))
+case "scan-interpret":
+    guard (2...3).contains(arguments.count) else { fatalError("usage: kiosk-bench scan-interpret ASSETS [MIX-FILE]") }
+    try scanBenchmark(assets: URL(fileURLWithPath: arguments[arguments.startIndex + 1]),
+                      mixFile: arguments.count == 3 ? arguments[arguments.startIndex + 2] : nil)
 default:
-    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS | catalog-import CSV DIR | catalog-lookup DIR GTINS [grdb]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS | catalog-import CSV DIR | catalog-lookup DIR GTINS [grdb] | decode DIR | scan-interpret ASSETS [MIX-FILE]\n".utf8))
     exit(2)
 }

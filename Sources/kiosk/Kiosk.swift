@@ -8,7 +8,7 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
-        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self])
+        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self])
 }
 
 struct StateOption: ParsableArguments {
@@ -181,7 +181,7 @@ struct Explain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain what the lane makes of a code: kind, GTIN, GS1 AIs, price, or what is wrong and where.")
 
-    @Argument(help: "The scanned data, e.g. 6901234567892, ']d201095060001343521726123110ABC' or a GS1 Digital Link URL. Write GS (FNC1) as \\x1D.")
+    @Argument(help: "The scanned data, e.g. 6901234567892, ']d201095060001343521726123110ABC', a GS1 Digital Link URL, a KC1. coupon, a wallet payment code or STAFF:1001. Write GS (FNC1) as \\x1D.")
     var data: String
 
     @Flag(help: "Print JSON.")
@@ -194,8 +194,8 @@ struct Explain: AsyncParsableCommand {
     var assets: String?
 
     func run() async throws {
-        let (currency, catalog) = try ScanExplanation.context(configFile: config.map { URL(fileURLWithPath: $0) }, assets: assets)
-        let explanation = ScanExplanation(data.replacingOccurrences(of: "\\x1D", with: "\u{1D}"), currency: currency, catalog: catalog)
+        let (interpreter, catalog) = try ScanExplanation.explainer(configFile: config.map { URL(fileURLWithPath: $0) }, assets: assets)
+        let explanation = ScanExplanation(data.replacingOccurrences(of: "\\x1D", with: "\u{1D}"), interpreter: interpreter, catalog: catalog)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

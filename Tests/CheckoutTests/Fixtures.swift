@@ -52,6 +52,11 @@ enum Items {
 
 let memberCard = "0412345678903"
 
+/// A WeChat Pay payment code as the phone shows it.
+let walletCode = WalletCode(digits: "134567890123456789")!
+/// ¥1.00 off, no conditions, valid from the epoch to 1,000,000 s (the tests' clock is in ms from 0).
+let coupon = Coupon(id: "C1", value: .amountOff(yuan(100)), validFrom: 0, validUntil: 1_000_000)
+
 func scan(_ item: CatalogItem) -> LaneEvent { .itemScanned(item, embeddedPrice: nil) }
 func weigh(_ item: CatalogItem, _ price: Int64) -> LaneEvent { .itemScanned(item, embeddedPrice: yuan(price)) }
 

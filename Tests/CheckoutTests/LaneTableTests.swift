@@ -22,12 +22,15 @@ import Retail
         case .finish: return "finish"
         case .paperReceipt: return "paperReceipt"
         case .tick: return "tick"
+        case .couponScanned: return "couponScanned"
+        case .walletCodeScanned: return "walletCodeScanned"
         }
     }
 
     static let allCaseNames: Set = [
         "itemScanned", "memberCardScanned", "scanRejected", "removeLine", "cancelRequested", "payRequested",
         "paymentFinished", "receiptFinished", "staffApproved", "staffRejected", "finish", "paperReceipt", "tick",
+        "couponScanned", "walletCodeScanned",
     ]
 
     /// One event of each case, in the column order of the table. Sessions in the sample states all
@@ -46,6 +49,8 @@ import Retail
         .finish,
         .paperReceipt(wanted: false),
         .tick,
+        .couponScanned(coupon),
+        .walletCodeScanned(walletCode),
     ]
 
     enum Outcome: CustomStringConvertible {
@@ -134,6 +139,8 @@ import Retail
 
     /// apple 3.50 + milk 12.00
     static let attempt = PaymentAttempt(id: "L1-1000-P1", amount: yuan(1550))
+    /// The same, paid by showing a wallet code.
+    static let walletAttempt = PaymentAttempt(id: "L1-1000-P1", amount: yuan(1550), wallet: walletCode)
 
     /// The table: one row per sample state, one outcome per column of `events`.
     static let table: [(name: String, state: LaneState, expectedPhase: Phase, outcomes: [Outcome])] = {
@@ -148,48 +155,58 @@ import Retail
             ("idle", idle(), .idle, [
                 .to(.shopping), .to(.shopping), .to(.idle), noSale, noSale, noSale,
                 noSale, noSale, noSale, noSale, noSale, noSale, .nothing,
+                .to(.shopping), .refused("empty-cart"),
             ]),
             ("shopping with items", shoppingWithItems(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .to(.attendantNeeded(.voidLine(lineID: 1))),
                 .to(.attendantNeeded(.cancelSale)), .to(.paying(attempt), ["requestPayment"]),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
+                .to(.shopping), .to(.paying(walletAttempt), ["requestPayment"]),
             ]),
             ("shopping, empty cart", shoppingEmpty(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .refused("unknown-line"),
                 .to(.idle, ["sessionEnded(cancelled)"]), .refused("empty-cart"),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
+                .to(.shopping), .refused("empty-cart"),
             ]),
             ("age check", ageCheck(), .attendantNeeded(.ageCheck(lineID: 2, minimumAge: 18)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
+                waiting, waiting,
             ]),
             ("void line", voidLine(), .attendantNeeded(.voidLine(lineID: 1)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
+                waiting, waiting,
             ]),
             ("cancel sale", cancelSale(), .attendantNeeded(.cancelSale), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.idle, ["sessionEnded(cancelled)"]), .to(.shopping), waiting, waiting, .nothing,
+                waiting, waiting,
             ]),
             ("payment unresolved", paymentUnresolved(), .attendantNeeded(.paymentUnresolved(attempt)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping), waiting, waiting, .nothing,
+                waiting, waiting,
             ]),
             ("paying", paying(), .paying(attempt), [
                 busy, busy, busy, busy, busy, busy,
                 .to(paidPhase, sale), busy, busy, busy, busy, .to(.paying(attempt)), .nothing,
+                busy, busy,
             ]),
             ("paid", paid(), paidPhase, [
                 printing, printing, printing, printing, printing, printing,
                 .refused("stale-payment"), .to(.receipt(saleID: "L1-1000", printed: true)),
                 .refused("nothing-to-approve"), .refused("nothing-to-approve"), printing, printing, .nothing,
+                printing, printing,
             ]),
             ("receipt", receipt(), .receipt(saleID: "L1-1000", printed: true), [
                 .to(.shopping, ["sessionEnded(completed)"]), finished, finished, finished, finished, finished,
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .to(.idle, ["sessionEnded(completed)"]), finished, .nothing,
+                finished, finished,
             ]),
         ]
     }()

@@ -18,22 +18,29 @@ struct TestLane {
     let setup: StoreSetup
 
     /// `paymentTimeout` is generous by default: a loaded CI machine must not turn an approval into a timeout.
+    /// `adjust` may change the demo store profile (layout, tax mode, coupon keys) and `extraItems`
+    /// join its catalog; the lane's interpreter is the profile's, as `kiosk run` builds it.
     init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
-         paymentTimeout: Duration = .seconds(30)) throws {
+         paymentTimeout: Duration = .seconds(30), adjust: (inout StoreProfile) -> Void = { _ in },
+         extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor]) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets")
-        setup = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
-                                    catalog: assets.appendingPathComponent("demo/catalog.csv"))
+        let demo = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
+                                       catalog: assets.appendingPathComponent("demo/catalog.csv"))
+        var profile = demo.profile
+        adjust(&profile)
+        setup = StoreSetup(profile: profile, catalog: Catalog(items: demo.catalog.items + extraItems), rejectedRows: [])
         journal = try LaneJournal(path: directory.appendingPathComponent("journal.sqlite").path)
         terminal = try SimulatedTerminal(rules: rules, ledger: directory.appendingPathComponent("terminal.json"))
         printer = try SimulatedPrinter(folder: directory.appendingPathComponent("receipts"))
         runtime = LaneRuntime(
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
-            journal: journal, catalog: setup.catalog, interpreter: ScanInterpreter(currency: setup.profile.currency),
+            journal: journal, catalog: setup.catalog, interpreter: try setup.profile.scanInterpreter(),
             terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/"),
-            paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"))
+            paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"),
+            staff: StaffDirectory(staff))
     }
 
     func code(_ predicate: (CatalogItem) -> Bool) throws -> String {

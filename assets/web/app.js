@@ -27,7 +27,9 @@
   const DEMO_RETRY_MS = 10000;
   const WARN_NOTICES = ['itemNotFound', 'unreadableCode', 'paymentDeclined', 'receiptNotPrinted'];
   const PROBLEM_DEVICE_STATES = ['missing', 'error'];
-  const KNOWN_DEVICES = ['scanner', 'printer', 'terminal'];
+  /** Shown in the status bar when it is up anyway (demo mode), but no problem: a lane without a camera. */
+  const NOTE_DEVICE_STATES = ['none'];
+  const KNOWN_DEVICES = ['scanner', 'camera', 'printer', 'terminal'];
 
   // ---------------------------------------------------------------------------
   // Page state (never the PIN)
@@ -57,6 +59,7 @@
     demoFailedAt: 0,
     demoOpen: false,
     keypadTarget: null,
+    scannedBadge: '',         // the staff badge last filled in from a scan
     modal: null,              // {screen, returnFocus} while the modal is open
   };
 
@@ -243,7 +246,12 @@
         total: str(totals.total),
         itemCount: typeof totals.itemCount === 'number' && Number.isFinite(totals.itemCount) ? totals.itemCount : null,
         taxes: Array.isArray(totals.taxes) ? totals.taxes.filter(isObject) : [],
+        taxIncluded: totals.taxIncluded !== false,
+        addedTax: str(totals.addedTax),
       },
+      coupons: Array.isArray(v.coupons) ? v.coupons.filter(isObject) : [],
+      wallet: str(v.wallet) || null,
+      staffBadge: isObject(v.staffBadge) ? v.staffBadge : null,
       member: str(v.member) || null,
       notice: isObject(v.notice) ? v.notice : null,
       paperDeclined: v.paperDeclined === true,
@@ -563,6 +571,18 @@
     v.discounts.forEach(function (discount, index) {
       if (!placed.has(index)) list.appendChild(discountItem(discount));
     });
+    // Coupons whose conditions are not met yet: shown with the reason, taking nothing off.
+    for (const coupon of v.coupons) {
+      if (str(coupon.status) !== 'pending') continue;
+      list.appendChild(el('li', { class: 'line line-discount line-pending' }, [
+        el('div', { class: 'line-main' }, [
+          el('div', { class: 'line-title' }, [
+            el('span', { class: 'badge badge-offer', text: t('coupon.pending', { id: str(coupon.id), description: str(coupon.description) }) }),
+          ]),
+          el('span', { class: 'line-detail', text: str(coupon.reason) }),
+        ]),
+      ]));
+    }
 
     show('cart-empty', v.lines.length === 0);
 
@@ -573,11 +593,15 @@
     setText('totals-savings', negative(v.totals.discount));
     show('totals-savings-row', !isZeroMoney(v.totals.discount));
     setText('totals-total', v.totals.total);
+    // Sales tax added on top (tax-exclusive stores); VAT stores only list what the total includes.
+    setText('totals-added-tax', v.totals.addedTax);
+    show('totals-added-tax-row', !v.totals.taxIncluded);
 
     const taxes = $('totals-taxes');
     clear(taxes);
     for (const tax of v.totals.taxes) {
-      taxes.appendChild(el('li', { text: t('totals.tax', { label: str(tax.label), tax: str(tax.tax), gross: str(tax.gross) }) }));
+      const key = v.totals.taxIncluded ? 'totals.tax' : 'totals.taxAdded';
+      taxes.appendChild(el('li', { text: t(key, { label: str(tax.label), tax: str(tax.tax), gross: str(tax.gross) }) }));
     }
 
     const pay = $('pay-button');
@@ -664,6 +688,9 @@
 
   function renderPaying(v) {
     setText('paying-amount', v.totals.total);
+    // A wallet code was scanned: the phone, not the terminal, is paying (the code comes masked).
+    setText('paying-wallet', v.wallet ? t('paying.wallet', { wallet: v.wallet }) : '');
+    show('paying-wallet', v.wallet !== null);
   }
 
   function renderPaid(v) {
@@ -698,6 +725,7 @@
     overlay.hidden = !open;
     document.querySelectorAll('.screen').forEach(function (screen) { screen.inert = open; });
     if (!open) {
+      app.scannedBadge = '';
       if (!wasOpen) return null;
       clearStaffForm();
       return 'closed';
@@ -709,11 +737,21 @@
     const hintKey = 'staff.hint.' + kind;
     setText('staff-hint', kind && hasString(hintKey) ? t(hintKey) : '');
 
-    if (wasOpen) return null;
-    clearStaffForm();
-    setKeypadTarget($('staff-badge'));
-    $('attendant-title').focus({ preventScroll: true });
-    return 'opened';
+    if (!wasOpen) {
+      clearStaffForm();
+      setKeypadTarget($('staff-badge'));
+      $('attendant-title').focus({ preventScroll: true });
+    }
+    // A scanned staff badge fills in the badge; the PIN is still typed.
+    const scanned = v.staffBadge ? str(v.staffBadge.badge) : '';
+    if (scanned && scanned !== app.scannedBadge) {
+      $('staff-badge').value = scanned;
+      setText('staff-message', t('staff.badgeScanned', { badge: scanned, name: str(v.staffBadge.name) }));
+      setKeypadTarget($('staff-pin'));
+      $('staff-pin').focus({ preventScroll: true });
+    }
+    app.scannedBadge = scanned;
+    return wasOpen ? null : 'opened';
   }
 
   function interventionReason(v, intervention) {
@@ -765,8 +803,12 @@
     const problems = Object.keys(v.devices).filter(function (name) {
       return PROBLEM_DEVICE_STATES.includes(v.devices[name]);
     });
-    problems.sort(function (a, b) { return KNOWN_DEVICES.indexOf(a) - KNOWN_DEVICES.indexOf(b); });
-    for (const name of problems) {
+    const notes = !v.demo ? [] : Object.keys(v.devices).filter(function (name) {
+      return NOTE_DEVICE_STATES.includes(v.devices[name]);
+    });
+    const shown = problems.concat(notes);
+    shown.sort(function (a, b) { return KNOWN_DEVICES.indexOf(a) - KNOWN_DEVICES.indexOf(b); });
+    for (const name of shown) {
       const status = v.devices[name];
       const label = hasString('device.' + name) ? t('device.' + name) : name;
       list.appendChild(el('li', { class: 'device device-' + status }, [
@@ -774,7 +816,7 @@
         t('device.status', { device: label, status: t('deviceStatus.' + status) }),
       ]));
     }
-    list.hidden = problems.length === 0;
+    list.hidden = shown.length === 0;
     show('statusbar', problems.length > 0 || v.demo);
   }
 
@@ -807,6 +849,7 @@
       case 'lineRemoved': return name ? t('notice.lineRemovedItem', { name: name }) : t('notice.lineRemoved');
       case 'memberRecognised': return t('notice.memberRecognised');
       case 'receiptNotPrinted': return t('notice.receiptNotPrinted');
+      case 'couponAdded': return t('notice.couponAdded', { code: str(notice.code) });
       default: return str(notice.reason); // unknown kind: its reason if any, else nothing
     }
   }

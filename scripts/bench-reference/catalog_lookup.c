@@ -17,14 +17,14 @@
 
 /* Keep in step with CatalogVersionFile in Sources/Journal/CatalogVersionFile.swift. */
 static const char *lookup_sql =
-    "SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price "
-    "FROM item WHERE gtin = ?1";
+    "SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, "
+    "offer, item_group FROM item WHERE gtin = ?1";
 static const char *reader_pragmas = "PRAGMA mmap_size = 1073741824";
 
 struct item {
     int64_t gtin, price, member_price;
-    int has_member_price, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, has_zh;
-    char name_en[256], name_zh[256], tax[16];
+    int has_member_price, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, has_zh, has_offer, has_group;
+    char name_en[256], name_zh[256], tax[16], offer[32], group[64];
 };
 
 static void fail(const char *what, sqlite3 *db) {
@@ -72,6 +72,10 @@ static int lookup(sqlite3 *db, sqlite3_stmt *st, int64_t gtin, struct item *item
     item->multibuy_quantity = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 6);
     item->multibuy_pay_for = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 7);
     item->embedded_price = sqlite3_column_int(st, 8);
+    item->has_offer = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    if (item->has_offer) copy_text(st, 9, item->offer, sizeof item->offer);
+    item->has_group = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    if (item->has_group) copy_text(st, 10, item->group, sizeof item->group);
     sqlite3_reset(st);
     return 1;
 }
