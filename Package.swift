@@ -20,6 +20,8 @@ let package = Package(
         // C libraries, as Debian packages them. No logic here.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        // Test support: umockdev's testbed, for the USB emulator below.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         // Pure modules: no I/O, no clock.
         .target(name: "Retail"),
@@ -33,7 +35,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Payments", dependencies: ["Retail"]),
-        .target(name: "Devices"),
+        .target(name: "Devices", dependencies: [
+            "CLibUSB", "Receipts", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "KioskApp", dependencies: [
             "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -49,6 +53,9 @@ let package = Package(
 
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
         .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Journal"]),
+
+        // Test support: emulated USB devices (umockdev) that the real libusb code runs against.
+        .executableTarget(name: "kiosk-usb-emulator", dependencies: ["CUMockdev"], path: "Tests/USBEmulator"),
 
         .testTarget(name: "RetailTests", dependencies: ["Retail"]),
         .testTarget(name: "CheckoutTests", dependencies: ["Checkout", "Retail"]),

@@ -8,7 +8,7 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
-        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self])
+        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, DevicesCommand.self])
 }
 
 struct StateOption: ParsableArguments {
