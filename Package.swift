@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // The V4L2 capture ioctls (macros and unions Swift cannot import): a few C functions.
         .target(name: "CV4L2"),
+        // Test support: umockdev's testbed, for the USB emulator below.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         // Pure modules: no I/O, no clock.
         .target(name: "Retail"),
@@ -37,7 +39,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Payments", dependencies: ["Retail"]),
-        .target(name: "Devices"),
+        .target(name: "Devices", dependencies: [
+            "CLibUSB", "Receipts", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Devices"]),
         .target(name: "KioskApp", dependencies: [
             "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices", "Vision",
@@ -54,6 +58,9 @@ let package = Package(
 
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
         .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Journal", "Vision", "KioskApp"]),
+
+        // Test support: emulated USB devices (umockdev) that the real libusb code runs against.
+        .executableTarget(name: "kiosk-usb-emulator", dependencies: ["CUMockdev"], path: "Tests/USBEmulator"),
 
         .testTarget(name: "RetailTests", dependencies: [
             "Retail", .product(name: "PropertyBased", package: "swift-property-based"),

@@ -8,7 +8,8 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
-        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self])
+        subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
+                      DevicesCommand.self])
 }
 
 struct StateOption: ParsableArguments {

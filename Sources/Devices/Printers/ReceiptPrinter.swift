@@ -1,4 +1,5 @@
 import Foundation
+import Receipts
 
 /// A receipt ready to print, in both forms the kiosk makes of it.
 public struct PrintJob: Sendable, Hashable {
@@ -40,6 +41,13 @@ public protocol ReceiptPrinter: Sendable {
     var name: String { get }
     func status() async -> PrinterStatus
     func print(_ job: PrintJob) async throws(PrinterError)
+    /// The layout this printer needs (paper width, code pages), when it knows better than the
+    /// lane's configured profile.
+    func receiptProfile() async -> PrinterProfile?
+}
+
+extension ReceiptPrinter {
+    public func receiptProfile() async -> PrinterProfile? { nil }
 }
 
 /// The printer of demo and training mode: each receipt becomes `<saleID>.escpos` (the exact bytes a

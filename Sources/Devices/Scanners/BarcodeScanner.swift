@@ -5,11 +5,15 @@ public struct ScannedCode: Sendable, Hashable {
     public let symbology: String?
     /// Which device read it, for the journal and maintenance ("simulated", "usb 1-1").
     public let source: String
+    /// When the device's transfer carrying the code's last report completed: the start of the
+    /// scan-to-cart latency the kiosk reports.
+    public let readAt: ContinuousClock.Instant?
 
-    public init(data: String, symbology: String? = nil, source: String) {
+    public init(data: String, symbology: String? = nil, source: String, readAt: ContinuousClock.Instant? = nil) {
         self.data = data
         self.symbology = symbology
         self.source = source
+        self.readAt = readAt
     }
 }
 
