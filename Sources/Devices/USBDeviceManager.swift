@@ -45,6 +45,8 @@ public actor USBDeviceManager {
     /// The printer plugged in last, if any.
     public var printer: USBReceiptPrinter? { printerOrder.last.flatMap { printers[$0] } }
     public var scannerCount: Int { scannerTasks.count }
+    /// A USB scanner has been attached since start: from then on, none attached means "missing".
+    public private(set) var sawScanner = false
 
     /// Follows hotplug events until the task is cancelled.
     public func run(deliver: @escaping @Sendable (ScannedCode) async -> ScanOutcome,
@@ -73,6 +75,7 @@ public actor USBDeviceManager {
             let (handle, interface) = try Self.open(device, interface: match.interface)
             if profile.driver.isScanner {
                 let scanner = try makeScanner(name: name, profile: profile, handle: handle, interface: interface)
+                sawScanner = true
                 scannerTasks[info.port] = Task { [logger] in
                     do {
                         try await scanner.run(deliver: deliver)

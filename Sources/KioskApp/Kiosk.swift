@@ -52,7 +52,7 @@ public enum Kiosk {
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path)
         let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
-        let printer = try SimulatedPrinter(folder: state.appendingPathComponent("receipts"))
+        let printer = LanePrinter(simulated: try SimulatedPrinter(folder: state.appendingPathComponent("receipts")))
         let scanner = SimulatedScanner()
         let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, logger: logger)
 
@@ -68,6 +68,7 @@ public enum Kiosk {
             terminal: terminal, printer: printer, scannerName: scanner.name, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
             storeName: setup.profile.name, logger: logger, staff: staff)
+        await runtime.setDeviceStatus(printer: await printer.label())
         let replayed = try await runtime.restore()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
 
@@ -93,12 +94,30 @@ public enum Kiosk {
             LaneTicker(runtime: runtime),
             ScannerService(scanner: scanner, runtime: runtime),
         ] + cameraServices(config.camera, runtime: runtime, logger: logger)
+            + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
         logger.info("kiosk stopped")
+    }
+
+    /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs on its
+    /// simulated devices (and says so in the log).
+    static func usbServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, printer: LanePrinter,
+                            logger: Logger) -> [any Service] {
+        guard config.usbDevices else { return [] }
+        let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
+        do {
+            let catalog = try DeviceProfileCatalog.load(from: folder)
+            let manager = USBDeviceManager(context: try USBContext(), catalog: catalog,
+                                           keyboardLayout: config.scannerKeyboardLayout, logger: logger)
+            return [USBDeviceService(manager: manager, runtime: runtime, printer: printer)]
+        } catch {
+            logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
+            return []
+        }
     }
 
     static func receiptComposer(config: KioskConfig, store: StoreProfile, assets: URL, options: RunOptions,
@@ -129,6 +148,46 @@ struct LaneTicker: Service {
                 try? await Task.sleep(for: .seconds(1))
                 guard !Task.isCancelled else { break }
                 await runtime.submit(.tick)
+            }
+        }
+    }
+}
+
+/// Runs the USB drivers: scans go to the lane, the printer to the lane's printer, and device
+/// states (present, missing, paper out) to the page. Printer status is polled every second, and
+/// receipts missed while it could not print are printed when it is ready again.
+struct USBDeviceService: Service {
+    let manager: USBDeviceManager
+    let runtime: LaneRuntime
+    let printer: LanePrinter
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
+                        await printer.attach(await manager.printer)
+                        let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
+                        await runtime.setDeviceStatus(scanner: scanners > 0 ? "usb" : (sawScanner ? "missing" : nil),
+                                                      printer: await printer.label())
+                    })
+                }
+                group.addTask {
+                    var last = ""
+                    while !Task.isCancelled {
+                        let label = await printer.label()
+                        if label != last {
+                            await runtime.setDeviceStatus(printer: label)
+                            if label == "ready" || label == "paper-near-end" || label == "simulated" {
+                                await runtime.reprintMissedReceipts()
+                            }
+                            last = label
+                        }
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
             }
         }
     }

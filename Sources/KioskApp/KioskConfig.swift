@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import Payments
 
@@ -24,12 +25,17 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var receiptTimeoutSeconds = 15
     /// A camera that reads barcodes (CameraConfig.swift); none when absent.
     public var camera: CameraConfig?
+    /// Drive USB scanners and printers that devices/ has profiles for (off: simulated devices only).
+    public var usbDevices = true
+    /// The layout keyboard-wedge scanners are programmed to type in, when not the profiles' "us".
+    public var scannerKeyboardLayout: KeyboardLayout?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
+        case usbDevices, scannerKeyboardLayout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
         receiptTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .receiptTimeoutSeconds) ?? defaults.receiptTimeoutSeconds
         camera = try c.decodeIfPresent(CameraConfig.self, forKey: .camera)
+        usbDevices = try c.decodeIfPresent(Bool.self, forKey: .usbDevices) ?? defaults.usbDevices
+        scannerKeyboardLayout = try c.decodeIfPresent(KeyboardLayout.self, forKey: .scannerKeyboardLayout)
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.

@@ -34,6 +34,9 @@ public actor LaneRuntime {
     private var devices: LaneView.Devices
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
+    /// Receipts that did not print (paper out, cover open, unplugged), to print when it is back.
+    private var unprinted: [CompletedSale] = []
+    private var scanLatencies = LatencyWindow(capacity: 10_000)
 
     init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
          terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
@@ -93,6 +96,8 @@ public actor LaneRuntime {
         case .failure(let refusal):
             return .refused(code: refusal.code, message: refusal.message)
         case .success:
+            // The new view has been published: the scan is on the page.
+            if let readAt = code.readAt { scanLatencies.add(ContinuousClock.now - readAt) }
             if case .scanRejected(_, let reason, let unknown) = event {
                 return .refused(code: unknown ? "unknown-item" : "unreadable-code", message: reason)
             }
@@ -189,7 +194,10 @@ public actor LaneRuntime {
         for effect in effects {
             switch effect {
             case .requestPayment(let attempt):
-                Task { await self.settlePayment(attempt, sent: false) }
+                Task {
+                    await self.checkPrinterBeforePayment()
+                    await self.settlePayment(attempt, sent: false)
+                }
             case .printReceipt(let sale):
                 Task { await self.printReceipt(sale) }
             case .recordSale, .sessionEnded, .refuse:
@@ -223,15 +231,49 @@ public actor LaneRuntime {
     }
 
     func printReceipt(_ sale: CompletedSale) async {
+        let printed = await tryPrinting(sale)
+        if !printed { unprinted.append(sale) } // printed once the printer is back
+        submit(.receiptFinished(saleID: sale.id, printed: printed))
+    }
+
+    private func tryPrinting(_ sale: CompletedSale) async -> Bool {
         let integrity = try? journal.integrityCode(forSale: sale.id)
-        var printed = false
         do {
-            try await printer.print(receipts.job(for: sale, integrityCode: integrity))
-            printed = true
+            // A USB printer knows its own paper width and code pages.
+            let profile = await printer.receiptProfile()
+            try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile))
+            return true
         } catch {
             logger.warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
+            return false
         }
-        submit(.receiptFinished(saleID: sale.id, printed: printed))
+    }
+
+    /// The printer is back (paper loaded, cover closed, plugged in again): print the receipts it
+    /// missed, oldest first. The sales themselves were complete all along.
+    public func reprintMissedReceipts() async {
+        while let sale = unprinted.first {
+            guard await tryPrinting(sale) else { return }
+            unprinted.removeFirst()
+            logger.notice("missed receipt printed", metadata: ["sale": "\(sale.id)"])
+        }
+    }
+
+    public var missedReceipts: Int { unprinted.count }
+
+    /// Unattended lanes check the printer before taking money. A printer that cannot print does
+    /// not stop the sale (the shopper gets the e-receipt), but the page and staff see it now.
+    func checkPrinterBeforePayment() async {
+        let status = await printer.status()
+        if status != .ready && status != .paperNearEnd {
+            logger.warning("printer not ready before payment; the shopper will be offered an e-receipt",
+                           metadata: ["status": "\(status.rawValue)"])
+        }
+        if let lane = printer as? LanePrinter {
+            setDeviceStatus(printer: await lane.label())
+        } else {
+            setDeviceStatus(printer: LanePrinter.label(status))
+        }
     }
 
     // MARK: - Start-up
@@ -292,6 +334,19 @@ public actor LaneRuntime {
     }
 
     /// The camera's device status (CameraStatusReporter): shown on the page when it is a problem.
+    /// Device states for the page and maintenance ("usb", "simulated", "missing", "paper-out" ...).
+    public func setDeviceStatus(scanner: String? = nil, printer: String? = nil) {
+        var next = devices
+        if let scanner { next.scanner = scanner }
+        if let printer { next.printer = printer }
+        guard next != devices else { return }
+        devices = next
+        publish()
+    }
+
+    /// Scan-to-cart latencies (transfer completion to published view), newest last.
+    public func scanLatencySummary() -> LatencySummary { LatencySummary(scanLatencies.values) }
+
     func setCameraStatus(_ status: String) {
         guard devices.camera != status else { return }
         devices.camera = status

@@ -19,8 +19,10 @@ struct ReceiptComposer: Sendable {
         return base + saleID + "?c=" + code
     }
 
-    func job(for sale: CompletedSale, integrityCode: String?) -> PrintJob {
+    /// The receipt for the lane's printer; `printer` is that printer's own profile when it has one.
+    func job(for sale: CompletedSale, integrityCode: String?, profile printer: PrinterProfile? = nil) -> PrintJob {
         let receipt = receipt(for: sale, integrityCode: integrityCode)
+        let profile = printer ?? self.profile
         return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile, logo: logo),
                         text: TextRenderer.render(receipt, profile: profile))
     }

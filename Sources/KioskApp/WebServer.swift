@@ -67,6 +67,9 @@ struct WebServer {
         }
         router.post("/api/staff/approve") { request, _ in await staffDecision(request, approve: true) }
         router.post("/api/staff/reject") { request, _ in await staffDecision(request, approve: false) }
+        router.get("/api/maintenance/scan-latency") { _, _ in
+            Self.json(await runtime.scanLatencySummary())
+        }
         router.get("/api/demo/items") { _, _ in
             guard scanner != nil else { return Self.error(.notFound, "not-demo", "Demo items exist only in demo mode.") }
             return Self.json(demoItems)

@@ -1,0 +1,45 @@
+import Devices
+import Receipts
+
+/// The lane's receipt printer: the USB printer when one is attached; the simulated printer until
+/// the first USB printer shows up. Once a USB printer has been seen, its absence is "missing":
+/// receipts are never silently sent to a file while a shopper waits at a real lane.
+actor LanePrinter: ReceiptPrinter {
+    nonisolated let name = "lane"
+    let simulated: SimulatedPrinter
+    private var usb: USBReceiptPrinter?
+    private var sawUSB = false
+
+    init(simulated: SimulatedPrinter) {
+        self.simulated = simulated
+    }
+
+    func attach(_ printer: USBReceiptPrinter?) {
+        usb = printer
+        if printer != nil { sawUSB = true }
+    }
+
+    private var current: (any ReceiptPrinter)? { usb ?? (sawUSB ? nil : simulated) }
+
+    func status() async -> PrinterStatus {
+        guard let current else { return .offline }
+        return await current.status()
+    }
+
+    func print(_ job: PrintJob) async throws(PrinterError) {
+        guard let current else { throw .notReady(.offline) }
+        try await current.print(job)
+    }
+
+    func receiptProfile() async -> PrinterProfile? { await usb?.receiptProfile() }
+
+    /// What the page shows for the printer.
+    func label() async -> String {
+        if usb == nil { return sawUSB ? "missing" : "simulated" }
+        return Self.label(await status())
+    }
+
+    static func label(_ status: PrinterStatus) -> String {
+        status == .offline ? "missing" : status.rawValue
+    }
+}
