@@ -395,8 +395,121 @@ def bench_scan(runs=3):
         print(f"a lane's scanners send at most ~20 scans/s: the mix leaves {mixed / 20:,.0f}x headroom on one core")
 
 
+class Emulator:
+    """The test-support USB emulator (umockdev), driven line by line."""
+
+    def __init__(self):
+        binary = os.path.join(os.path.dirname(KIOSK), "kiosk-usb-emulator")
+        self.process = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        ready = self.process.stdout.readline().strip()
+        self.directory = ready.split("=", 1)[1]
+
+    def send(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline().strip()
+        if not reply.startswith("ok"):
+            raise SystemExit(f"emulator: {command}: {reply}")
+        return reply[2:].strip()
+
+    def client_environment(self):
+        return dict(os.environ, UMOCKDEV_DIR=self.directory, LD_PRELOAD="libumockdev-preload.so.0")
+
+    def close(self):
+        self.send("quit")
+        self.process.wait()
+
+
+def hid_pos_report(code):
+    data = code.encode()
+    report = bytes([2, len(data)]) + b"]E0" + data
+    return (report + bytes(64 - len(report))).hex()
+
+
+def thread_cpu(pid):
+    """CPU seconds per thread name."""
+    figures = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as comm:
+                name = comm.read().strip()
+            with open(f"/proc/{pid}/task/{task}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            figures[name] = figures.get(name, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except FileNotFoundError:
+            pass
+    return figures
+
+
+def bench_usb(scans=10_000, idle_seconds=10):
+    """Scan-to-cart latency and idle CPU of the release kiosk, its USB drivers on emulated devices."""
+    import json
+    import urllib.request
+    items = []
+    with open(os.path.join(ROOT, "assets/demo/catalog.csv")) as catalog:
+        header = catalog.readline().strip().split(",")
+        for line in catalog:
+            fields = dict(zip(header, line.strip().split(",")))
+            if fields.get("pricing", "unit") in ("", "unit") and not fields.get("min_age") and not fields["gtin"].startswith(("02", "2")):
+                items.append(fields["gtin"])
+    items = items[:200]
+    emulator = Emulator()
+    emulator.send(f"add scanner {ROOT}/devices/fixtures/honeywell-voyager-1400g/device.umockdev 0=usbhid")
+    emulator.send(f"add printer {ROOT}/devices/fixtures/epson-tm-t20iii/device.umockdev 0=usblp")
+    emulator.send("status printer 2 12")
+    emulator.send("status printer 4 12")
+    with tempfile.TemporaryDirectory() as state:
+        kiosk = subprocess.Popen([KIOSK, "run", "--demo", "--state-dir", state, "--listen", "127.0.0.1:0"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=emulator.client_environment())
+        port = None
+        for line in kiosk.stdout:
+            if "kiosk ready on" in line:
+                port = int(line.rsplit(":", 1)[1])
+                break
+        base = f"http://127.0.0.1:{port}"
+
+        def get(path):
+            with urllib.request.urlopen(base + path, timeout=10) as reply:
+                return json.load(reply)
+
+        deadline = time.time() + 30
+        while time.time() < deadline and get("/api/state")["devices"].get("scanner") != "usb":
+            time.sleep(0.1)
+        time.sleep(2)
+        before, threads_before, polls_before = cpu_seconds(kiosk.pid), thread_cpu(kiosk.pid), emulator.send("stats")
+        time.sleep(idle_seconds)
+        idle = (cpu_seconds(kiosk.pid) - before) / idle_seconds
+        threads_after = thread_cpu(kiosk.pid)
+        per_thread = {name: (threads_after.get(name, 0) - threads_before.get(name, 0)) / idle_seconds for name in threads_after}
+        usb_thread = sum(v for name, v in per_thread.items() if name.startswith("usb-events"))
+        print(f"usb: release kiosk under the umockdev emulator, HID POS scanner + ESC/POS printer attached")
+        print(f"  idle CPU over {idle_seconds} s: whole process {idle * 100:.2f}% of a core; libusb's event thread "
+              f"{usb_thread * 100:.2f}%; everything else (our code, NIO, the 1 s printer poll) {(idle - usb_thread) * 100:.2f}%")
+        print(f"  emulator before/after idle: {polls_before} / {emulator.send('stats')} (umockdev's device file is always "
+              f"'ready', so libusb polls it; on real usbfs poll() sleeps)")
+
+        start = time.perf_counter()
+        for i in range(scans):
+            emulator.send("in scanner 81 " + hid_pos_report(items[i % len(items)]))
+            if i % 500 == 499:  # let the lane keep up: latency, not queueing, is measured
+                while get("/api/maintenance/scan-latency")["count"] < i + 1 - 50:
+                    time.sleep(0.01)
+        deadline = time.time() + 120
+        summary = get("/api/maintenance/scan-latency")
+        while summary["count"] < scans and time.time() < deadline:
+            time.sleep(0.2)
+            summary = get("/api/maintenance/scan-latency")
+        elapsed = time.perf_counter() - start
+        print(f"  scan-to-cart latency (transfer completed -> cart journaled and published), {summary['count']} scans "
+              f"in {elapsed:.1f} s: p50 {summary['p50Microseconds'] / 1000:.3f} ms, p99 {summary['p99Microseconds'] / 1000:.3f} ms, "
+              f"max {summary['maxMicroseconds'] / 1000:.3f} ms (target p99 < 2 ms)")
+        kiosk.send_signal(signal.SIGTERM)
+        kiosk.wait(timeout=15)
+    emulator.close()
+
+
 BENCHMARKS = {"startup": bench_startup, "receipt": bench_receipt, "catalog": bench_catalog, "decode": bench_decode,
-              "scan": bench_scan}
+              "scan": bench_scan, "usb": bench_usb}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

@@ -14,6 +14,8 @@ public struct ReceiptCommands {
 
     let composer: ReceiptComposer
     let stateDirectory: URL
+    let configFile: URL?
+    let assets: String?
 
     /// Reads the settings like `kiosk run` does; `profile` overrides the configured printer profile.
     public init(configFile: URL?, assets: String?, stateDirectory: URL, profile: String? = nil) throws {
@@ -27,6 +29,8 @@ public struct ReceiptCommands {
         composer = try Kiosk.receiptComposer(config: config, store: store, assets: assetsURL, options: options,
                                              logger: Logger(label: "kiosk-receipt"))
         self.stateDirectory = stateDirectory
+        self.configFile = configFile
+        self.assets = assets
     }
 
     /// A recorded sale's receipt, as it printed (or would have).
@@ -45,13 +49,27 @@ public struct ReceiptCommands {
         return try render(receipt, format: format)
     }
 
-    /// The sample to the lane's printer: today the simulated one, into the state folder's receipts/.
-    public func printSampleToLanePrinter() async throws -> URL {
-        let printer = try SimulatedPrinter(folder: stateDirectory.appendingPathComponent("receipts"))
+    /// The sample to the lane's printer: the attached USB printer (in its own profile) when there
+    /// is one, else the simulated printer, into the state folder's receipts/. Says where it went.
+    public func printSampleToLanePrinter() async throws -> String {
         let id = "test-print-\(Int(Date().timeIntervalSince1970))"
+        if let printer = try await attachedUSBPrinter() {
+            let commands = try ReceiptCommands(configFile: configFile, assets: assets, stateDirectory: stateDirectory,
+                                               profile: printer.profile.id)
+            try await printer.print(PrintJob(saleID: id, escpos: try commands.sample(format: .escpos),
+                                             text: String(decoding: try commands.sample(format: .text), as: UTF8.self)))
+            return "test receipt printed by \(printer.name)"
+        }
+        let printer = try SimulatedPrinter(folder: stateDirectory.appendingPathComponent("receipts"))
         try await printer.print(PrintJob(saleID: id, escpos: try sample(format: .escpos),
                                          text: String(decoding: try sample(format: .text), as: UTF8.self)))
-        return printer.folder.appendingPathComponent(id + ".escpos")
+        return "test receipt printed by the simulated printer: " + printer.folder.appendingPathComponent(id + ".escpos").path
+    }
+
+    private func attachedUSBPrinter() async throws -> USBReceiptPrinter? {
+        let catalog = try DeviceCommands(assets: assets).catalog
+        guard let context = try? USBContext() else { return nil } // no USB on this machine
+        return try await USBDeviceManager.firstPrinter(context: context, catalog: catalog, logger: Logger(label: "kiosk-receipt"))
     }
 
     func render(_ receipt: Receipt, format: Format) throws -> [UInt8] {

@@ -172,8 +172,7 @@ struct ReceiptCommand: AsyncParsableCommand {
                 try common.emit(try commands.sample(format: format))
                 return
             }
-            let file = try await commands.printSampleToLanePrinter()
-            print("test receipt printed by the simulated printer: \(file.path)")
+            print(try await commands.printSampleToLanePrinter())
         }
     }
 }

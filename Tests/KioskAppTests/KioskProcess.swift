@@ -21,8 +21,9 @@ final class KioskProcess: @unchecked Sendable {
     }
 
     /// Starts `kiosk run --demo` on a free port and waits for its ready line.
-    init(stateDirectory: URL, extraArguments: [String] = []) throws {
+    init(stateDirectory: URL, extraArguments: [String] = [], environment: [String: String]? = nil) throws {
         process.executableURL = Self.binary
+        if let environment { process.environment = environment }
         process.arguments = ["run", "--demo", "--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
                              "--assets", Self.repositoryRoot.appendingPathComponent("assets").path] + extraArguments
         output = OutputCollector(process: process)

@@ -40,6 +40,7 @@
 typedef struct Urb {
     UMockdevIoctlData *urb;    // the client's struct usbdevfs_urb, with its buffer resolved
     UMockdevIoctlData *buffer; // NULL for zero-length transfers
+    UMockdevIoctlClient *client; // who submitted it (a reference)
     struct Urb *next;
 } Urb;
 
@@ -90,6 +91,13 @@ static void append(Urb **list, Urb *urb) {
 
 static struct usbdevfs_urb *raw(Urb *u) { return (struct usbdevfs_urb *)u->urb->data; }
 
+static void free_urb(Urb *u) {
+    if (u->buffer) g_object_unref(u->buffer);
+    g_object_unref(u->urb);
+    if (u->client) g_object_unref(u->client);
+    g_free(u);
+}
+
 static void finish(Device *d, Urb *u, int status, int actual) {
     raw(u)->status = status;
     raw(u)->actual_length = actual;
@@ -116,8 +124,15 @@ static int take_queued(Device *d, unsigned char endpoint, GByteArray **out) {
 }
 
 static void deliver_in(Device *d, unsigned char endpoint, const guint8 *bytes, int length) {
-    for (Urb **p = &d->pending; *p; p = &(*p)->next) {
-        if (raw(*p)->endpoint != endpoint) continue;
+    for (Urb **p = &d->pending; *p;) {
+        if (!umockdev_ioctl_client_get_connected((*p)->client)) {
+            // Submitted by a program that has exited: the data goes to a live transfer instead.
+            Urb *dead = *p;
+            *p = dead->next;
+            free_urb(dead);
+            continue;
+        }
+        if (raw(*p)->endpoint != endpoint) { p = &(*p)->next; continue; }
         Urb *u = *p;
         *p = u->next;
         fill(d, u, bytes, length);
@@ -261,6 +276,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         UMockdevIoctlData *data = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &error);
         Urb *u = g_new0(Urb, 1);
         u->urb = data; // keeps the reference until reaped
+        u->client = g_object_ref(client);
         struct usbdevfs_urb *r = raw(u);
         if (r->buffer_length > 0)
             u->buffer = umockdev_ioctl_data_resolve(data, offsetof(struct usbdevfs_urb, buffer), r->buffer_length, &error);
@@ -297,9 +313,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
             g_object_unref(slot);
             g_mutex_unlock(&lock);
             umockdev_ioctl_client_complete(client, 0, 0);
-            if (u->buffer) g_object_unref(u->buffer);
-            g_object_unref(u->urb);
-            g_free(u);
+            free_urb(u);
             return TRUE;
         }
         if (!d->present) {
@@ -324,6 +338,28 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
     }
     umockdev_ioctl_client_complete(client, result, err);
     return TRUE;
+}
+
+static void forget_client(Urb **list, UMockdevIoctlClient *client) {
+    while (*list) {
+        Urb *u = *list;
+        if (u->client != client) { list = &u->next; continue; }
+        *list = u->next;
+        free_urb(u);
+    }
+}
+
+// A program that held the device exited (or was killed): its transfers go with it, and what it
+// had claimed is left unbound, as the kernel leaves it.
+static void client_vanished(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user) {
+    (void)handler;
+    Device *d = user;
+    g_mutex_lock(&lock);
+    forget_client(&d->pending, client);
+    forget_client(&d->done, client);
+    for (int i = 0; i < MAX_INTERFACES; i++)
+        if (strcmp(d->driver[i], "usbfs") == 0) d->driver[i][0] = 0;
+    g_mutex_unlock(&lock);
 }
 
 static int read_description(const char *file, Device *d) {
@@ -416,6 +452,7 @@ static void command(char *line) {
             if (!d->handler) {
                 d->handler = umockdev_ioctl_base_new();
                 g_signal_connect(d->handler, "handle-ioctl", G_CALLBACK(handle_ioctl), d);
+                g_signal_connect(d->handler, "client-vanished", G_CALLBACK(client_vanished), d);
             }
             if (!umockdev_testbed_attach_ioctl(testbed, d->devnode, d->handler, &error)) {
                 reply("error %s", error->message);
