@@ -90,13 +90,20 @@ struct ReceiptComposer: Sendable {
 enum ReceiptResources {
     static func profile(named name: String, devices: URL) throws -> PrinterProfile {
         let url = devices.appendingPathComponent("printers/\(name).json")
-        do {
-            return try JSONDecoder().decode(PrinterProfile.self, from: Data(contentsOf: url))
-        } catch let error as DecodingError {
-            throw KioskSetupError.config(url.path, error.readable)
-        } catch {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw KioskSetupError.config(url.path, "cannot be read: no printer profile \"\(name)\"")
         }
+        // Through the device registry, so `inherits` is resolved as for USB printers.
+        let catalog: DeviceProfileCatalog
+        do {
+            catalog = try DeviceProfileCatalog.load(from: devices)
+        } catch {
+            throw KioskSetupError.config(url.path, error.description)
+        }
+        guard let profile = catalog.printers.first(where: { $0.id == name })?.printer else {
+            throw KioskSetupError.config(url.path, "not a printer profile")
+        }
+        return profile
     }
 
     /// The logo dithered to at most 60% of the paper's width; nil (with a reason) when unusable.
