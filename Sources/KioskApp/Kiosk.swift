@@ -62,12 +62,17 @@ public enum Kiosk {
             abandonedCartTimeout: Timestamp(config.abandonedCartTimeoutSeconds) * 1000,
             receiptTimeout: Timestamp(config.receiptTimeoutSeconds) * 1000))
         let staff = StaffDirectory(config.staff)
+        let catalogStore = try LaneCatalog.importedStore(stateDirectory: state)
+        if let version = try catalogStore?.currentVersion() {
+            logger.info("lane looks items up in the imported catalog", metadata: [
+                "version": "\(version.id)", "items": "\(version.itemCount)", "source": "\(version.source)"])
+        }
         let runtime = LaneRuntime(
             lane: lane, journal: journal, catalog: setup.catalog,
             interpreter: try setup.profile.scanInterpreter(),
             terminal: terminal, printer: printer, scannerName: scanner.name, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
-            storeName: setup.profile.name, logger: logger, staff: staff)
+            storeName: setup.profile.name, logger: logger, staff: staff, catalogStore: catalogStore)
         await runtime.setDeviceStatus(printer: await printer.label())
         let replayed = try await runtime.restore()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }

@@ -12,7 +12,7 @@ public actor LaneRuntime {
     nonisolated let lane: Lane
     public private(set) var state = LaneState()
     let journal: LaneJournal
-    let catalog: Catalog
+    let catalog: LaneCatalog
     let interpreter: ScanInterpreter
     let terminal: any PaymentTerminal
     let printer: any ReceiptPrinter
@@ -41,10 +41,10 @@ public actor LaneRuntime {
     init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
          terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
          paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger,
-         staff: StaffDirectory = StaffDirectory([])) {
+         staff: StaffDirectory = StaffDirectory([]), catalogStore: CatalogStore? = nil) {
         self.lane = lane
         self.journal = journal
-        self.catalog = catalog
+        self.catalog = LaneCatalog(csv: catalog, store: catalogStore, logger: logger)
         self.interpreter = interpreter
         self.terminal = terminal
         self.printer = printer
@@ -259,8 +259,6 @@ public actor LaneRuntime {
         }
     }
 
-    public var missedReceipts: Int { unprinted.count }
-
     /// Unattended lanes check the printer before taking money. A printer that cannot print does
     /// not stop the sale (the shopper gets the e-receipt), but the page and staff see it now.
     func checkPrinterBeforePayment() async {
@@ -333,7 +331,6 @@ public actor LaneRuntime {
         watchers[id] = nil
     }
 
-    /// The camera's device status (CameraStatusReporter): shown on the page when it is a problem.
     /// Device states for the page and maintenance ("usb", "simulated", "missing", "paper-out" ...).
     public func setDeviceStatus(scanner: String? = nil, printer: String? = nil) {
         var next = devices
@@ -344,9 +341,10 @@ public actor LaneRuntime {
         publish()
     }
 
-    /// Scan-to-cart latencies (transfer completion to published view), newest last.
+    /// Scan-to-cart latency (device transfer completed to new view published) over the last 10,000 scans.
     public func scanLatencySummary() -> LatencySummary { LatencySummary(scanLatencies.values) }
 
+    /// The camera's device status (CameraStatusReporter): shown on the page when it is a problem.
     func setCameraStatus(_ status: String) {
         guard devices.camera != status else { return }
         devices.camera = status

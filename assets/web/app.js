@@ -26,7 +26,7 @@
   const STRINGS_RETRY_MS = 5000;
   const DEMO_RETRY_MS = 10000;
   const WARN_NOTICES = ['itemNotFound', 'unreadableCode', 'paymentDeclined', 'receiptNotPrinted'];
-  const PROBLEM_DEVICE_STATES = ['missing', 'error'];
+  const PROBLEM_DEVICE_STATES = ['missing', 'error', 'paper-out', 'cover-open', 'unknown'];
   /** Shown in the status bar when it is up anyway (demo mode), but no problem: a lane without a camera. */
   const NOTE_DEVICE_STATES = ['none'];
   const KNOWN_DEVICES = ['scanner', 'camera', 'printer', 'terminal'];
