@@ -487,6 +487,8 @@ def bench_usb(scans=10_000, idle_seconds=10):
               f"{usb_thread * 100:.2f}%; everything else (our code, NIO, the 1 s printer poll) {(idle - usb_thread) * 100:.2f}%")
         print(f"  emulator before/after idle: {polls_before} / {emulator.send('stats')} (umockdev's device file is always "
               f"'ready', so libusb polls it; on real usbfs poll() sleeps)")
+        busiest = sorted(per_thread.items(), key=lambda item: -item[1])[:4]
+        print("  busiest threads: " + ", ".join(f"{name} {value * 100:.2f}%" for name, value in busiest))
 
         start = time.perf_counter()
         for i in range(scans):
@@ -503,6 +505,14 @@ def bench_usb(scans=10_000, idle_seconds=10):
         print(f"  scan-to-cart latency (transfer completed -> cart journaled and published), {summary['count']} scans "
               f"in {elapsed:.1f} s: p50 {summary['p50Microseconds'] / 1000:.3f} ms, p99 {summary['p99Microseconds'] / 1000:.3f} ms, "
               f"max {summary['maxMicroseconds'] / 1000:.3f} ms (target p99 < 2 ms)")
+        # The same lane with both devices unplugged: what remains is the kiosk itself.
+        emulator.send("remove scanner")
+        emulator.send("remove printer")
+        time.sleep(3)
+        before = cpu_seconds(kiosk.pid)
+        time.sleep(idle_seconds)
+        unplugged = (cpu_seconds(kiosk.pid) - before) / idle_seconds
+        print(f"  idle CPU with the devices unplugged (same process): {unplugged * 100:.2f}% of a core")
         kiosk.send_signal(signal.SIGTERM)
         kiosk.wait(timeout=15)
     emulator.close()

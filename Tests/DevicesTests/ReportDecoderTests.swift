@@ -160,7 +160,7 @@ func key(_ usage: UInt8, _ modifiers: UInt8 = 0) -> [[UInt8]] {
         #expect(catalog.scanners.filter { $0.usb != nil }.count >= 5)
         #expect(catalog.printers.filter { $0.usb != nil }.count >= 4)
         let honeywell = try #require(catalog.profile(for: USBDeviceInfo(vendorID: 0x0C2E, productID: 0x0B81, bus: 1, address: 2, port: "1-1")))
-        #expect(honeywell.driver == .hidPOSScanner && honeywell.symbologyAt60)
+        #expect(honeywell.driver == .hidPOSScanner)
         let bixolon = try #require(catalog.profile(named: "bixolon-srp-350iii"))
         #expect(bixolon.printer?.paperWidth == .mm80, "paper width inherited from generic-80mm")
         #expect(bixolon.printer?.supportsChinese == false, "overridden")

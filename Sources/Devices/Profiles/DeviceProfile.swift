@@ -37,9 +37,6 @@ public struct DeviceProfile: Sendable, Hashable {
     public let terminator: WedgeTerminator
     public let prefix: String
     public let suffix: String
-    // HID POS scanners
-    /// Honeywell reports its own symbology code at byte 60 of the report (after the report id).
-    public let symbologyAt60: Bool
     // Printers
     public let printer: PrinterProfile?
     /// How long to wait for the answer to a real-time status request.
@@ -64,7 +61,7 @@ public enum DeviceProfileError: Error, Sendable, Hashable, CustomStringConvertib
 
 extension DeviceProfile {
     static let commonKeys: Set<String> = ["inherits", "name", "driver", "usb"]
-    static let scannerKeys: Set<String> = ["keyboardLayout", "terminator", "prefix", "suffix", "symbologyAt60"]
+    static let scannerKeys: Set<String> = ["keyboardLayout", "terminator", "prefix", "suffix"]
     static let printerKeys: Set<String> = [
         "paperWidth", "columns", "dotsPerLine", "supportsChinese", "cutter", "nativeQR", "nativeBarcode", "raster",
         "cashDrawer", "codePages", "statusTimeoutMilliseconds", "chunkSize", "answersStatus",
@@ -122,7 +119,7 @@ extension DeviceProfile {
         return DeviceProfile(
             id: id, name: name, driver: driver, usb: usb, keyboardLayout: layout, terminator: terminator,
             prefix: json["prefix"] as? String ?? "", suffix: json["suffix"] as? String ?? "",
-            symbologyAt60: json["symbologyAt60"] as? Bool ?? false, printer: printer,
+            printer: printer,
             statusTimeout: .milliseconds(timeout), chunkSize: chunk, answersStatus: json["answersStatus"] as? Bool ?? true)
     }
 

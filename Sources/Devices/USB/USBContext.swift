@@ -156,6 +156,8 @@ private final class EventLoop: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            // Set from inside the thread, so the kernel gets the name too (top, /proc/PID/task/*/comm).
+            Thread.current.name = "usb-events"
             var completed: Int32 = 0
             while !stopping.load(ordering: .acquiring) {
                 var timeout = timeval(tv_sec: 1, tv_usec: 0)
@@ -163,7 +165,6 @@ private final class EventLoop: @unchecked Sendable {
             }
             stopped.signal()
         }
-        thread.name = "usb-events"
         thread.start()
     }
 
