@@ -25,6 +25,15 @@ public enum QRCode {
         try symbol(for: data, errorCorrection: errorCorrection).matrix
     }
 
+    /// Modules across the symbol `matrix(for:)` would make (17 + 4 × version), without making it:
+    /// a printer that draws QR codes itself needs only the size.
+    static func width(forBytes count: Int, errorCorrection ec: ErrorCorrection) throws(QRCodeError) -> Int {
+        guard let version = (1...40).first(where: { byteCapacity(version: $0, errorCorrection: ec) >= count }) else {
+            throw .tooLong(bytes: count, capacity: byteCapacity(version: 40, errorCorrection: ec))
+        }
+        return 17 + 4 * version
+    }
+
     /// A finished symbol and the choices made for it.
     struct Symbol {
         let version: Int

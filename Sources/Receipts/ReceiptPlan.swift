@@ -7,9 +7,9 @@ enum PrintBlock: Hashable {
     /// content already centred: the logo, or a code the printer cannot draw itself. A code
     /// image carries its own quiet zone.
     case image(MonochromeImage)
-    /// A QR code the printer draws (GS ( k), centred; `preview` is our drawing of the same
-    /// symbol, as wide as the print area. Blank rows around it keep the quiet zone.
-    case nativeQR(String, moduleSize: Int, errorCorrection: QRCode.ErrorCorrection, preview: MonochromeImage)
+    /// A QR code the printer draws (GS ( k), centred, `symbolWidth` modules across. Blank rows
+    /// around it keep the quiet zone. Only a preview draws the symbol itself (`preview`).
+    case nativeQR(String, moduleSize: Int, errorCorrection: QRCode.ErrorCorrection, symbolWidth: Int)
     /// A CODE128 barcode the printer draws (GS k), centred, without its own text.
     case nativeBarcode(String, height: Int, moduleWidth: Int, preview: MonochromeImage)
 }
@@ -59,16 +59,22 @@ enum ReceiptPlan {
 
     private static func qrCode(_ payload: String, profile: PrinterProfile, width: Int) -> [PrintBlock]? {
         guard profile.nativeQR || profile.raster,
-              let matrix = try? QRCode.matrix(for: payload, errorCorrection: qrErrorCorrection) else { return nil }
-        let moduleSize = min(width / (matrix.width + 2 * qrQuietZone), qrModuleSizes.upperBound)
+              let symbolWidth = try? QRCode.width(forBytes: payload.utf8.count, errorCorrection: qrErrorCorrection) else { return nil }
+        let moduleSize = min(width / (symbolWidth + 2 * qrQuietZone), qrModuleSizes.upperBound)
         guard moduleSize >= qrModuleSizes.lowerBound else { return nil }
         // Printers differ in how they encode non-ASCII bytes (some assume Shift JIS).
         if profile.nativeQR, isPrintableASCII(payload), payload.utf8.count <= ESCPOSEncoder.maximumQRBytes {
-            let preview = MonochromeImage(matrix: matrix, scale: moduleSize, quietZone: 0).centered(inWidth: width)
-            return [.line(blank), .nativeQR(payload, moduleSize: moduleSize, errorCorrection: qrErrorCorrection, preview: preview), .line(blank)]
+            return [.line(blank), .nativeQR(payload, moduleSize: moduleSize, errorCorrection: qrErrorCorrection, symbolWidth: symbolWidth),
+                    .line(blank)]
         }
-        guard profile.raster else { return nil }
+        guard profile.raster, let matrix = try? QRCode.matrix(for: payload, errorCorrection: qrErrorCorrection) else { return nil }
         return [.image(MonochromeImage(matrix: matrix, scale: moduleSize, quietZone: qrQuietZone).centered(inWidth: width))]
+    }
+
+    /// Our drawing of a QR code the printer draws itself, as wide as the print area.
+    static func preview(ofQR payload: String, moduleSize: Int, errorCorrection: QRCode.ErrorCorrection, width: Int) -> MonochromeImage? {
+        guard let matrix = try? QRCode.matrix(for: payload, errorCorrection: errorCorrection) else { return nil }
+        return MonochromeImage(matrix: matrix, scale: moduleSize, quietZone: 0).centered(inWidth: width)
     }
 
     private static func barcode(_ payload: String, profile: PrinterProfile, width: Int) -> [PrintBlock]? {

@@ -21,7 +21,13 @@ public enum SVGPreview {
                 let height = cellHeight * max(line.heightScale, 1)
                 if let text = text(line, top: y, paperWidth: width) { body.append(text) }
                 y += height + rowSpacing
-            case .image(let image), .nativeQR(_, _, _, let image), .nativeBarcode(_, _, _, let image):
+            case .image(let image), .nativeBarcode(_, _, _, let image):
+                let left = (width - image.width) / 2
+                if let path = path(image, left: left, top: y) { body.append(path) }
+                y += image.height
+            case .nativeQR(let payload, let moduleSize, let errorCorrection, _):
+                guard let image = ReceiptPlan.preview(ofQR: payload, moduleSize: moduleSize, errorCorrection: errorCorrection,
+                                                      width: ReceiptPlan.printWidth(profile)) else { break }
                 let left = (width - image.width) / 2
                 if let path = path(image, left: left, top: y) { body.append(path) }
                 y += image.height
