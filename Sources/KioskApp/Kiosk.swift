@@ -118,7 +118,7 @@ public enum Kiosk {
             let catalog = try DeviceProfileCatalog.load(from: folder)
             let manager = USBDeviceManager(context: try USBContext(), catalog: catalog,
                                            keyboardLayout: config.scannerKeyboardLayout, logger: logger)
-            return [USBDeviceService(manager: manager, runtime: runtime, printer: printer)]
+            return [USBDeviceService(manager: manager, runtime: runtime, printer: printer, logger: logger)]
         } catch {
             logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
             return []
@@ -165,17 +165,23 @@ struct USBDeviceService: Service {
     let manager: USBDeviceManager
     let runtime: LaneRuntime
     let printer: LanePrinter
+    let logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
-                        await printer.attach(await manager.printer)
-                        let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
-                        await runtime.setDeviceStatus(scanner: scanners > 0 ? "usb" : (sawScanner ? "missing" : nil),
-                                                      printer: await printer.label())
-                    })
+                    do {
+                        try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
+                            await printer.attach(await manager.printer)
+                            let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
+                            await runtime.setDeviceStatus(scanner: scanners > 0 ? "usb" : (sawScanner ? "missing" : nil),
+                                                          printer: await printer.label())
+                        })
+                    } catch {
+                        // No hotplug on this machine: the lane carries on with its simulated devices.
+                        logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
+                    }
                 }
                 group.addTask {
                     var last = ""
@@ -188,11 +194,11 @@ struct USBDeviceService: Service {
                             }
                             last = label
                         }
-                        try await Task.sleep(for: .seconds(1))
+                        try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
                     }
                 }
-                try await group.next()
-                group.cancelAll()
+                // Both run until shutdown cancels them (the USB side returns early only without hotplug).
+                try await group.waitForAll()
             }
         }
     }
