@@ -168,7 +168,9 @@ struct USBDeviceTests {
         #expect(watch.waitForEvents { _ in (try? emulator.send("pending scanner 81")) == "1" } != nil)
         try emulator.send("remove scanner")
         _ = try #require(watch.waitForEvents { $0.contains { $0["event"] == "left" } }, "\(watch.output.text)")
-        #expect(watch.output.text.contains("LIBUSB_ERROR_NO_DEVICE"))
+        // The pending read ends either with LIBUSB_ERROR_NO_DEVICE (reaped first) or cancelled by the
+        // driver on the hotplug "left" (seen first): a race, as with real hardware. Both end cleanly.
+        #expect(watch.output.text.contains("LIBUSB_ERROR_NO_DEVICE") || watch.output.text.contains("device unplugged"))
         try emulator.plug("scanner", model: "newland-nls-fr40", kernelDriver: "usbhid")
         _ = try #require(watch.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 }, "\(watch.output.text)")
         for report in ScannerReports.hidPOS("5012345678900") { try emulator.report("scanner", report) }
