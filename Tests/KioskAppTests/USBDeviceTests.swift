@@ -107,6 +107,9 @@ struct USBDeviceTests {
         #expect(watch.output.text.contains("truncated report"))
         #expect(watch.output.text.contains("rollover"))
         watch.stop()
+        // Replugged, so no transfer of the stopped program is left waiting for data.
+        try emulator.send("remove wedge")
+        try emulator.plug("wedge", model: "zebra-symbol-ls2208", kernelDriver: "usbhid")
 
         // The same scanner programmed for a German keyboard, read with the German layout.
         let german = try Command(["devices", "watch", "--json", "--keyboard-layout", "de"], emulator: emulator)

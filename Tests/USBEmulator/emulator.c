@@ -305,9 +305,19 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
             break;
         }
     } else if (request == USBDEVFS_REAPURBNDELAY || request == USBDEVFS_REAPURB) {
-        Urb *u = d->done;
+        // Only this client's transfers; those of programs that have exited are thrown away.
+        Urb *u = NULL;
+        for (Urb **p = &d->done; *p;) {
+            if ((*p)->client == client) { u = *p; *p = u->next; break; }
+            if (!umockdev_ioctl_client_get_connected((*p)->client)) {
+                Urb *dead = *p;
+                *p = dead->next;
+                free_urb(dead);
+                continue;
+            }
+            p = &(*p)->next;
+        }
         if (u) {
-            d->done = u->next;
             UMockdevIoctlData *slot = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &error);
             umockdev_ioctl_data_set_ptr(slot, 0, u->urb);
             g_object_unref(slot);
