@@ -123,7 +123,9 @@ func within<T: Sendable>(_ seconds: Double = 60, _ body: @escaping @Sendable () 
 }
 
 /// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
+/// A hang guard, not a timing check: generous, because CPU-bound tests can hold both threads of the
+/// shared cooperative pool for many seconds on a 2-core CI machine.
+func eventually(_ seconds: Double = 120, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }
