@@ -35,8 +35,13 @@ actor LanePrinter: ReceiptPrinter {
 
     /// What the page shows for the printer.
     func label() async -> String {
+        label(for: await status())
+    }
+
+    /// The same, for a status just read (so a caller that has one does not ask the printer twice).
+    func label(for status: PrinterStatus) -> String {
         if usb == nil { return sawUSB ? "missing" : "simulated" }
-        return Self.label(await status())
+        return Self.label(status)
     }
 
     static func label(_ status: PrinterStatus) -> String {

@@ -268,7 +268,7 @@ public actor LaneRuntime {
                            metadata: ["status": "\(status.rawValue)"])
         }
         if let lane = printer as? LanePrinter {
-            setDeviceStatus(printer: await lane.label())
+            setDeviceStatus(printer: await lane.label(for: status))
         } else {
             setDeviceStatus(printer: LanePrinter.label(status))
         }
