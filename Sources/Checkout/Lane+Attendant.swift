@@ -13,47 +13,55 @@ extension Lane {
     /// - `tick` never times out here (someone is on the way); anything else: "waiting-for-staff".
     func attendant(_ intervention: Intervention, _ state: inout LaneState, _ event: LaneEvent,
                    _ now: Timestamp) throws(Refusal) -> [Effect] {
-        switch (intervention, event) {
-        case (.ageCheck(let lineID, let age), .staffApproved):
+        switch event {
+        case .staffApproved(let staffID):
+            return approve(intervention, by: staffID, &state, now)
+        case .staffRejected(let staffID):
+            return reject(intervention, by: staffID, &state)
+        case .paymentFinished(let attemptID, let outcome):
+            guard case .paymentUnresolved(let attempt) = intervention, attemptID == attempt.id else { throw .waitingForStaff }
+            return settle(attempt, outcome, &state, now)
+        case .tick:
+            return []
+        case .itemScanned, .memberCardScanned, .couponScanned, .walletCodeScanned, .scanRejected, .removeLine,
+             .cancelRequested, .payRequested, .receiptFinished, .finish, .paperReceipt:
+            throw .waitingForStaff
+        }
+    }
+
+    private func approve(_ intervention: Intervention, by staffID: String, _ state: inout LaneState,
+                         _ now: Timestamp) -> [Effect] {
+        switch intervention {
+        case .ageCheck(let lineID, let age):
             state.approvedAge = max(state.approvedAge ?? age, age)
             state.phase = .shopping
             state.notice = .ageApproved(lineID: lineID)
             return []
-        case (.ageCheck(let lineID, _), .staffRejected):
-            // Only the scan under check goes: earlier units of the same item were already allowed.
-            undoScan(on: lineID, &state)
-            state.phase = .shopping
-            return []
-
-        case (.voidLine(let lineID), .staffApproved):
+        case .voidLine(let lineID):
             state.lines.removeAll { $0.id == lineID }
             if state.lastScannedLineID == lineID { state.lastScannedLineID = nil }
             state.phase = .shopping
             state.notice = .lineRemoved(lineID: lineID)
             return []
-        case (.voidLine, .staffRejected):
-            state.phase = .shopping
-            return []
-
-        case (.cancelSale, .staffApproved):
+        case .cancelSale:
             return endSession(&state, .cancelled, now)
-        case (.cancelSale, .staffRejected):
-            state.phase = .shopping
-            return []
-
-        case (.paymentUnresolved(let attempt), .staffApproved(let staffID)):
+        case .paymentUnresolved(let attempt):
             return completeSale(&state, attempt, reference: "staff:\(staffID)", tender: "confirmed-by-staff", now)
-        case (.paymentUnresolved, .staffRejected):
-            state.phase = .shopping
-            state.notice = .paymentDeclined(reason: "staff confirmed the payment was not taken")
-            return []
-        case (.paymentUnresolved(let attempt), .paymentFinished(let attemptID, let outcome)) where attemptID == attempt.id:
-            return settle(attempt, outcome, &state, now)
+        }
+    }
 
-        case (_, .tick):
+    private func reject(_ intervention: Intervention, by staffID: String, _ state: inout LaneState) -> [Effect] {
+        state.phase = .shopping
+        switch intervention {
+        case .ageCheck(let lineID, _):
+            // Only the scan under check goes: earlier units of the same item were already allowed.
+            undoScan(on: lineID, &state)
             return []
-        default:
-            throw .waitingForStaff
+        case .voidLine, .cancelSale:
+            return []
+        case .paymentUnresolved(let attempt):
+            state.notice = .paymentDeclined(reason: "staff confirmed the payment was not taken")
+            return [.resolveAttempt(id: attempt.id, .declined, reference: "staff:\(staffID)")]
         }
     }
 }

@@ -19,7 +19,8 @@ extension Lane {
             return []
         case .walletCodeScanned:
             throw .walletDuringPayment
-        default:
+        case .itemScanned, .memberCardScanned, .couponScanned, .scanRejected, .removeLine, .cancelRequested,
+             .payRequested, .receiptFinished, .staffApproved, .staffRejected, .finish:
             throw .paymentInProgress
         }
     }
@@ -37,11 +38,13 @@ extension Lane {
             guard id == saleID else { throw .staleReceipt }
             state.phase = .receipt(saleID: saleID, printed: printed)
             if !printed { state.notice = .receiptNotPrinted }
-            return []
+            return [.receiptDone(saleID: saleID, printed: printed)]
         case .tick: return []
         case .paymentFinished: throw .stalePayment
         case .staffApproved, .staffRejected: throw .nothingToApprove
-        default: throw .receiptPrinting
+        case .itemScanned, .memberCardScanned, .couponScanned, .walletCodeScanned, .scanRejected, .removeLine,
+             .cancelRequested, .payRequested, .finish, .paperReceipt:
+            throw .receiptPrinting
         }
     }
 
@@ -66,7 +69,9 @@ extension Lane {
         case .paymentFinished: throw .stalePayment
         case .receiptFinished: throw .staleReceipt
         case .staffApproved, .staffRejected: throw .nothingToApprove
-        default: throw .saleFinished
+        case .memberCardScanned, .couponScanned, .walletCodeScanned, .scanRejected, .removeLine, .cancelRequested,
+             .payRequested, .paperReceipt:
+            throw .saleFinished
         }
     }
 
@@ -81,10 +86,10 @@ extension Lane {
         case .declined(let reason):
             state.phase = .shopping
             state.notice = .paymentDeclined(reason: reason)
-            return []
+            return [.resolveAttempt(id: attempt.id, .declined, reference: nil)]
         case .unknown:
             state.phase = .attendantNeeded(.paymentUnresolved(attempt))
-            return []
+            return [.resolveAttempt(id: attempt.id, .unknown, reference: nil)]
         }
     }
 
@@ -96,11 +101,12 @@ extension Lane {
         let sale = CompletedSale(id: session(state), completedAt: now, lines: state.lines, priced: priced(state),
                                  member: state.member, attempt: attempt, paymentReference: reference, tender: tender)
         state.lastSale = sale
+        let recorded: [Effect] = [.resolveAttempt(id: attempt.id, .approved, reference: reference), .recordSale(sale)]
         if state.paperDeclined {
             state.phase = .receipt(saleID: sale.id, printed: false)
-            return [.recordSale(sale)]
+            return recorded
         }
         state.phase = .paid(saleID: sale.id)
-        return [.recordSale(sale), .printReceipt(sale)]
+        return recorded + [.printReceipt(sale)]
     }
 }

@@ -30,7 +30,8 @@ extension Lane {
             return []
         case .tick:
             return []
-        default:
+        case .removeLine, .cancelRequested, .payRequested, .paymentFinished, .receiptFinished,
+             .staffApproved, .staffRejected, .finish, .paperReceipt:
             throw .noSale
         }
     }

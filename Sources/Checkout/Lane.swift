@@ -133,27 +133,57 @@ public enum LaneEvent: Hashable, Codable, Sendable {
     case tick
 }
 
-/// Why an event was not taken. `code` is stable for programs, `message` is for people.
+/// Why an event was not taken. `code` is for programs and the page (which translates it),
+/// `message` for people reading logs.
 public struct Refusal: Hashable, Codable, Sendable, Error, CustomStringConvertible {
-    public let code: String
+    public let code: RefusalCode
     public let message: String
 
-    public init(code: String, message: String) {
+    public init(_ code: RefusalCode, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 }
 
-/// What the shell must do after a transition. Values, performed by someone else.
+/// What a payment attempt came to, as the journal records it.
+public enum AttemptResolution: String, Hashable, Codable, Sendable {
+    /// Money taken (by the terminal's answer, or staff saw it on the terminal).
+    case approved
+    /// Definitely not charged.
+    case declined
+    /// Nobody can tell yet: staff must check the terminal.
+    case unknown
+}
+
+/// What the shell must do after a transition. Values, performed by someone else; the journal
+/// records the ones that change what it keeps (attempts, sales, receipts, sessions) in the same
+/// transaction as the event, so it never has to work them out again.
 public enum Effect: Hashable, Codable, Sendable {
-    case refuse(Refusal)
+    /// Hand the attempt to the terminal or wallet gateway. Journaled as requested before any byte leaves.
     case requestPayment(PaymentAttempt)
+    /// A payment attempt is settled; `reference` is the terminal's, or "staff:<id>" when staff decided.
+    case resolveAttempt(id: String, AttemptResolution, reference: String?)
     /// Commit the sale durably; comes before `printReceipt`.
     case recordSale(CompletedSale)
+    /// Print the receipt: journaled as pending until `receiptDone` says how it went.
     case printReceipt(CompletedSale)
+    /// How printing the sale's receipt went; a receipt that did not print is printed again when
+    /// the printer is back, after a restart too.
+    case receiptDone(saleID: String, printed: Bool)
     case sessionEnded(sessionID: String, SessionEnd)
+}
+
+/// An accepted event: the state after it and the effects to perform, in order.
+public struct Transition: Hashable, Sendable {
+    public let state: LaneState
+    public let effects: [Effect]
+
+    public init(state: LaneState, effects: [Effect]) {
+        self.state = state
+        self.effects = effects
+    }
 }
 
 /// The lane's settings, fixed while it runs.

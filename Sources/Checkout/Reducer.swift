@@ -5,18 +5,15 @@ import Retail
 /// the same states and effects.
 ///
 /// Rules that hold in every phase:
-/// - Every phase answers every event. An event that does not apply returns exactly
-///   `[.refuse(Refusal)]` and leaves the state exactly as it was.
-/// - `.tick` is never refused: it returns `[]` and changes nothing unless a timeout fires.
+/// - Every phase answers every event, each named in its switch (no `default:`), so a new event
+///   does not compile until every phase decides what it does. An event that does not apply is
+///   refused (`RefusalCode`) and changes nothing.
+/// - `.tick` is never refused: it changes nothing unless a timeout fires.
 /// - An accepted event other than `.tick` sets `lastActivity = now` and replaces the shopper's
 ///   notice (cleared unless the event sets a new one: a notice is about the last thing that happened).
 /// - Going to idle resets the state to a fresh `LaneState` with `lastActivity = now`.
 ///
-/// Refusal codes: "no-sale", "bad-item", "quantity-limit", "line-limit", "member-already-attached",
-/// "coupon-already-applied", "coupon-limit", "coupon-expired", "coupon-not-yet-valid", "bad-coupon",
-/// "unknown-line", "empty-cart", "nothing-to-pay", "nothing-to-approve", "waiting-for-staff",
-/// "payment-in-progress", "stale-payment", "stale-receipt", "not-paid", "receipt-printing",
-/// "sale-finished". The per-phase rules are on the phase handlers in `Lane+*.swift`.
+/// The per-phase rules are on the phase handlers in `Lane+*.swift`.
 public struct Lane: Sendable {
     public let config: LaneConfig
 
@@ -24,20 +21,20 @@ public struct Lane: Sendable {
         self.config = config
     }
 
-    /// Applies one event at time `now` and returns the effects, in the order the shell performs them.
-    public func reduce(_ state: inout LaneState, _ event: LaneEvent, at now: Timestamp) -> [Effect] {
-        // Work on a copy and commit only when the event is accepted, so a refusal can never leave
-        // half a change behind, whichever handler refused and however far it got.
+    /// Applies one event at time `now`: the transition (new state and effects, in the order the
+    /// shell performs them), or why the event was refused.
+    public func reduce(_ state: LaneState, _ event: LaneEvent, at now: Timestamp) -> Result<Transition, Refusal> {
+        // Handlers work on a copy that is kept only when the event is accepted, so a refusal can
+        // never leave half a change behind, whichever handler refused and however far it got.
         var next = state
         let isTick = event == .tick
         if !isTick { next.notice = nil }
         do {
             let effects = try transition(&next, event, now)
             if !isTick { next.lastActivity = now }
-            state = next
-            return effects
+            return .success(Transition(state: next, effects: effects))
         } catch {
-            return [.refuse(error)]
+            return .failure(error)
         }
     }
 
@@ -117,7 +114,7 @@ public struct Lane: Sendable {
         switch item.offer {
         case .forPrice(_, let price)?: offerAmount = price
         case .amountOff(let money)?: offerAmount = money
-        default: break
+        case .percentOff?, nil: break
         }
         let amounts = [item.price] + [item.memberPrice, embeddedPrice, offerAmount].compactMap { $0 }
         guard amounts.allSatisfy({ $0.currency == rules.currency }) else {

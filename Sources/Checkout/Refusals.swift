@@ -1,42 +1,69 @@
 import Retail
 
-/// The refusals the reducer gives. Codes are stable (programs match on them); messages are for people.
-extension Refusal {
-    static let noSale = Refusal(code: "no-sale", message: "no sale in progress: scan an item to start")
-    static let waitingForStaff = Refusal(code: "waiting-for-staff", message: "waiting for a member of staff")
-    static let paymentInProgress = Refusal(code: "payment-in-progress", message: "a payment is in progress")
-    static let emptyCart = Refusal(code: "empty-cart", message: "the cart is empty")
-    static let nothingToPay = Refusal(code: "nothing-to-pay", message: "the total is zero: nothing to pay")
-    static let nothingToApprove = Refusal(code: "nothing-to-approve", message: "nothing is waiting for staff")
-    static let notPaid = Refusal(code: "not-paid", message: "the sale is not paid yet")
-    static let receiptPrinting = Refusal(code: "receipt-printing", message: "the receipt is printing")
-    static let saleFinished = Refusal(code: "sale-finished", message: "the sale is finished: scan an item to start a new one")
-    static let stalePayment = Refusal(code: "stale-payment", message: "payment answer for an attempt that is not pending")
-    static let staleReceipt = Refusal(code: "stale-receipt", message: "receipt answer for a sale that is not printing")
+/// Why the lane did not take something, as a code the page translates (assets/l10n: `error.<code>`;
+/// a test checks every code has a text in every language). Stable: programs match on them.
+public enum RefusalCode: String, Hashable, Codable, Sendable, CaseIterable {
+    // The reducer's.
+    case noSale = "no-sale"
+    case badItem = "bad-item"
+    case quantityLimit = "quantity-limit"
+    case lineLimit = "line-limit"
+    case memberAlreadyAttached = "member-already-attached"
+    case couponAlreadyApplied = "coupon-already-applied"
+    case couponLimit = "coupon-limit"
+    case couponExpired = "coupon-expired"
+    case couponNotYetValid = "coupon-not-yet-valid"
+    case badCoupon = "bad-coupon"
+    case unknownLine = "unknown-line"
+    case emptyCart = "empty-cart"
+    case nothingToPay = "nothing-to-pay"
+    case nothingToApprove = "nothing-to-approve"
+    case waitingForStaff = "waiting-for-staff"
+    case paymentInProgress = "payment-in-progress"
+    case stalePayment = "stale-payment"
+    case staleReceipt = "stale-receipt"
+    case notPaid = "not-paid"
+    case receiptPrinting = "receipt-printing"
+    case saleFinished = "sale-finished"
+    // The scan router's: what a code means before it reaches the reducer.
+    case unknownItem = "unknown-item"
+    case unreadableCode = "unreadable-code"
+    case couponAlreadyRedeemed = "coupon-already-redeemed"
+    case unknownBadge = "unknown-badge"
+    // The shell's.
+    case journalUnavailable = "journal-unavailable"
+    case outOfService = "out-of-service"
+    case scannerStopped = "scanner-stopped"
+}
 
-    static func badItem(_ why: String) -> Refusal { Refusal(code: "bad-item", message: why) }
-    static func unknownLine(_ id: Int) -> Refusal { Refusal(code: "unknown-line", message: "no line \(id) in the cart") }
-    static func quantityLimit(_ limit: Int) -> Refusal {
-        Refusal(code: "quantity-limit", message: "at most \(limit) of one item per sale")
-    }
-    static func lineLimit(_ limit: Int) -> Refusal {
-        Refusal(code: "line-limit", message: "at most \(limit) lines per sale")
-    }
-    static let walletEmptyCart = Refusal(code: "empty-cart",
-                                         message: "the cart is empty: scan your items first, then your payment code")
-    static let walletDuringPayment = Refusal(code: "payment-in-progress",
-                                             message: "a payment is already in progress: this payment code was not used")
-    static let couponAlreadyApplied = Refusal(code: "coupon-already-applied", message: "this coupon is already in the cart")
-    static func couponLimit(_ limit: Int) -> Refusal {
-        Refusal(code: "coupon-limit", message: "at most \(limit) coupons per sale")
-    }
+/// The refusals the reducer gives; messages are for people reading logs.
+extension Refusal {
+    static let noSale = Refusal(.noSale, "no sale in progress: scan an item to start")
+    static let waitingForStaff = Refusal(.waitingForStaff, "waiting for a member of staff")
+    static let paymentInProgress = Refusal(.paymentInProgress, "a payment is in progress")
+    static let emptyCart = Refusal(.emptyCart, "the cart is empty")
+    static let nothingToPay = Refusal(.nothingToPay, "the total is zero: nothing to pay")
+    static let nothingToApprove = Refusal(.nothingToApprove, "nothing is waiting for staff")
+    static let notPaid = Refusal(.notPaid, "the sale is not paid yet")
+    static let receiptPrinting = Refusal(.receiptPrinting, "the receipt is printing")
+    static let saleFinished = Refusal(.saleFinished, "the sale is finished: scan an item to start a new one")
+    static let stalePayment = Refusal(.stalePayment, "payment answer for an attempt that is not pending")
+    static let staleReceipt = Refusal(.staleReceipt, "receipt answer for a sale that is not printing")
+
+    static func badItem(_ why: String) -> Refusal { Refusal(.badItem, why) }
+    static func unknownLine(_ id: Int) -> Refusal { Refusal(.unknownLine, "no line \(id) in the cart") }
+    static func quantityLimit(_ limit: Int) -> Refusal { Refusal(.quantityLimit, "at most \(limit) of one item per sale") }
+    static func lineLimit(_ limit: Int) -> Refusal { Refusal(.lineLimit, "at most \(limit) lines per sale") }
+    static let walletEmptyCart = Refusal(.emptyCart, "the cart is empty: scan your items first, then your payment code")
+    static let walletDuringPayment = Refusal(.paymentInProgress, "a payment is already in progress: this payment code was not used")
+    static let couponAlreadyApplied = Refusal(.couponAlreadyApplied, "this coupon is already in the cart")
+    static func couponLimit(_ limit: Int) -> Refusal { Refusal(.couponLimit, "at most \(limit) coupons per sale") }
     static func couponExpired(_ coupon: Coupon, _ problem: CouponWindowProblem) -> Refusal {
         switch problem {
-        case .expired: return Refusal(code: "coupon-expired", message: "coupon \(coupon.id) \(problem)")
-        case .notYetValid: return Refusal(code: "coupon-not-yet-valid", message: "coupon \(coupon.id) is \(problem)")
+        case .expired: return Refusal(.couponExpired, "coupon \(coupon.id) \(problem)")
+        case .notYetValid: return Refusal(.couponNotYetValid, "coupon \(coupon.id) is \(problem)")
         }
     }
-    static func badCoupon(_ why: String) -> Refusal { Refusal(code: "bad-coupon", message: why) }
-    static let memberAlreadyAttached = Refusal(code: "member-already-attached",
-                                               message: "another member card is already attached to this sale")
+    static func badCoupon(_ why: String) -> Refusal { Refusal(.badCoupon, why) }
+    static let memberAlreadyAttached = Refusal(.memberAlreadyAttached, "another member card is already attached to this sale")
 }

@@ -9,8 +9,11 @@ public struct JournalEntry: Sendable, Hashable {
     public let seq: Int64
     public let at: Timestamp
     public let session: String?
+    /// The event's type (`JournalFormat.kind`; version 0 rows have the Swift case name).
     public let kind: String
     public let event: LaneEvent
+    /// What the lane looked like after the event; nil in rows written before wire format v1.
+    public let after: LaneSummary?
     /// sha256(previous hash ‖ canonical record), 32 bytes.
     public let hash: [UInt8]
 }
@@ -27,11 +30,13 @@ public struct SaleSummary: Sendable, Hashable, Codable {
 
 public enum JournalError: Error, CustomStringConvertible {
     case undecodable(seq: Int64, String)
+    case undecodableSale(id: String, String)
     case brokenChain(seq: Int64)
 
     public var description: String {
         switch self {
         case .undecodable(let seq, let why): return "journal entry \(seq) cannot be read: \(why)"
+        case .undecodableSale(let id, let why): return "sale \(id) in the journal cannot be read: \(why)"
         case .brokenChain(let seq): return "journal hash chain broken at entry \(seq): a record was changed or removed"
         }
     }
@@ -60,47 +65,76 @@ public final class LaneJournal: Sendable {
         try Schema.migrator.migrate(pool)
     }
 
-    /// Appends an accepted event with what it caused. `before`/`after` are the lane states around it.
-    @discardableResult
-    public func append(_ event: LaneEvent, at: Timestamp, before: LaneState, after: LaneState,
-                       effects: [Effect]) throws -> JournalEntry {
+    /// Appends an accepted event with everything it caused, in one transaction: the session it
+    /// opens, and what its effects change (attempts, the sale, the receipt, the session's end).
+    /// Only `LaneEngine` calls this: the reducer decided, the journal only writes down.
+    func append(_ event: LaneEvent, at: Timestamp, before: LaneState, transition: Transition,
+                after summary: LaneSummary) throws -> JournalEntry {
+        let after = transition.state
         let session = after.sessionID ?? before.sessionID
-        let payload = try Self.encode(event)
-        let kind = event.kind
+        let payload = JournalFormat.payload(event)
+        let kind = JournalFormat.kind(of: event)
+        let summaryText = summary.wire.text
         return try pool.write { db in
             let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
             let seq: Int64 = (last?["seq"] ?? 0) + 1
             let previous: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
             let hash = Self.chain(previous, seq: seq, at: at, session: session, kind: kind, payload: payload)
-            try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [seq, at, session, kind, payload, Data(hash)])
-
+            try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [seq, at, session, kind, payload, Data(hash), summaryText])
             if let id = after.sessionID, id != before.sessionID {
                 try db.execute(sql: "INSERT INTO session (id, started_seq) VALUES (?, ?)", arguments: [id, seq])
             }
-            for change in PaymentAttemptChange.derive(before: before.phase, event: event, effects: effects) {
-                switch change {
-                case .requested(let attempt):
-                    try db.execute(sql: """
-                        INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq, wallet)
-                        VALUES (?, ?, ?, ?, 'requested', ?, ?)
-                        """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq,
-                                         attempt.wallet.map { "\($0.kind.rawValue) \($0.masked)" }])
-                case .resolved(let id, let state, let reference):
-                    try db.execute(sql: "UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
-                                   arguments: [state, reference, seq, id])
-                }
+            for effect in transition.effects {
+                try Self.record(effect, seq: seq, session: session, db: db)
             }
-            for effect in effects {
-                switch effect {
-                case .recordSale(let sale): try Self.insert(sale, seq: seq, db: db)
-                case .sessionEnded(let id, let outcome):
-                    try db.execute(sql: "UPDATE session SET ended_seq = ?, outcome = ? WHERE id = ?",
-                                   arguments: [seq, outcome.rawValue, id])
-                case .refuse, .requestPayment, .printReceipt: break
-                }
-            }
-            return JournalEntry(seq: seq, at: at, session: session, kind: kind, event: event, hash: hash)
+            return JournalEntry(seq: seq, at: at, session: session, kind: kind, event: event, after: summary, hash: hash)
+        }
+    }
+
+    private static func record(_ effect: Effect, seq: Int64, session: String?, db: Database) throws {
+        switch effect {
+        case .requestPayment(let attempt):
+            try db.execute(sql: """
+                INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq, wallet)
+                VALUES (?, ?, ?, ?, 'requested', ?, ?)
+                """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq,
+                                 attempt.wallet.map { "\($0.kind.rawValue) \($0.masked)" }])
+        case .resolveAttempt(let id, let resolution, let reference):
+            try db.execute(sql: "UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
+                           arguments: [resolution.rawValue, reference, seq, id])
+        case .recordSale(let sale):
+            try insert(sale, seq: seq, db: db)
+        case .printReceipt(let sale):
+            try db.execute(sql: "INSERT INTO receipt (sale_id, state, requested_seq) VALUES (?, 'pending', ?)",
+                           arguments: [sale.id, seq])
+        case .receiptDone(let saleID, let printed):
+            try db.execute(sql: "UPDATE receipt SET state = ?, done_seq = ? WHERE sale_id = ?",
+                           arguments: [printed ? "printed" : "missed", seq, saleID])
+        case .sessionEnded(let id, let outcome):
+            try db.execute(sql: "UPDATE session SET ended_seq = ?, outcome = ? WHERE id = ?",
+                           arguments: [seq, outcome.rawValue, id])
+        }
+    }
+
+    /// Receipts that did not print (paper out, cover open, unplugged), oldest first: printed
+    /// again once the printer is back, after a restart too.
+    public func missedReceipts() throws -> [CompletedSale] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.id, s.record FROM receipt r JOIN sale s ON s.id = r.sale_id
+                WHERE r.state = 'missed' ORDER BY r.requested_seq
+                """).map { try Self.sale(id: $0["id"], record: $0["record"]) }
+        }
+    }
+
+    /// A missed receipt came out after all.
+    public func receiptReprinted(saleID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE receipt SET state = 'printed', done_seq = (SELECT MAX(seq) FROM event)
+                WHERE sale_id = ? AND state = 'missed'
+                """, arguments: [saleID])
         }
     }
 
@@ -136,7 +170,7 @@ public final class LaneJournal: Sendable {
             guard let record = try String.fetchOne(db, sql: "SELECT record FROM sale WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            return try JSONDecoder().decode(CompletedSale.self, from: Data(record.utf8))
+            return try Self.sale(id: id, record: record)
         }
     }
 
@@ -146,7 +180,7 @@ public final class LaneJournal: Sendable {
                 SELECT s.id, s.seq, s.completed_at, s.currency, s.total, s.item_count, s.record, p.tender, p.reference
                 FROM sale s JOIN sale_payment p ON p.sale_id = s.id ORDER BY s.seq DESC LIMIT ?
                 """, arguments: [limit]).map { row in
-                let sale = try JSONDecoder().decode(CompletedSale.self, from: Data((row["record"] as String).utf8))
+                let sale = try Self.sale(id: row["id"], record: row["record"])
                 return SaleSummary(id: row["id"], seq: row["seq"], completedAt: row["completed_at"],
                                    total: sale.priced.total, itemCount: row["item_count"],
                                    tender: row["tender"], reference: row["reference"])
@@ -190,13 +224,7 @@ public final class LaneJournal: Sendable {
         }
     }
 
-    // MARK: - Encoding
-
-    static func encode(_ event: LaneEvent) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(event), as: UTF8.self)
-    }
+    // MARK: - Records
 
     static func chain(_ previous: [UInt8], seq: Int64, at: Timestamp, session: String?, kind: String, payload: String) -> [UInt8] {
         var hasher = SHA256()
@@ -209,19 +237,23 @@ public final class LaneJournal: Sendable {
         let seq: Int64 = row["seq"]
         let payload: String = row["payload"]
         let event: LaneEvent
+        var after: LaneSummary?
         do {
-            event = try JSONDecoder().decode(LaneEvent.self, from: Data(payload.utf8))
+            event = try JournalFormat.event(payload: payload)
+            if let text: String = row["after"] { after = try LaneSummary(text: text) }
         } catch {
             throw JournalError.undecodable(seq: seq, "\(error)")
         }
         return JournalEntry(seq: seq, at: row["at"], session: row["session"], kind: row["kind"], event: event,
-                            hash: [UInt8](row["hash"] as Data))
+                            after: after, hash: [UInt8](row["hash"] as Data))
+    }
+
+    static func sale(id: String, record: String) throws -> CompletedSale {
+        do { return try JournalFormat.sale(record: record) } catch { throw JournalError.undecodableSale(id: id, "\(error)") }
     }
 
     static func insert(_ sale: CompletedSale, seq: Int64, db: Database) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let record = String(decoding: try encoder.encode(sale), as: UTF8.self)
+        let record = JournalFormat.record(sale)
         let priced = sale.priced
         try db.execute(sql: """
             INSERT INTO sale (id, seq, completed_at, currency, subtotal, total, item_count, member, record)

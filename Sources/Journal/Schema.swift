@@ -100,6 +100,22 @@ enum Schema {
                 ALTER TABLE payment_attempt ADD COLUMN wallet TEXT;
                 """)
         }
+        migrator.registerMigration("v3-wire-format-v1") { db in
+            try db.execute(sql: """
+                -- What the lane looked like after each event (LaneSummary, JSON): restore checks its
+                -- replay against it. NULL in rows written before wire format v1.
+                ALTER TABLE event ADD COLUMN after TEXT;
+                -- Each paper receipt the lane set out to print, from the sale's event until it came
+                -- out. 'missed' ones print again once the printer is back, after a restart too.
+                -- Sales recorded before this table existed have no row.
+                CREATE TABLE receipt (
+                    sale_id TEXT PRIMARY KEY REFERENCES sale(id),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'missed')),
+                    requested_seq INTEGER NOT NULL REFERENCES event(seq),
+                    done_seq INTEGER REFERENCES event(seq)
+                );
+                """)
+        }
         return migrator
     }
 }

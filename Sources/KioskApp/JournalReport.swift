@@ -37,19 +37,19 @@ public struct JournalReport {
     }
 
     static func describe(_ event: LaneEvent) -> String {
+        let kind = JournalFormat.kind(of: event)
         switch event {
-        case .itemScanned(let item, let price):
-            return "itemScanned \(item.gtin.displayForm) \(item.name.en)" + (price.map { " \($0)" } ?? "")
-        case .memberCardScanned(let member): return "memberCardScanned \(member)"
-        case .couponScanned(let coupon): return "couponScanned \(coupon.id) \(coupon)"
-        case .walletCodeScanned(let wallet): return "walletCodeScanned \(wallet)"
-        case .scanRejected(let code, let reason, _): return "scanRejected \(code): \(reason)"
-        case .removeLine(let id): return "removeLine \(id)"
-        case .paymentFinished(let id, let outcome): return "paymentFinished \(id) \(outcome)"
-        case .receiptFinished(let id, let printed): return "receiptFinished \(id) printed=\(printed)"
-        case .staffApproved(let staff): return "staffApproved by \(staff)"
-        case .staffRejected(let staff): return "staffRejected by \(staff)"
-        default: return event.kind
+        case .itemScanned(let item, let price): return "\(kind) \(item.gtin.displayForm) \(item.name.en)" + (price.map { " \($0)" } ?? "")
+        case .memberCardScanned(let member): return "\(kind) \(member)"
+        case .couponScanned(let coupon): return "\(kind) \(coupon.id) \(coupon)"
+        case .walletCodeScanned(let wallet): return "\(kind) \(wallet)"
+        case .scanRejected(let code, let reason, _): return "\(kind) \(code): \(reason)"
+        case .removeLine(let id): return "\(kind) \(id)"
+        case .paymentFinished(let id, let outcome): return "\(kind) \(id) \(outcome)"
+        case .receiptFinished(let id, let printed): return "\(kind) \(id) printed=\(printed)"
+        case .staffApproved(let staff), .staffRejected(let staff): return "\(kind) by \(staff)"
+        case .paperReceipt(let wanted): return "\(kind) wanted=\(wanted)"
+        case .cancelRequested, .payRequested, .finish, .tick: return kind
         }
     }
 }

@@ -53,7 +53,8 @@ public enum Kiosk {
         let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path)
         let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
         let printer = LanePrinter(simulated: try SimulatedPrinter(folder: state.appendingPathComponent("receipts")))
-        let scanner = SimulatedScanner()
+        // Demo and training only: outside --demo nothing can inject scans.
+        let scanner = options.demo ? SimulatedScanner() : nil
         let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, logger: logger)
 
         let lane = Lane(config: LaneConfig(
@@ -70,11 +71,11 @@ public enum Kiosk {
         let runtime = LaneRuntime(
             lane: lane, journal: journal, catalog: setup.catalog,
             interpreter: try setup.profile.scanInterpreter(),
-            terminal: terminal, printer: printer, scannerName: scanner.name, receipts: receipts,
+            terminal: terminal, printer: printer, scannerName: scanner?.name ?? "missing", receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
             storeName: setup.profile.name, logger: logger, staff: staff, catalogStore: catalogStore)
         await runtime.setDeviceStatus(printer: await printer.label())
-        let replayed = try await runtime.restore()
+        let replayed = await runtime.resume()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
 
         let demoExtras = options.demo ? DemoItems.extras(store: setup.profile, catalog: setup.catalog, assets: assets) : []
@@ -94,11 +95,9 @@ public enum Kiosk {
             },
             logger: logger)
 
-        let services: [any Service] = [
-            app,
-            LaneTicker(runtime: runtime),
-            ScannerService(scanner: scanner, runtime: runtime),
-        ] + cameraServices(config.camera, runtime: runtime, logger: logger)
+        let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)]
+            + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
+            + cameraServices(config.camera, runtime: runtime, logger: logger)
             + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },

@@ -5,15 +5,19 @@ import Logging
 import Payments
 import Retail
 
-/// The imperative shell around the pure lane: it stamps events with the time, runs them through
-/// the reducer, journals what was accepted BEFORE anyone sees it, publishes the new view and
-/// performs the effects (payment, printing). One actor, so events are handled one at a time.
+/// The imperative shell around the pure lane: it stamps events with the time, commits them
+/// through the lane's engine (journaled BEFORE anyone sees them), publishes the new view and
+/// hands the effects (payment, printing) to the effect runner. One actor, so events are handled
+/// one at a time.
 public actor LaneRuntime {
     nonisolated let lane: Lane
-    public private(set) var state = LaneState()
     let journal: LaneJournal
+    /// Nil when the lane could not be rebuilt from its journal.
+    private var engine: LaneEngine?
+    /// Why the lane is out of service (a journal it cannot restore): every event is refused.
+    public private(set) var outOfService: String?
     let catalog: LaneCatalog
-    let interpreter: ScanInterpreter
+    let router: ScanRouter
     let terminal: any PaymentTerminal
     let printer: any ReceiptPrinter
     let receipts: ReceiptComposer
@@ -23,21 +27,26 @@ public actor LaneRuntime {
     let logger: Logger
     /// Who may approve; a scanned badge is looked up here.
     let staff: StaffDirectory
+    /// Payments and printing run here, as child tasks of one task group (`kiosk run` runs it as
+    /// a service, so shutdown cancels them; tests await `effects.drained()`).
+    public nonisolated let effects = EffectRunner()
     /// The staff badge scanned while the lane waits for staff: the page fills it in and asks
     /// for the PIN. Not journaled (nothing is decided until the PIN is right); gone when the
     /// lane stops waiting.
     private var presentedBadge: LaneView.StaffBadgeView?
     private var clock = LaneClock()
-    private var journalSeq: Int64 = 0
     /// The receipt links of the last sale, looked up once per sale.
     private var receiptLinks: (saleID: String, links: LaneView.ReceiptLinks)?
     private var devices: LaneView.Devices
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
-    /// Receipts that did not print (paper out, cover open, unplugged), to print when it is back.
-    private var unprinted: [CompletedSale] = []
     private var scanLatencies = LatencyWindow(capacity: 10_000)
+    /// True while missed receipts are being printed, so two callers never print one twice.
+    private var reprinting = false
 
+    /// Rebuilds the lane from its journal (the session open when the kiosk stopped, after a
+    /// crash or a power cut). A journal that cannot be restored leaves the lane out of service,
+    /// with the reason on the page and in the log, rather than a cart the journal does not hold.
     init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
          terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
          paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger,
@@ -45,7 +54,7 @@ public actor LaneRuntime {
         self.lane = lane
         self.journal = journal
         self.catalog = LaneCatalog(csv: catalog, store: catalogStore, logger: logger)
-        self.interpreter = interpreter
+        router = ScanRouter(interpreter: interpreter)
         self.terminal = terminal
         self.printer = printer
         self.receipts = receipts
@@ -55,125 +64,93 @@ public actor LaneRuntime {
         self.logger = logger
         self.staff = staff
         devices = LaneView.Devices(scanner: scannerName, printer: printer.name, terminal: terminal.name)
+        do {
+            let engine = try LaneEngine(lane: lane, journal: journal)
+            clock.advance(past: engine.lastAt)
+            self.engine = engine
+        } catch {
+            outOfService = "\(error)"
+            logger.critical("lane out of service: its journal cannot be restored", metadata: ["reason": "\(error)"])
+        }
     }
+
+    /// The lane's state (a fresh one until restored).
+    public var state: LaneState { engine?.state ?? LaneState() }
 
     // MARK: - Events
 
     /// Runs one event through the lane. Refused events change nothing and are not journaled.
     @discardableResult
     public func submit(_ event: LaneEvent) -> Result<Void, Refusal> {
-        let now = clock.now()
-        var next = state
-        let effects = lane.reduce(&next, event, at: now)
-        if case .refuse(let refusal)? = effects.first { return .failure(refusal) }
-        guard next != state || !effects.isEmpty else { return .success(()) }
+        guard var engine else { return .failure(Refusal(.outOfService, outOfService ?? "out of service")) }
+        let commit: LaneEngine.Commit
         do {
-            journalSeq = try journal.append(event, at: now, before: state, after: next, effects: effects).seq
+            commit = try engine.submit(event, at: clock.now())
         } catch {
-            logger.error("journal append failed; event not taken", metadata: ["event": "\(event.kind)", "error": "\(error)"])
-            return .failure(Refusal(code: "journal-unavailable",
-                                    message: "The lane cannot record this right now. Please call a member of staff."))
+            logger.error("journal append failed; event not taken",
+                         metadata: ["event": "\(JournalFormat.kind(of: event))", "error": "\(error)"])
+            return .failure(Refusal(.journalUnavailable, "the lane cannot record this right now: \(error)"))
         }
-        state = next
-        if case .attendantNeeded = next.phase {} else { presentedBadge = nil }
-        publish()
-        perform(effects)
-        return .success(())
+        self.engine = engine
+        switch commit {
+        case .refused(let refusal):
+            return .failure(refusal)
+        case .unchanged:
+            return .success(())
+        case .committed(let transition, _):
+            if case .attendantNeeded = transition.state.phase {} else { presentedBadge = nil }
+            publish()
+            perform(transition.effects)
+            return .success(())
+        }
     }
 
-    /// A code from any scanner: interpreted, looked up, and fed to the lane.
+    /// A code from any scanner: routed (interpreted, looked up) and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
         let event: LaneEvent
-        switch route(code) {
-        case .refuse(let refusal):
-            return .refused(code: refusal.code, message: refusal.message)
+        switch router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:)) {
         case .staffBadge(let badge):
             return presentBadge(badge)
+        case .coupon(let coupon):
+            switch redemptionCheck(coupon) {
+            case .some(let refusal): return .refused(code: refusal.code.rawValue, message: refusal.message)
+            case nil: event = .couponScanned(coupon)
+            }
         case .event(let routed):
             event = routed
         }
         switch submit(event) {
         case .failure(let refusal):
-            return .refused(code: refusal.code, message: refusal.message)
+            return .refused(code: refusal.code.rawValue, message: refusal.message)
         case .success:
             // The new view has been published: the scan is on the page.
             if let readAt = code.readAt { scanLatencies.add(ContinuousClock.now - readAt) }
             if case .scanRejected(_, let reason, let unknown) = event {
-                return .refused(code: unknown ? "unknown-item" : "unreadable-code", message: reason)
+                return .refused(code: (unknown ? RefusalCode.unknownItem : .unreadableCode).rawValue, message: reason)
             }
             return .accepted
         }
     }
 
-    /// Where a scan goes: a lane event (items, member cards, coupons, wallet codes, rejections),
-    /// a refusal the shell makes itself (a coupon this lane already redeemed), or the staff form.
-    enum ScanRoute: Equatable {
-        case event(LaneEvent)
-        case refuse(Refusal)
-        case staffBadge(String)
-    }
-
-    func route(_ code: ScannedCode) -> ScanRoute {
-        let shown = Self.printable(code.data)
-        let meaning: ScanMeaning
+    /// A coupon is redeemed once per lane: the journal knows which ids were.
+    private func redemptionCheck(_ coupon: Coupon) -> Refusal? {
         do {
-            meaning = try interpreter.interpret(code.interpretable)
+            guard let used = try journal.couponRedemption(id: coupon.id) else { return nil }
+            return Refusal(.couponAlreadyRedeemed, "coupon \(coupon.id) was already used, in sale \(used.saleID)")
         } catch {
-            return .event(.scanRejected(code: shown, reason: error.description, unknownItem: false))
+            logger.error("coupon redemption lookup failed", metadata: ["coupon": "\(coupon.id)", "error": "\(error)"])
+            return Refusal(.journalUnavailable, "the lane cannot check this coupon right now: \(error)")
         }
-        func rejected(_ reason: String) -> ScanRoute { .event(.scanRejected(code: shown, reason: reason, unknownItem: false)) }
-        switch meaning {
-        case .item(let gtin):
-            guard let item = catalog.item(for: gtin), item.pricing == .unit else { break }
-            return .event(.itemScanned(item, embeddedPrice: nil))
-        case .embeddedPrice(let key, let price):
-            guard price.minorUnits > 0 else { return rejected("the scale label shows no price") }
-            guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
-            return .event(.itemScanned(item, embeddedPrice: price))
-        case .embeddedWeight(let key, let grams):
-            guard grams > 0 else { return rejected("the scale label shows no weight") }
-            guard let item = catalog.item(for: key), item.pricing == .embeddedPrice else { break }
-            let price = VariableMeasure.price(grams: grams, perKilogram: item.price)
-            guard price.minorUnits > 0 else { return rejected("\(grams) g of \(item.name.en) comes to nothing at \(item.price)/kg") }
-            return .event(.itemScanned(item, embeddedPrice: price))
-        case .memberCard(let number):
-            return .event(.memberCardScanned(number))
-        case .gs1Item(let gtin, let price):
-            guard let item = catalog.item(for: gtin) else { break }
-            switch (item.pricing, price) {
-            case (.unit, _): return .event(.itemScanned(item, embeddedPrice: nil)) // the catalog price rules
-            case (.embeddedPrice, let price?): return .event(.itemScanned(item, embeddedPrice: price))
-            case (.embeddedPrice, nil): return rejected("the code carries no price (AI 392n) for this weighed item")
-            }
-        case .walletPayment(let wallet):
-            // Never the digits: the reducer decides, and the journal stores the masked code.
-            return .event(.walletCodeScanned(wallet))
-        case .coupon(let coupon):
-            do {
-                if let used = try journal.couponRedemption(id: coupon.id) {
-                    return .refuse(Refusal(code: "coupon-already-redeemed",
-                                           message: "coupon \(coupon.id) was already used, in sale \(used.saleID)"))
-                }
-            } catch {
-                logger.error("coupon redemption lookup failed", metadata: ["coupon": "\(coupon.id)", "error": "\(error)"])
-                return .refuse(Refusal(code: "journal-unavailable",
-                                       message: "The lane cannot check this coupon right now. Please call a member of staff."))
-            }
-            return .event(.couponScanned(coupon))
-        case .staffBadge(let badge):
-            return .staffBadge(badge)
-        }
-        return .event(.scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true))
     }
 
     /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
     /// the badge filled in and asks for the PIN (approval itself goes through the staff API).
     func presentBadge(_ badge: String) -> ScanOutcome {
         guard case .attendantNeeded = state.phase else {
-            return .refused(code: "nothing-to-approve", message: "staff badge \(badge): nothing is waiting for staff")
+            return .refused(code: RefusalCode.nothingToApprove.rawValue, message: "staff badge \(badge): nothing is waiting for staff")
         }
         guard let name = staff.badgeNames[badge] else {
-            return .refused(code: "unknown-badge", message: "badge \(badge) is not one of this lane's staff")
+            return .refused(code: RefusalCode.unknownBadge.rawValue, message: "badge \(badge) is not one of this lane's staff")
         }
         presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
         logger.info("staff badge scanned", metadata: ["badge": "\(badge)"])
@@ -181,34 +158,29 @@ public actor LaneRuntime {
         return .accepted
     }
 
-    /// Scanner data as it may be shown and journaled: printable characters only, bounded length.
-    static func printable(_ data: String) -> String {
-        let visible = data.unicodeScalars.filter { $0.properties.generalCategory != .control }
-        let text = String(String.UnicodeScalarView(visible.prefix(64)))
-        return visible.count > 64 ? text + "…" : text
-    }
-
     // MARK: - Effects
 
+    /// Hands what the shell must do to the effect runner. What the journal keeps (attempts,
+    /// sales, receipts, sessions) was written with the event already.
     private func perform(_ effects: [Effect]) {
         for effect in effects {
             switch effect {
             case .requestPayment(let attempt):
-                Task {
-                    await self.checkPrinterBeforePayment()
-                    await self.settlePayment(attempt, sent: false)
-                }
+                self.effects.run { await self.pay(attempt, sent: false) }
             case .printReceipt(let sale):
-                Task { await self.printReceipt(sale) }
-            case .recordSale, .sessionEnded, .refuse:
-                break // journaled with the event
+                self.effects.run { await self.printReceipt(sale) }
+            case .resolveAttempt, .recordSale, .receiptDone, .sessionEnded:
+                break
             }
         }
     }
 
-    /// Hands the attempt to the terminal (unless it may already have it) and turns the answer into
-    /// an event. No answer in time means asking for the attempt's status, never paying again.
-    func settlePayment(_ attempt: PaymentAttempt, sent: Bool) async {
+    /// Checks the printer, then hands the attempt to the terminal (unless it may already have
+    /// it) and turns the answer into an event. No answer in time means asking for the attempt's
+    /// status, never paying again. Cancelled (the kiosk stops): nothing is journaled, and the
+    /// next start asks the terminal for the attempt's status.
+    func pay(_ attempt: PaymentAttempt, sent: Bool) async {
+        if !sent { await checkPrinterBeforePayment() }
         let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount, wallet: attempt.wallet)
         var answer: TerminalAnswer?
         if !sent {
@@ -217,6 +189,7 @@ public actor LaneRuntime {
         if answer == nil || answer == .inProgress {
             answer = try? await terminal.status(of: attempt.id)
         }
+        guard !Task.isCancelled else { return }
         let outcome: PaymentOutcome
         switch answer {
         case .approved(let reference, let tender)?: outcome = .approved(reference: reference, tender: tender)
@@ -232,7 +205,7 @@ public actor LaneRuntime {
 
     func printReceipt(_ sale: CompletedSale) async {
         let printed = await tryPrinting(sale)
-        if !printed { unprinted.append(sale) } // printed once the printer is back
+        guard !Task.isCancelled else { return } // still pending in the journal: printed after the restart
         submit(.receiptFinished(saleID: sale.id, printed: printed))
     }
 
@@ -250,11 +223,22 @@ public actor LaneRuntime {
     }
 
     /// The printer is back (paper loaded, cover closed, plugged in again): print the receipts it
-    /// missed, oldest first. The sales themselves were complete all along.
+    /// missed, oldest first, as the journal lists them (so a restart forgets none). The sales
+    /// themselves were complete all along.
     public func reprintMissedReceipts() async {
-        while let sale = unprinted.first {
+        guard !reprinting else { return }
+        reprinting = true
+        defer { reprinting = false }
+        let missed: [CompletedSale]
+        do { missed = try journal.missedReceipts() } catch {
+            logger.error("missed receipts cannot be read from the journal", metadata: ["error": "\(error)"])
+            return
+        }
+        for sale in missed {
             guard await tryPrinting(sale) else { return }
-            unprinted.removeFirst()
+            do { try journal.receiptReprinted(saleID: sale.id) } catch {
+                logger.error("reprint not recorded; it may print again", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
+            }
             logger.notice("missed receipt printed", metadata: ["sale": "\(sale.id)"])
         }
     }
@@ -276,35 +260,30 @@ public actor LaneRuntime {
 
     // MARK: - Start-up
 
-    /// Replays the session that was open when the kiosk stopped (a crash or power cut), then
-    /// resumes what it was waiting for. Returns the number of events replayed.
-    public func restore() throws -> Int {
-        if let newest = try journal.lastEntries(1).last {
-            clock.advance(past: newest.at)
-            journalSeq = newest.seq
-        }
-        guard let open = try journal.openSession() else { return 0 }
-        for entry in open.entries {
-            _ = lane.reduce(&state, entry.event, at: entry.at)
-        }
-        switch state.phase {
+    /// Resumes what the restored lane was waiting for: a payment in flight is settled by asking
+    /// the terminal, a receipt that was printing is printed. Returns the number of journaled
+    /// events the restore replayed.
+    @discardableResult
+    public func resume() -> Int {
+        guard let engine else { return 0 }
+        switch engine.state.phase {
         case .paying(let attempt), .attendantNeeded(.paymentUnresolved(let attempt)):
             // The terminal may have taken the money while the kiosk was down: ask, never repeat.
-            Task { await self.settlePayment(attempt, sent: true) }
+            effects.run { await self.pay(attempt, sent: true) }
         case .paid:
-            if let sale = state.lastSale { Task { await self.printReceipt(sale) } }
-        default:
+            if let sale = engine.state.lastSale { effects.run { await self.printReceipt(sale) } }
+        case .idle, .shopping, .attendantNeeded, .receipt:
             break
         }
-        publish()
-        return open.entries.count
+        return engine.replayed
     }
 
     // MARK: - Views
 
     public func view() -> LaneView {
-        LaneView(state: state, journalSeq: journalSeq, priced: lane.priced(state), receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
-                 staffBadge: presentedBadge)
+        LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: lane.priced(state),
+                 receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
+                 staffBadge: presentedBadge, outOfService: outOfService != nil)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {

@@ -121,13 +121,15 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let demo: Bool
     public let store: Store
 
+    /// `outOfService`: the lane could not be restored from its journal; the page shows it closed.
     init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
-         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil) {
+         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: Bool = false) {
         sessionID = state.sessionID
         self.journalSeq = journalSeq
         var intervention: InterventionView?
         var printed: Bool?
         var wallet: String?
+        let phase: String
         switch state.phase {
         case .idle: phase = "idle"
         case .shopping: phase = "shopping"
@@ -148,6 +150,7 @@ public struct LaneView: Codable, Sendable, Equatable {
             phase = "receipt"
             printed = wasPrinted
         }
+        self.phase = outOfService ? "out-of-service" : phase
         self.intervention = intervention
         self.wallet = wallet
         if case .attendantNeeded = state.phase { self.staffBadge = staffBadge } else { self.staffBadge = nil }

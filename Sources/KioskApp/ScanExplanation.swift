@@ -1,4 +1,6 @@
+import Checkout
 import Foundation
+import Journal
 import Retail
 
 /// `kiosk explain`: what the lane makes of a code, and why, for staff and integrators.
@@ -52,6 +54,9 @@ public struct ScanExplanation: Encodable, Sendable {
     public private(set) var staffBadge: String?
     /// What the lane does with it.
     public private(set) var action: String?
+    /// Where the lane's scan router sends it, with this catalog: "event item-scanned",
+    /// "event scan-rejected: <reason>", "coupon", "staff-badge". The lane uses the same router.
+    public private(set) var route: String
     public private(set) var error: String?
 
     public var understood: Bool { error == nil }
@@ -63,6 +68,7 @@ public struct ScanExplanation: Encodable, Sendable {
 
     public init(_ data: String, interpreter: ScanInterpreter, catalog: Catalog?, now: Date = Date()) {
         input = Self.masked(data)
+        route = Self.describe(ScanRouter(interpreter: interpreter).route(data, symbology: nil, lookup: { catalog?.item(for: $0) }))
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         let meaning: ScanMeaning
         do { meaning = try interpreter.interpret(data) } catch {
@@ -120,6 +126,15 @@ public struct ScanExplanation: Encodable, Sendable {
             action = "while the lane waits for staff: opens the staff form for this badge (the PIN is still asked)"
         }
         if let gtin, let item = catalog?.item(for: try! GTIN(gtin)) { catalogName = item.name.en }
+    }
+
+    static func describe(_ route: ScanRoute) -> String {
+        switch route {
+        case .event(.scanRejected(_, let reason, _)): return "event scan-rejected: \(reason)"
+        case .event(let event): return "event " + JournalFormat.kind(of: event)
+        case .coupon: return "coupon"
+        case .staffBadge: return "staff-badge"
+        }
     }
 
     /// Wallet codes are shown masked even in the echo of the input.
@@ -182,6 +197,7 @@ public struct ScanExplanation: Encodable, Sendable {
             lines.append("  (\(element.ai)) \(element.title): \(element.value)" + (element.meaning.map { " = \($0)" } ?? ""))
         }
         if let action { lines.append("lane: \(action)") }
+        lines.append("route: \(route)")
         if let error { lines.append("error: \(error)") }
         return lines.joined(separator: "\n")
     }

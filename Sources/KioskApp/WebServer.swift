@@ -44,7 +44,7 @@ struct WebServer {
             do { body = try await Self.decode(request) } catch { return Self.badRequest(error) }
             switch await scanner.scan(body.code) {
             case .accepted: return Self.json(await runtime.view())
-            case .refused(let code, let message) where ["unknown-item", "unreadable-code"].contains(code):
+            case .refused(let code, let message) where [RefusalCode.unknownItem.rawValue, RefusalCode.unreadableCode.rawValue].contains(code):
                 return Self.error(.unprocessableContent, code, message)
             case .refused(let code, let message):
                 return Self.error(.conflict, code, message) // the lane cannot take a scan now
@@ -135,7 +135,7 @@ struct WebServer {
     private func submit(_ event: LaneEvent) async -> Response {
         switch await runtime.submit(event) {
         case .success: return Self.json(await runtime.view())
-        case .failure(let refusal): return Self.error(.conflict, refusal.code, refusal.message)
+        case .failure(let refusal): return Self.error(.conflict, refusal.code.rawValue, refusal.message)
         }
     }
 

@@ -55,7 +55,7 @@ public enum ScanError: Error, Hashable, Sendable, CustomStringConvertible {
 ///    `layout` has a rule for its prefix (02, 20-29), a member card with prefix 04, else an item.
 public struct ScanInterpreter: Sendable {
     /// AIM identifiers of symbologies that carry GS1 element strings (FNC1 in first position).
-    static let gs1Symbologies: Set<Substring> = ["]C1", "]e0", "]d2", "]Q3", "]J1"]
+    public static let gs1Symbologies: Set<Substring> = ["]C1", "]e0", "]d2", "]Q3", "]J1"]
 
     public let currency: Currency
     public let layout: VariableMeasureLayout

@@ -15,8 +15,12 @@ import Retail
         }
         #expect(attempt.wallet?.authCode == "134567890123456789")  // handed to the gateway in memory
         // The wallet answers like a terminal; the sale records the wallet.
-        let effects = lane.reduce(&h.state, .paymentFinished(attemptID: attempt.id, .approved(reference: "W1", tender: "wechat-pay")), at: 4000)
-        guard case .recordSale(let sale)? = effects.first else { Issue.record("no sale: \(effects)"); return }
+        let effects = lane.apply(&h.state, .paymentFinished(attemptID: attempt.id, .approved(reference: "W1", tender: "wechat-pay")), at: 4000)
+        guard case .success(let done) = effects, done.count == 3, case .recordSale(let sale) = done[1] else {
+            Issue.record("no sale: \(effects)")
+            return
+        }
+        #expect(done[0] == .resolveAttempt(id: attempt.id, .approved, reference: "W1"))
         #expect(sale.attempt.wallet == walletCode)
         #expect(sale.tender == "wechat-pay")
     }
@@ -30,8 +34,8 @@ import Retail
         h.refused(.walletCodeScanned(walletCode), at: 5000, code: "payment-in-progress")
 
         var state = LaneState()
-        let effects = lane.reduce(&state, .walletCodeScanned(walletCode), at: 1)
-        guard case .refuse(let refusal)? = effects.first else { Issue.record("not refused"); return }
+        let effects = lane.apply(&state, .walletCodeScanned(walletCode), at: 1)
+        guard case .failure(let refusal) = effects else { Issue.record("not refused"); return }
         #expect(refusal.message.contains("scan your items first"))
     }
 
@@ -137,13 +141,13 @@ import Retail
             func run(_ events: [LaneEvent]) -> PricedCart {
                 var state = LaneState()
                 var now: Timestamp = 1000
-                if member { _ = lane.reduce(&state, .memberCardScanned(memberCard), at: now) }
-                _ = lane.reduce(&state, .couponScanned(coupon), at: now)
+                if member { _ = lane.apply(&state, .memberCardScanned(memberCard), at: now) }
+                _ = lane.apply(&state, .couponScanned(coupon), at: now)
                 for event in events {
                     now += 1000
-                    _ = lane.reduce(&state, event, at: now)
+                    _ = lane.apply(&state, event, at: now)
                     // The lighter needs an age check; staff approve at once.
-                    if case .attendantNeeded = state.phase { _ = lane.reduce(&state, .staffApproved(staffID: "S"), at: now) }
+                    if case .attendantNeeded = state.phase { _ = lane.apply(&state, .staffApproved(staffID: "S"), at: now) }
                 }
                 return lane.priced(state)
             }

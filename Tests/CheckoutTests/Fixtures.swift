@@ -72,22 +72,21 @@ struct Harness {
                        _ change: (inout LaneState) -> Void = { _ in }) -> [Effect] {
         var expected = state
         change(&expected)
-        let effects = lane.reduce(&state, event, at: now)
-        #expect(effects == expectedEffects, sourceLocation: sourceLocation)
+        let result = lane.apply(&state, event, at: now)
+        #expect(result == .success(expectedEffects), sourceLocation: sourceLocation)
         #expect(state == expected, sourceLocation: sourceLocation)
-        return effects
+        return (try? result.get()) ?? []
     }
 
     /// Applies `event` and expects a refusal with `code` and no change at all.
     mutating func refused(_ event: LaneEvent, at now: Timestamp, code: String,
                           sourceLocation: SourceLocation = #_sourceLocation) {
         let before = state
-        let effects = lane.reduce(&state, event, at: now)
-        #expect(effects.count == 1, sourceLocation: sourceLocation)
-        if case .refuse(let refusal)? = effects.first {
-            #expect(refusal.code == code, sourceLocation: sourceLocation)
+        switch lane.apply(&state, event, at: now) {
+        case .failure(let refusal):
+            #expect(refusal.code.rawValue == code, sourceLocation: sourceLocation)
             #expect(!refusal.message.isEmpty, sourceLocation: sourceLocation)
-        } else {
+        case .success(let effects):
             Issue.record("expected a refusal \(code), got \(effects)", sourceLocation: sourceLocation)
         }
         #expect(state == before, sourceLocation: sourceLocation)
@@ -95,7 +94,7 @@ struct Harness {
 
     /// Applies events without checking (to reach a state the test is not about).
     mutating func run(_ events: [(LaneEvent, Timestamp)]) {
-        for (event, now) in events { _ = lane.reduce(&state, event, at: now) }
+        for (event, now) in events { _ = lane.apply(&state, event, at: now) }
     }
 }
 
@@ -108,4 +107,18 @@ func idleState(at now: Timestamp) -> LaneState {
 
 func line(_ id: Int, _ item: CatalogItem, _ quantity: Int = 1, embedded: Int64? = nil) -> CartLine {
     CartLine(id: id, item: item, quantity: quantity, embeddedPrice: embedded.map(yuan))
+}
+
+extension Lane {
+    /// Tests' shorthand for `reduce`: keeps the new state in `state` when the event is taken and
+    /// returns its effects; a refusal leaves `state` as it was.
+    func apply(_ state: inout LaneState, _ event: LaneEvent, at now: Timestamp) -> Result<[Effect], Refusal> {
+        switch reduce(state, event, at: now) {
+        case .success(let transition):
+            state = transition.state
+            return .success(transition.effects)
+        case .failure(let refusal):
+            return .failure(refusal)
+        }
+    }
 }

@@ -51,12 +51,13 @@ import Retail
                                  paymentReference: "REF-1", tender: "card")
         #expect(sale.priced.total == yuan(1400))
         h.step(.paymentFinished(attemptID: attempt.id, .approved(reference: "REF-1", tender: "card")), at: 7000,
-               effects: [.recordSale(sale), .printReceipt(sale)]) {
+               effects: [.resolveAttempt(id: attempt.id, .approved, reference: "REF-1"), .recordSale(sale), .printReceipt(sale)]) {
             $0.phase = .paid(saleID: "L1-1000")
             $0.lastSale = sale
             $0.lastActivity = 7000
         }
-        h.step(.receiptFinished(saleID: "L1-1000", printed: true), at: 8000) {
+        h.step(.receiptFinished(saleID: "L1-1000", printed: true), at: 8000,
+               effects: [.receiptDone(saleID: "L1-1000", printed: true)]) {
             $0.phase = .receipt(saleID: "L1-1000", printed: true)
             $0.lastActivity = 8000
         }
@@ -74,7 +75,8 @@ import Retail
             $0.paymentAttempts = 1
             $0.lastActivity = 2000
         }
-        h.step(.paymentFinished(attemptID: first.id, .declined(reason: "insufficient funds")), at: 3000) {
+        h.step(.paymentFinished(attemptID: first.id, .declined(reason: "insufficient funds")), at: 3000,
+               effects: [.resolveAttempt(id: first.id, .declined, reference: nil)]) {
             $0.phase = .shopping
             $0.notice = .paymentDeclined(reason: "insufficient funds")
             $0.lastActivity = 3000
@@ -89,14 +91,17 @@ import Retail
         // A late answer for the first attempt must not settle the second.
         h.refused(.paymentFinished(attemptID: first.id, .approved(reference: "LATE", tender: "card")), at: 4500,
                   code: "stale-payment")
-        let effects = lane.reduce(&h.state, .paymentFinished(attemptID: second.id, .approved(reference: "R2", tender: "wallet")),
+        let effects = lane.apply(&h.state, .paymentFinished(attemptID: second.id, .approved(reference: "R2", tender: "wallet")),
                                   at: 5000)
         let sale = h.state.lastSale
         #expect(sale?.attempt == second)
         #expect(sale?.paymentReference == "R2")
         #expect(sale?.tender == "wallet")
         #expect(h.state.phase == .paid(saleID: "L1-1000"))
-        if let sale { #expect(effects == [.recordSale(sale), .printReceipt(sale)]) }
+        if let sale {
+            #expect(effects == .success([.resolveAttempt(id: second.id, .approved, reference: "R2"), .recordSale(sale),
+                                         .printReceipt(sale)]))
+        }
         // A duplicate answer after the sale is recorded is refused, so it cannot be recorded twice.
         h.refused(.paymentFinished(attemptID: second.id, .approved(reference: "R2", tender: "wallet")), at: 5001,
                   code: "stale-payment")
@@ -106,7 +111,8 @@ import Retail
         var h = Harness()
         h.run([(scan(Items.apple), 1000), (.payRequested, 2000)])
         let attempt = PaymentAttempt(id: "L1-1000-P1", amount: yuan(350))
-        h.step(.paymentFinished(attemptID: attempt.id, .unknown(reason: "terminal timeout")), at: 3000) {
+        h.step(.paymentFinished(attemptID: attempt.id, .unknown(reason: "terminal timeout")), at: 3000,
+               effects: [.resolveAttempt(id: attempt.id, .unknown, reference: nil)]) {
             $0.phase = .attendantNeeded(.paymentUnresolved(attempt))
             $0.lastActivity = 3000
         }
@@ -117,7 +123,8 @@ import Retail
         let sale = CompletedSale(id: "L1-1000", completedAt: 4000, lines: [line(1, Items.apple)],
                                  priced: lane.priced(h.state), member: nil, attempt: attempt,
                                  paymentReference: "staff:S9", tender: "confirmed-by-staff")
-        h.step(.staffApproved(staffID: "S9"), at: 4000, effects: [.recordSale(sale), .printReceipt(sale)]) {
+        h.step(.staffApproved(staffID: "S9"), at: 4000,
+               effects: [.resolveAttempt(id: attempt.id, .approved, reference: "staff:S9"), .recordSale(sale), .printReceipt(sale)]) {
             $0.phase = .paid(saleID: "L1-1000")
             $0.lastSale = sale
             $0.lastActivity = 4000
@@ -128,14 +135,15 @@ import Retail
         var h = Harness()
         h.run([(scan(Items.apple), 1000), (.payRequested, 2000),
                (.paymentFinished(attemptID: "L1-1000-P1", .unknown(reason: "link down")), 3000)])
-        h.step(.staffRejected(staffID: "S9"), at: 4000) {
+        h.step(.staffRejected(staffID: "S9"), at: 4000,
+               effects: [.resolveAttempt(id: "L1-1000-P1", .declined, reference: "staff:S9")]) {
             $0.phase = .shopping
             $0.notice = .paymentDeclined(reason: "staff confirmed the payment was not taken")
             $0.lastActivity = 4000
         }
         // Paying again is a new attempt.
-        let effects = lane.reduce(&h.state, .payRequested, at: 5000)
-        #expect(effects == [.requestPayment(PaymentAttempt(id: "L1-1000-P2", amount: yuan(350)))])
+        let effects = lane.apply(&h.state, .payRequested, at: 5000)
+        #expect(effects == .success([.requestPayment(PaymentAttempt(id: "L1-1000-P2", amount: yuan(350)))]))
     }
 
     @Test func lateStatusAnswerResolvesAnUnresolvedPayment() {
@@ -147,15 +155,16 @@ import Retail
 
         var approved = Harness()
         approved.run(unresolved)
-        let effects = lane.reduce(&approved.state, .paymentFinished(attemptID: attempt.id, .approved(reference: "T-77", tender: "card")),
+        let effects = lane.apply(&approved.state, .paymentFinished(attemptID: attempt.id, .approved(reference: "T-77", tender: "card")),
                                   at: 4000)
         #expect(approved.state.phase == .paid(saleID: "L1-1000"))
         #expect(approved.state.lastSale?.paymentReference == "T-77")
-        #expect(effects.count == 2)
+        #expect((try? effects.get())?.count == 3)
 
         var declined = Harness()
         declined.run(unresolved)
-        declined.step(.paymentFinished(attemptID: attempt.id, .declined(reason: "card blocked")), at: 4000) {
+        declined.step(.paymentFinished(attemptID: attempt.id, .declined(reason: "card blocked")), at: 4000,
+                      effects: [.resolveAttempt(id: attempt.id, .declined, reference: nil)]) {
             $0.phase = .shopping
             $0.notice = .paymentDeclined(reason: "card blocked")
             $0.lastActivity = 4000
@@ -163,7 +172,8 @@ import Retail
 
         var stillUnknown = Harness()
         stillUnknown.run(unresolved)
-        stillUnknown.step(.paymentFinished(attemptID: attempt.id, .unknown(reason: "still down")), at: 4000) {
+        stillUnknown.step(.paymentFinished(attemptID: attempt.id, .unknown(reason: "still down")), at: 4000,
+                          effects: [.resolveAttempt(id: attempt.id, .unknown, reference: nil)]) {
             $0.lastActivity = 4000
         }
     }
@@ -414,7 +424,8 @@ import Retail
     @Test func receiptThatDidNotPrint() {
         var h = Harness(state: LaneTableTests.paid())
         h.refused(.receiptFinished(saleID: "L1-999", printed: true), at: 4500, code: "stale-receipt")
-        h.step(.receiptFinished(saleID: "L1-1000", printed: false), at: 5000) {
+        h.step(.receiptFinished(saleID: "L1-1000", printed: false), at: 5000,
+               effects: [.receiptDone(saleID: "L1-1000", printed: false)]) {
             $0.phase = .receipt(saleID: "L1-1000", printed: false)
             $0.notice = .receiptNotPrinted
             $0.lastActivity = 5000
@@ -487,9 +498,9 @@ import Retail
     @Test func aDeadlineBeyondTheEndOfTimeNeverComes() {
         let patient = Lane(config: LaneConfig(laneID: "L1", pricing: rules, emptyCartTimeout: .max))
         var state = LaneState()
-        _ = patient.reduce(&state, .memberCardScanned(memberCard), at: 1000)
+        _ = patient.apply(&state, .memberCardScanned(memberCard), at: 1000)
         let before = state
-        #expect(patient.reduce(&state, .tick, at: .max) == [])
+        #expect(patient.apply(&state, .tick, at: .max) == .success([]))
         #expect(state == before)
     }
 }
@@ -519,13 +530,13 @@ import Retail
         #expect(priced.total == yuan(600 + 2400))
         // VAT included: A 6.00 * 13/113 = 0.69, B 24.00 * 9/109 = 1.98.
         #expect(priced.taxes.map(\.tax) == [yuan(69), yuan(198)])
-        let effects = lane.reduce(&state, .payRequested, at: 2000)
-        #expect(effects == [.requestPayment(PaymentAttempt(id: "L1-500-P1", amount: yuan(3000)))])
+        let effects = lane.apply(&state, .payRequested, at: 2000)
+        #expect(effects == .success([.requestPayment(PaymentAttempt(id: "L1-500-P1", amount: yuan(3000)))]))
     }
 
     @Test func attachingTheMemberLaterRepricesTheCart() {
         var state = Self.cart(member: false)
-        _ = lane.reduce(&state, .memberCardScanned(memberCard), at: 2000)
+        _ = lane.apply(&state, .memberCardScanned(memberCard), at: 2000)
         #expect(lane.priced(state).total == yuan(3000))
     }
 
@@ -553,9 +564,9 @@ import Retail
         (.tick, 3700 + 300_000),
     ]
 
-    static func replay() -> (LaneState, [[Effect]]) {
+    static func replay() -> (LaneState, [Result<[Effect], Refusal>]) {
         var state = LaneState()
-        let effects = script.map { lane.reduce(&state, $0.0, at: $0.1) }
+        let effects = script.map { lane.apply(&state, $0.0, at: $0.1) }
         return (state, effects)
     }
 
@@ -565,8 +576,8 @@ import Retail
         #expect(first == second)
         #expect(firstEffects == secondEffects)
         // The script went the whole way: a sale, then the next shopper's session abandoned.
-        #expect(firstEffects.flatMap { $0 }.contains { if case .recordSale = $0 { true } else { false } })
-        #expect(firstEffects.last == [.sessionEnded(sessionID: "L1-3700", .abandoned)])
+        #expect(firstEffects.flatMap { (try? $0.get()) ?? [] }.contains { if case .recordSale = $0 { true } else { false } })
+        #expect(firstEffects.last == .success([.sessionEnded(sessionID: "L1-3700", .abandoned)]))
         #expect(first == idleState(at: 3700 + 300_000))
     }
 }

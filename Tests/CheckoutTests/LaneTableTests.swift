@@ -71,8 +71,9 @@ import Retail
 
     static func effectKind(_ effect: Effect) -> String {
         switch effect {
-        case .refuse(let refusal): return "refuse(\(refusal.code))"
         case .requestPayment: return "requestPayment"
+        case .resolveAttempt(_, let resolution, _): return "resolveAttempt(\(resolution))"
+        case .receiptDone(_, let printed): return "receiptDone(printed: \(printed))"
         case .recordSale: return "recordSale"
         case .printReceipt: return "printReceipt"
         case .sessionEnded(_, let how): return "sessionEnded(\(how))"
@@ -149,7 +150,7 @@ import Retail
         let printing = Outcome.refused("receipt-printing")
         let finished = Outcome.refused("sale-finished")
         let noSale = Outcome.refused("no-sale")
-        let sale = ["recordSale", "printReceipt"]
+        let sale = ["resolveAttempt(approved)", "recordSale", "printReceipt"]
         let paidPhase = Phase.paid(saleID: "L1-1000")
         return [
             ("idle", idle(), .idle, [
@@ -188,7 +189,8 @@ import Retail
             ]),
             ("payment unresolved", paymentUnresolved(), .attendantNeeded(.paymentUnresolved(attempt)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
-                .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping), waiting, waiting, .nothing,
+                .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping, ["resolveAttempt(declined)"]), waiting,
+                waiting, .nothing,
                 waiting, waiting,
             ]),
             ("paying", paying(), .paying(attempt), [
@@ -198,7 +200,7 @@ import Retail
             ]),
             ("paid", paid(), paidPhase, [
                 printing, printing, printing, printing, printing, printing,
-                .refused("stale-payment"), .to(.receipt(saleID: "L1-1000", printed: true)),
+                .refused("stale-payment"), .to(.receipt(saleID: "L1-1000", printed: true), ["receiptDone(printed: true)"]),
                 .refused("nothing-to-approve"), .refused("nothing-to-approve"), printing, printing, .nothing,
                 printing, printing,
             ]),
@@ -231,26 +233,25 @@ import Retail
         for (event, outcome) in zip(Self.events, row.outcomes) {
             var state = row.state
             let now = state.lastActivity + 1
-            let effects = lane.reduce(&state, event, at: now)
+            let effects = lane.apply(&state, event, at: now)
             let cell = "\(row.name) × \(Self.caseName(event)): expected \(outcome), got \(state.phase) \(effects)"
             switch outcome {
             case .to(let phase, let kinds):
                 #expect(state.phase == phase, "\(cell)")
-                #expect(effects.map(Self.effectKind) == kinds, "\(cell)")
+                #expect(effects.map { $0.map(Self.effectKind) } == .success(kinds), "\(cell)")
                 #expect(state.lastActivity == now, "\(cell)")
             case .refused(let code):
-                // Exactly one effect, a refusal with this code.
-                #expect(refusal(in: effects)?.code == code, "\(cell)")
+                #expect(refusal(in: effects)?.code.rawValue == code, "\(cell)")
                 #expect(state == row.state, "\(cell)")
             case .nothing:
-                #expect(effects.isEmpty, "\(cell)")
+                #expect(effects == .success([]), "\(cell)")
                 #expect(state == row.state, "\(cell)")
             }
         }
     }
 
-    private func refusal(in effects: [Effect]) -> Refusal? {
-        guard effects.count == 1, case .refuse(let refusal) = effects[0] else { return nil }
+    private func refusal(in result: Result<[Effect], Refusal>) -> Refusal? {
+        guard case .failure(let refusal) = result else { return nil }
         return refusal
     }
 }

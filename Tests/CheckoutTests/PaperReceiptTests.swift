@@ -21,7 +21,7 @@ import Retail
                                  priced: lane.priced(h.state), member: nil, attempt: attempt,
                                  paymentReference: "R", tender: "card")
         h.step(.paymentFinished(attemptID: attempt.id, .approved(reference: "R", tender: "card")), at: 4000,
-               effects: [.recordSale(sale)]) {
+               effects: [.resolveAttempt(id: attempt.id, .approved, reference: "R"), .recordSale(sale)]) {
             $0.phase = .receipt(saleID: "L1-1000", printed: false)
             $0.lastSale = sale
             $0.lastActivity = 4000
@@ -39,7 +39,7 @@ import Retail
                                  member: nil, attempt: PaymentAttempt(id: "L1-1000-P1", amount: yuan(350)),
                                  paymentReference: "R", tender: "card")
         h.step(.paymentFinished(attemptID: "L1-1000-P1", .approved(reference: "R", tender: "card")), at: 3000,
-               effects: [.recordSale(sale), .printReceipt(sale)]) {
+               effects: [.resolveAttempt(id: "L1-1000-P1", .approved, reference: "R"), .recordSale(sale), .printReceipt(sale)]) {
             $0.phase = .paid(saleID: "L1-1000")
             $0.lastSale = sale
             $0.lastActivity = 3000

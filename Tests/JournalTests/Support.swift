@@ -42,27 +42,33 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// What the shell does with the reducer and the journal (LaneRuntime.submit without the devices):
-/// refused events are not journaled, nor are events that change nothing and cause nothing;
-/// the state moves on only once the journal took the event.
+/// The lane's engine with a test clock: every event gets a later millisecond, as LaneClock
+/// guarantees. Refused events are not journaled, nor are events that change nothing.
 struct Shell {
-    let lane = Lane(config: laneConfig)
-    let journal: LaneJournal
-    var state = LaneState()
-    /// The clock: every event gets a later millisecond, as LaneClock guarantees.
+    var engine: LaneEngine
     var now: Timestamp = 1_000
 
-    init(journal: LaneJournal) {
-        self.journal = journal
+    init(journal: LaneJournal) throws {
+        engine = try LaneEngine(lane: Lane(config: laneConfig), journal: journal)
     }
 
+    var journal: LaneJournal { engine.journal }
+    var state: LaneState { engine.state }
+
     struct Step {
-        let effects: [Effect]
-        /// nil when the event was refused or changed nothing.
-        let entry: JournalEntry?
+        let commit: LaneEngine.Commit
 
         var refusal: Refusal? {
-            if case .refuse(let refusal)? = effects.first { return refusal }
+            if case .refused(let refusal) = commit { return refusal }
+            return nil
+        }
+        var effects: [Effect] {
+            if case .committed(let transition, _) = commit { return transition.effects }
+            return []
+        }
+        /// nil when the event was refused or changed nothing.
+        var entry: JournalEntry? {
+            if case .committed(_, let entry) = commit { return entry }
             return nil
         }
         var sale: CompletedSale? {
@@ -78,13 +84,7 @@ struct Shell {
     @discardableResult
     mutating func submit(_ event: LaneEvent, at time: Timestamp? = nil) throws -> Step {
         now = time ?? now + 1_000
-        var next = state
-        let effects = lane.reduce(&next, event, at: now)
-        if case .refuse? = effects.first { return Step(effects: effects, entry: nil) }
-        guard next != state || !effects.isEmpty else { return Step(effects: effects, entry: nil) }
-        let entry = try journal.append(event, at: now, before: state, after: next, effects: effects)
-        state = next
-        return Step(effects: effects, entry: entry)
+        return Step(commit: try engine.submit(event, at: now))
     }
 
     /// Submits and requires the event to be accepted and journaled.
@@ -97,13 +97,9 @@ struct Shell {
     }
 }
 
-/// Replays the open session's entries through a fresh reducer, as LaneRuntime.restore does.
-func restoredState(_ journal: LaneJournal) throws -> LaneState? {
-    guard let open = try journal.openSession() else { return nil }
-    let lane = Lane(config: laneConfig)
-    var state = LaneState()
-    for entry in open.entries { _ = lane.reduce(&state, entry.event, at: entry.at) }
-    return state
+/// The state a restarted lane restores from the journal, as LaneRuntime.restore does.
+func restoredState(_ journal: LaneJournal) throws -> LaneState {
+    try LaneEngine(lane: Lane(config: laneConfig), journal: journal).state
 }
 
 /// A journal in a fresh temp dir; `body` gets the journal and the database path.

@@ -64,7 +64,7 @@ import Testing
 
         // After a restart too.
         let second = try TestLane(directory: first.directory)
-        _ = try await second.runtime.restore()
+        await second.runtime.resume()
         let again = await second.runtime.scan(ScannedCode(data: coupon, source: "test"))
         guard case .refused("coupon-already-redeemed", _) = again else { Issue.record("got \(again)"); return }
     }
@@ -142,7 +142,7 @@ import Testing
         #expect(sale.paymentReference.hasPrefix("SIM-W"))
         #expect(sale.attempt.wallet?.masked == "13************6789")
         #expect(await lane.terminal.charges == 1)
-        #expect(try lane.journal.entries().map(\.kind).contains("walletCodeScanned"))
+        #expect(try lane.journal.entries().map(\.kind).contains("wallet-code-scanned"))
 
         // The receipt names the wallet with the masked code.
         let receipt = try String(contentsOf: lane.directory.appendingPathComponent("receipts/\(sale.id).txt"), encoding: .utf8)
@@ -156,7 +156,7 @@ import Testing
         }
         // The attempt row names the wallet, masked.
         let text = try JournalReport(path: lane.directory.appendingPathComponent("journal.sqlite").path).render(limit: 20)
-        #expect(text.contains("walletCodeScanned WeChat Pay 13************6789"))
+        #expect(text.contains("wallet-code-scanned WeChat Pay 13************6789"))
     }
 
     @Test func aWalletCodeDuringPaymentIsRefusedAndADeclinedOneReturnsToShopping() async throws {
@@ -193,7 +193,7 @@ import Testing
         #expect(view.phase == "attendant")
         #expect(view.staffBadge == LaneView.StaffBadgeView(badge: "1001", name: "Demo Supervisor"))
         // Not journaled: nothing is decided until the PIN is right.
-        #expect(try lane.journal.entries().map(\.kind) == ["itemScanned"])
+        #expect(try lane.journal.entries().map(\.kind) == ["item-scanned"])
         // Approval (through the same path as the staff API) closes the form and forgets the badge.
         #expect(await lane.runtime.submit(.staffApproved(staffID: "1001")).succeeded)
         #expect(await lane.runtime.view().staffBadge == nil)

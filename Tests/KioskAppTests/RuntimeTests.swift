@@ -41,6 +41,8 @@ struct TestLane {
                                                                                      eReceiptBase: "https://r.example/r/"),
             paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"),
             staff: StaffDirectory(staff))
+        // What `kiosk run` runs as a service: payments and printing.
+        Task { [runtime] in await runtime.effects.run() }
     }
 
     func code(_ predicate: (CatalogItem) -> Bool) throws -> String {
@@ -84,7 +86,7 @@ extension Result where Success == Void {
         #expect(await lane.runtime.state.notice == .unreadableCode(code: "690123456789[2J", reason: "not a product code: only digits are read as items"))
 
         // Journaled before it was acknowledged: 2 scans + 2 rejections.
-        #expect(try lane.journal.entries().map(\.kind) == ["itemScanned", "itemScanned", "scanRejected", "scanRejected"])
+        #expect(try lane.journal.entries().map(\.kind) == ["item-scanned", "item-scanned", "scan-rejected", "scan-rejected"])
     }
 
     @Test func aWeighedItemNeedsItsEmbeddedPrice() async throws {
@@ -137,16 +139,17 @@ extension Result where Success == Void {
         // The lane journals the attempt; then the kiosk "dies" before the answer arrives, while
         // the terminal takes the money (same ledger, answered directly).
         let attempt = PaymentAttempt(id: "\(session)-P1", amount: first.runtime.lane.priced(await first.runtime.state).total)
-        var state = await first.runtime.state
-        let before = state
-        let effects = first.runtime.lane.reduce(&state, .payRequested, at: before.lastActivity + 1)
-        #expect(effects == [.requestPayment(attempt)])
-        try first.journal.append(.payRequested, at: before.lastActivity + 1, before: before, after: state, effects: effects)
+        var engine = try LaneEngine(lane: first.runtime.lane, journal: first.journal)
+        guard case .committed(let transition, _) = try engine.submit(.payRequested, at: engine.lastAt + 1) else {
+            Issue.record("pay not committed")
+            return
+        }
+        #expect(transition.effects == [.requestPayment(attempt)])
         _ = try await first.terminal.authorize(PaymentRequest(attemptID: attempt.id, amount: attempt.amount))
         #expect(await first.terminal.charges == 1)
 
         let second = try TestLane(directory: first.directory)
-        #expect(try await second.runtime.restore() == 2)
+        #expect(await second.runtime.resume() == 2)
         let done = try await second.waitFor { if case .receipt = $0.phase { true } else { false } }
         #expect(done.lastSale?.attempt == attempt)
         #expect(await second.terminal.charges == 1) // asked, not charged again

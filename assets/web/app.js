@@ -273,6 +273,7 @@
       case 'paying': return 'paying';
       case 'paid': return 'paid';
       case 'receipt': return 'receipt';
+      case 'out-of-service': return 'out-of-service';
       default: return v.lines.length > 0 ? 'shopping' : 'neutral';
     }
   }
@@ -496,6 +497,8 @@
     paid: renderPaid,
     receipt: renderReceipt,
     neutral: renderNeutral,
+    // The lane could not be restored from its journal: closed until staff look (static text).
+    'out-of-service': renderNeutral,
   };
 
   function render() {

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A JSON document as plain values: what the journal's wire format is written in. Numbers are
+/// integers only (money is in minor units, times in milliseconds): a fraction is an error.
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Compact text with keys sorted: the same value always gives the same bytes, which the hash
+    /// chain covers.
+    public var text: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain values cannot fail.
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    public static func parse(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an integer, string, bool, array, object or null")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .int(let i): try c.encode(i)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+}
+
+/// Why a record of the wire format cannot be read: where (a path like `sale.lines[2].item.gtin`)
+/// and what.
+public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+
+    public var description: String { "\(path.isEmpty ? "record" : path): \(problem)" }
+}
+
+/// Reads one JSON object field by field, naming the path in every error.
+public struct WireObject: Sendable {
+    public let fields: [String: JSONValue]
+    public let path: String
+
+    public init(_ value: JSONValue, path: String = "") throws(WireError) {
+        guard case .object(let fields) = value else { throw WireError(path: path, problem: "not an object") }
+        self.fields = fields
+        self.path = path
+    }
+
+    func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    public func error(_ key: String, _ problem: String) -> WireError { WireError(path: at(key), problem: problem) }
+
+    /// nil when the key is absent or null.
+    public func optional(_ key: String) -> JSONValue? {
+        guard let value = fields[key], value != .null else { return nil }
+        return value
+    }
+
+    public func value(_ key: String) throws(WireError) -> JSONValue {
+        guard let value = optional(key) else { throw error(key, "missing") }
+        return value
+    }
+
+    public func string(_ key: String) throws(WireError) -> String {
+        guard case .string(let s) = try value(key) else { throw error(key, "not a string") }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(WireError) -> String? {
+        guard optional(key) != nil else { return nil }
+        return try string(key)
+    }
+
+    public func int(_ key: String) throws(WireError) -> Int64 {
+        guard case .int(let i) = try value(key) else { throw error(key, "not an integer") }
+        return i
+    }
+
+    public func optionalInt(_ key: String) throws(WireError) -> Int64? {
+        guard optional(key) != nil else { return nil }
+        return try int(key)
+    }
+
+    /// An Int field within `range` (counts, ids, percentages).
+    public func int(_ key: String, in range: ClosedRange<Int>) throws(WireError) -> Int {
+        let i = try int(key)
+        guard i >= range.lowerBound, i <= range.upperBound else { throw error(key, "\(i) is outside \(range)") }
+        return Int(i)
+    }
+
+    public func bool(_ key: String) throws(WireError) -> Bool {
+        guard case .bool(let b) = try value(key) else { throw error(key, "not true or false") }
+        return b
+    }
+
+    public func object(_ key: String) throws(WireError) -> WireObject {
+        try WireObject(try value(key), path: at(key))
+    }
+
+    public func optionalObject(_ key: String) throws(WireError) -> WireObject? {
+        guard let value = optional(key) else { return nil }
+        return try WireObject(value, path: at(key))
+    }
+
+    /// The elements of an array field (absent means empty), each read by `read`.
+    public func array<T>(_ key: String, _ read: (JSONValue, String) throws(WireError) -> T) throws(WireError) -> [T] {
+        guard let value = optional(key) else { return [] }
+        guard case .array(let elements) = value else { throw error(key, "not an array") }
+        var result: [T] = []
+        result.reserveCapacity(elements.count)
+        for (i, element) in elements.enumerated() { result.append(try read(element, "\(at(key))[\(i)]")) }
+        return result
+    }
+
+    /// An array of objects.
+    public func objects<T>(_ key: String, _ read: (WireObject) throws(WireError) -> T) throws(WireError) -> [T] {
+        try array(key) { (value, path) throws(WireError) in try read(try WireObject(value, path: path)) }
+    }
+
+    /// The `type` of a variant (an enum case written as an object with a `type` key).
+    public func type() throws(WireError) -> String { try string("type") }
+}
+
+/// Builds a JSON object, leaving out nil values (an absent key and null mean the same).
+struct WireWriter {
+    private(set) var fields: [String: JSONValue] = [:]
+
+    init(type: String? = nil) {
+        if let type { fields["type"] = .string(type) }
+    }
+
+    subscript(key: String) -> JSONValue? {
+        get { fields[key] }
+        set { fields[key] = newValue }
+    }
+
+    var value: JSONValue { .object(fields) }
+}
+
+extension JSONValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}
