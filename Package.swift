@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Retail"),
         .target(name: "Checkout", dependencies: ["Retail"]),
         .target(name: "Receipts", dependencies: ["Retail"]),
+        // What scanners and printers are to the rest of the kiosk: protocols and values only.
+        .target(name: "Peripherals", dependencies: ["Receipts"]),
 
         // I/O modules.
         .target(name: "Journal", dependencies: [
@@ -40,11 +42,11 @@ let package = Package(
         ]),
         .target(name: "Payments", dependencies: ["Retail"]),
         .target(name: "Devices", dependencies: [
-            "CLibUSB", "Receipts", .product(name: "Logging", package: "swift-log"),
+            "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Devices"]),
+        .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Peripherals"]),
         .target(name: "KioskApp", dependencies: [
-            "Retail", "Checkout", "Receipts", "Journal", "Payments", "Devices", "Vision",
+            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "Payments", "Devices", "Vision",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -52,7 +54,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
-            "KioskApp", "Journal", "Retail", "Vision",
+            "KioskApp", "Journal", "Retail", "Peripherals", "Vision",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,10 +75,11 @@ let package = Package(
             "Journal", "Checkout", "Retail", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
-        .testTarget(name: "VisionTests", dependencies: ["Vision", "Devices", "CPNG"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG"]),
         .testTarget(name: "KioskAppTests", dependencies: [
-            "KioskApp", "Journal", "Checkout", "Retail", "Devices", "Vision",
+            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Devices", "Vision",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),

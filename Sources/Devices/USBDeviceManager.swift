@@ -1,4 +1,5 @@
 import Logging
+import Peripherals
 
 /// A USB device as the kiosk sees it: which profile and driver took it, and how it is doing.
 public struct AttachedDevice: Sendable, Hashable, Codable {

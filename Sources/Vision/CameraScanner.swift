@@ -1,4 +1,4 @@
-import Devices
+import Peripherals
 import Foundation
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import Peripherals
 import Testing
 
 /// HID POS report: report id 2, length, AIM id, data, continuation flag at byte 63.

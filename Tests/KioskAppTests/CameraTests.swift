@@ -1,6 +1,6 @@
 import Checkout
-import Devices
 import Foundation
+import Peripherals
 import Retail
 import Testing
 import Vision

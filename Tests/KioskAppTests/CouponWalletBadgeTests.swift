@@ -1,8 +1,8 @@
 import Checkout
 import Crypto
-import Devices
 import Foundation
 import Journal
+import Peripherals
 import Retail
 import Testing
 @testable import KioskApp

@@ -20,11 +20,12 @@ final class KioskProcess: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Starts `kiosk run --demo` on a free port and waits for its ready line.
-    init(stateDirectory: URL, extraArguments: [String] = [], environment: [String: String]? = nil) throws {
+    /// Starts `kiosk run --demo` (or without `--demo`, a store's lane) on a free port and waits
+    /// for its ready line.
+    init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil) throws {
         process.executableURL = Self.binary
         if let environment { process.environment = environment }
-        process.arguments = ["run", "--demo", "--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
+        process.arguments = ["run"] + (demo ? ["--demo"] : []) + ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
                              "--assets", Self.repositoryRoot.appendingPathComponent("assets").path] + extraArguments
         output = OutputCollector(process: process)
         try process.run()

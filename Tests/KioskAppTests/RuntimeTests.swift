@@ -4,6 +4,7 @@ import Foundation
 import Journal
 import Logging
 import Payments
+import Peripherals
 import Retail
 import Testing
 @testable import KioskApp
@@ -37,7 +38,7 @@ struct TestLane {
         runtime = LaneRuntime(
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
             journal: journal, catalog: setup.catalog, interpreter: try setup.profile.scanInterpreter(),
-            terminal: terminal, printer: printer, scannerName: "test", receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
+            terminal: terminal, printer: printer, scanner: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/"),
             paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"),
             staff: StaffDirectory(staff))

@@ -1,4 +1,4 @@
-import Devices
+import Peripherals
 import Retail
 import Testing
 @testable import KioskApp

@@ -1,5 +1,5 @@
-import Devices
 import Foundation
+import Peripherals
 import Testing
 @testable import Vision
 

@@ -1,4 +1,5 @@
 import Foundation
+import Peripherals
 import Synchronization
 @testable import Vision
 

@@ -1,3 +1,4 @@
+import Peripherals
 /// ESC/POS real-time status (DLE EOT n), read as the printer's own bits say. Pure.
 public enum RealTimeStatus {
     /// DLE EOT 2: offline cause. Bit 2 cover open, bit 5 printing stopped by paper end.

@@ -1,4 +1,5 @@
 import Logging
+import Peripherals
 import Receipts
 
 /// An ESC/POS receipt printer on USB printer class (7/1/2): receipts go out on bulk OUT in

@@ -1,4 +1,5 @@
 import Logging
+import Peripherals
 
 /// A HID scanner on USB (HID POS or keyboard wedge): keeps an interrupt IN transfer pending and
 /// hands every finished code to the lane. A broken report is dropped with its reason logged.

@@ -1,6 +1,6 @@
-import Devices
 import Foundation
 import Logging
+import Peripherals
 import ServiceLifecycle
 import Vision
 
@@ -129,7 +129,7 @@ extension Kiosk {
 actor CameraStatusReporter {
     let runtime: LaneRuntime
     let logger: Logger
-    private var last: String?
+    private var last: DeviceState?
     private var rejectedFrames = 0
 
     init(runtime: LaneRuntime, logger: Logger) {
@@ -138,19 +138,19 @@ actor CameraStatusReporter {
     }
 
     func report(_ status: CameraStatus) async {
-        let device: String
+        let device: DeviceState
         switch status {
         case .running(let source):
-            device = source
+            device = .running
             if last != device { logger.info("camera running", metadata: ["source": "\(source)"]) }
         case .missing(let message):
-            device = "missing"
+            device = .missing
             if last != device { logger.warning("camera missing; the lane runs without it and keeps looking", metadata: ["reason": "\(message)"]) }
         case .failed(let message):
-            device = "error"
+            device = .error
             if last != device { logger.error("camera failed; retrying", metadata: ["reason": "\(message)"]) }
         case .finished:
-            device = "stopped"
+            device = .stopped
             if last != device { logger.notice("camera frame sequence ended") }
         case .frameRejected(let message):
             // A bad frame now and then is noise; a stream of them is a camera problem worth seeing.

@@ -71,16 +71,18 @@ public enum Kiosk {
         let runtime = LaneRuntime(
             lane: lane, journal: journal, catalog: setup.catalog,
             interpreter: try setup.profile.scanInterpreter(),
-            terminal: terminal, printer: printer, scannerName: scanner?.name ?? "missing", receipts: receipts,
+            terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
             storeName: setup.profile.name, logger: logger, staff: staff, catalogStore: catalogStore)
-        await runtime.setDeviceStatus(printer: await printer.label())
+        await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
 
-        let demoExtras = options.demo ? DemoItems.extras(store: setup.profile, catalog: setup.catalog, assets: assets) : []
-        let web = WebServer(runtime: runtime, scanner: scanner, staff: staff, journal: journal, receipts: receipts,
-                            demoItems: DemoItems.pick(from: setup.catalog, layout: setup.profile.variableMeasure, extras: demoExtras),
+        let demo = scanner.map { scanner in
+            let extras = DemoItems.extras(store: setup.profile, catalog: setup.catalog, assets: assets)
+            return (scanner, DemoItems.pick(from: setup.catalog, layout: setup.profile.variableMeasure, extras: extras))
+        }
+        let web = WebServer(runtime: runtime, staff: staff, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, logger: logger)
         let router = web.router()
         let host = options.host
@@ -138,79 +140,5 @@ public enum Kiosk {
         // In demo mode the kiosk serves its own e-receipts, reachable where it listens.
         let demoBase = options.demo && options.port != 0 ? "http://\(options.host):\(options.port)/receipts/" : nil
         return ReceiptComposer(store: store, profile: profile, logo: logo, eReceiptBase: config.eReceiptBaseURL ?? demoBase)
-    }
-}
-
-/// Drives inactivity timeouts: the reducer has no clock, so time arrives as a tick each second.
-struct LaneTicker: Service {
-    let runtime: LaneRuntime
-
-    func run() async {
-        // Ends quietly on shutdown: a thrown CancellationError would count as a failed service.
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                guard !Task.isCancelled else { break }
-                await runtime.submit(.tick)
-            }
-        }
-    }
-}
-
-/// Runs the USB drivers: scans go to the lane, the printer to the lane's printer, and device
-/// states (present, missing, paper out) to the page. Printer status is polled every second, and
-/// receipts missed while it could not print are printed when it is ready again.
-struct USBDeviceService: Service {
-    let manager: USBDeviceManager
-    let runtime: LaneRuntime
-    let printer: LanePrinter
-    let logger: Logger
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
-                            await printer.attach(await manager.printer)
-                            let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
-                            await runtime.setDeviceStatus(scanner: scanners > 0 ? "usb" : (sawScanner ? "missing" : nil),
-                                                          printer: await printer.label())
-                        })
-                    } catch {
-                        // No hotplug on this machine: the lane carries on with its simulated devices.
-                        logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
-                    }
-                }
-                group.addTask {
-                    var last = ""
-                    while !Task.isCancelled {
-                        let label = await printer.label()
-                        if label != last {
-                            await runtime.setDeviceStatus(printer: label)
-                            if label == "ready" || label == "paper-near-end" || label == "simulated" {
-                                await runtime.reprintMissedReceipts()
-                            }
-                            last = label
-                        }
-                        try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
-                    }
-                }
-                // Both run until shutdown cancels them (the USB side returns early only without hotplug).
-                try await group.waitForAll()
-            }
-        }
-    }
-}
-
-/// Feeds a scanner's codes to the lane until shutdown.
-struct ScannerService: Service {
-    let scanner: any BarcodeScanner
-    let runtime: LaneRuntime
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await scanner.run { code in await runtime.scan(code) }
-        }
     }
 }

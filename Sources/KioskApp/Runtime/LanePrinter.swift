@@ -1,4 +1,5 @@
 import Devices
+import Peripherals
 import Receipts
 
 /// The lane's receipt printer: the USB printer when one is attached; the simulated printer until
@@ -34,17 +35,13 @@ actor LanePrinter: ReceiptPrinter {
     func receiptProfile() async -> PrinterProfile? { await usb?.receiptProfile() }
 
     /// What the page shows for the printer.
-    func label() async -> String {
-        label(for: await status())
+    func state() async -> DeviceState {
+        state(for: await status())
     }
 
     /// The same, for a status just read (so a caller that has one does not ask the printer twice).
-    func label(for status: PrinterStatus) -> String {
-        if usb == nil { return sawUSB ? "missing" : "simulated" }
-        return Self.label(status)
-    }
-
-    static func label(_ status: PrinterStatus) -> String {
-        status == .offline ? "missing" : status.rawValue
+    func state(for status: PrinterStatus) -> DeviceState {
+        if usb == nil { return sawUSB ? .missing : .simulated }
+        return DeviceState(status)
     }
 }

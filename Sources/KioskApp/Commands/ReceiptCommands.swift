@@ -2,6 +2,7 @@ import Devices
 import Foundation
 import Journal
 import Logging
+import Peripherals
 import Receipts
 import Retail
 

@@ -3,6 +3,7 @@ import Devices
 import Journal
 import Logging
 import Payments
+import Peripherals
 import Retail
 
 /// The imperative shell around the pure lane: it stamps events with the time, commits them
@@ -48,7 +49,7 @@ public actor LaneRuntime {
     /// crash or a power cut). A journal that cannot be restored leaves the lane out of service,
     /// with the reason on the page and in the log, rather than a cart the journal does not hold.
     init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
-         terminal: any PaymentTerminal, printer: any ReceiptPrinter, scannerName: String, receipts: ReceiptComposer,
+         terminal: any PaymentTerminal, printer: any ReceiptPrinter, scanner: DeviceState, receipts: ReceiptComposer,
          paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger,
          staff: StaffDirectory = StaffDirectory([]), catalogStore: CatalogStore? = nil) {
         self.lane = lane
@@ -63,7 +64,8 @@ public actor LaneRuntime {
         self.storeName = storeName
         self.logger = logger
         self.staff = staff
-        devices = LaneView.Devices(scanner: scannerName, printer: printer.name, terminal: terminal.name)
+        // Until the printer and terminal answer, they are what the kiosk was started with.
+        devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: .simulated)
         do {
             let engine = try LaneEngine(lane: lane, journal: journal)
             clock.advance(past: engine.lastAt)
@@ -252,9 +254,9 @@ public actor LaneRuntime {
                            metadata: ["status": "\(status.rawValue)"])
         }
         if let lane = printer as? LanePrinter {
-            setDeviceStatus(printer: await lane.label(for: status))
+            setDeviceStatus(printer: await lane.state(for: status))
         } else {
-            setDeviceStatus(printer: LanePrinter.label(status))
+            setDeviceStatus(printer: DeviceState(status))
         }
     }
 
@@ -310,8 +312,8 @@ public actor LaneRuntime {
         watchers[id] = nil
     }
 
-    /// Device states for the page and maintenance ("usb", "simulated", "missing", "paper-out" ...).
-    public func setDeviceStatus(scanner: String? = nil, printer: String? = nil) {
+    /// Device states for the page and maintenance.
+    public func setDeviceStatus(scanner: DeviceState? = nil, printer: DeviceState? = nil) {
         var next = devices
         if let scanner { next.scanner = scanner }
         if let printer { next.printer = printer }
@@ -324,7 +326,7 @@ public actor LaneRuntime {
     public func scanLatencySummary() -> LatencySummary { LatencySummary(scanLatencies.values) }
 
     /// The camera's device status (CameraStatusReporter): shown on the page when it is a problem.
-    func setCameraStatus(_ status: String) {
+    func setCameraStatus(_ status: DeviceState) {
         guard devices.camera != status else { return }
         devices.camera = status
         publish()
@@ -334,18 +336,5 @@ public actor LaneRuntime {
         guard !watchers.isEmpty else { return }
         let current = view()
         for watcher in watchers.values { watcher.yield(current) }
-    }
-}
-
-/// Runs `operation` but gives up after `limit`, returning nil (the operation is cancelled).
-func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try await group.next() ?? nil
     }
 }

@@ -1,4 +1,5 @@
 import Checkout
+import Peripherals
 import Retail
 
 /// What the shopper page shows, pushed over the WebSocket after every change.
@@ -90,11 +91,11 @@ public struct LaneView: Codable, Sendable, Equatable {
     }
 
     public struct Devices: Codable, Sendable, Equatable {
-        public var scanner: String
-        public var printer: String
-        public var terminal: String
-        /// The camera's source when it runs, "none" without one, "missing" or "error" (CameraConfig.swift).
-        public var camera = "none"
+        public var scanner: DeviceState
+        public var printer: DeviceState
+        public var terminal: DeviceState
+        /// `none` without a camera; `running`, `missing`, `error` or `stopped` (CameraConfig.swift).
+        public var camera = DeviceState.none
     }
 
     public struct Store: Codable, Sendable, Equatable {

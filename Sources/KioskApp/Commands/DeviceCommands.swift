@@ -1,3 +1,4 @@
+import Peripherals
 import Devices
 import Foundation
 import Logging

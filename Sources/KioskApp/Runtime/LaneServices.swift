@@ -1,0 +1,78 @@
+import Devices
+import Logging
+import Peripherals
+import ServiceLifecycle
+
+/// Drives inactivity timeouts: the reducer has no clock, so time arrives as a tick each second.
+struct LaneTicker: Service {
+    let runtime: LaneRuntime
+
+    func run() async {
+        // Ends quietly on shutdown: a thrown CancellationError would count as a failed service.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                guard !Task.isCancelled else { break }
+                await runtime.submit(.tick)
+            }
+        }
+    }
+}
+
+/// Runs the USB drivers: scans go to the lane, the printer to the lane's printer, and device
+/// states (present, missing, paper out) to the page. Printer status is polled every second, and
+/// receipts missed while it could not print are printed when it is ready again.
+struct USBDeviceService: Service {
+    let manager: USBDeviceManager
+    let runtime: LaneRuntime
+    let printer: LanePrinter
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
+                            await printer.attach(await manager.printer)
+                            let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
+                            await runtime.setDeviceStatus(scanner: scanners > 0 ? .usb : (sawScanner ? .missing : nil),
+                                                          printer: await printer.state())
+                        })
+                    } catch {
+                        // No hotplug on this machine: the lane carries on with its simulated devices.
+                        logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
+                    }
+                }
+                group.addTask {
+                    var last: DeviceState?
+                    while !Task.isCancelled {
+                        let state = await printer.state()
+                        if state != last {
+                            await runtime.setDeviceStatus(printer: state)
+                            if [.ready, .paperNearEnd, .simulated].contains(state) {
+                                await runtime.reprintMissedReceipts()
+                            }
+                            last = state
+                        }
+                        try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
+                    }
+                }
+                // Both run until shutdown cancels them (the USB side returns early only without hotplug).
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// Feeds a scanner's codes to the lane until shutdown.
+struct ScannerService: Service {
+    let scanner: any BarcodeScanner
+    let runtime: LaneRuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await scanner.run { code in await runtime.scan(code) }
+        }
+    }
+}

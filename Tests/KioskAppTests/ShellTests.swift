@@ -1,0 +1,145 @@
+import Checkout
+import Foundation
+import GRDB
+@testable import Journal
+import Peripherals
+import Retail
+import Testing
+@testable import KioskApp
+
+/// Every code the kiosk sends across a boundary has a text in every language of the page.
+@Suite struct TranslationCoverageTests {
+    static var l10n: URL { KioskProcess.repositoryRoot.appendingPathComponent("assets/l10n") }
+
+    static func languages() throws -> [(name: String, strings: [String: String])] {
+        try FileManager.default.contentsOfDirectory(atPath: l10n.path).filter { $0.hasSuffix(".json") }.sorted().map { file in
+            let data = try Data(contentsOf: l10n.appendingPathComponent(file))
+            return (file, try JSONDecoder().decode([String: String].self, from: data))
+        }
+    }
+
+    @Test func everyCodeHasATextInEveryLanguage() throws {
+        let languages = try Self.languages()
+        #expect(languages.map(\.name) == ["en.json", "zh-Hans.json"])
+        let keys = RefusalCode.allCases.map { "error.\($0.rawValue)" } + APIErrorCode.allCases.map { "error.\($0.rawValue)" }
+            + DeviceState.allCases.map { "deviceStatus.\($0.rawValue)" }
+        for (name, strings) in languages {
+            for key in keys {
+                #expect(!(strings[key] ?? "").isEmpty, "\(name) has no text for \(key)")
+            }
+        }
+    }
+
+    @Test func everyLanguageHasEveryKeyOfEveryOther() throws {
+        let languages = try Self.languages()
+        let all = Set(languages.flatMap(\.strings.keys))
+        for (name, strings) in languages {
+            #expect(all.subtracting(strings.keys).sorted() == [], "\(name) lacks these keys")
+        }
+    }
+}
+
+/// The runtime commits through the engine, restores from the journal, and its effects are a
+/// structured service that tests await instead of polling.
+@Suite struct ShellRuntimeTests {
+    func plainItem(_ item: CatalogItem) -> Bool { item.pricing == .unit && item.minimumAge == nil }
+
+    @Test func effectsAreAwaitedNotPolled() async throws {
+        let lane = try TestLane()
+        #expect(await lane.runtime.scan(ScannedCode(data: try lane.code(plainItem), source: "test")) == .accepted)
+        #expect(await lane.runtime.submit(.payRequested).succeeded)
+        // Payment, then the receipt (queued by the payment's answer): drained twice covers both.
+        await lane.runtime.effects.drained()
+        await lane.runtime.effects.drained()
+        guard case .receipt(let saleID, printed: true) = await lane.runtime.state.phase else {
+            Issue.record("not on the thank-you screen: \(await lane.runtime.state.phase)")
+            return
+        }
+        #expect(try lane.journal.rows("SELECT state FROM receipt WHERE sale_id = ?", [saleID]) == ["printed"])
+    }
+
+    @Test func aJournalThatCannotBeRestoredTakesTheLaneOutOfService() async throws {
+        let first = try TestLane()
+        #expect(await first.runtime.scan(ScannedCode(data: try first.code(plainItem), source: "test")) == .accepted)
+        // The journal says the cart came to something else than this kiosk's replay gives.
+        try first.journal.execute("UPDATE event SET after = '{\"items\":1,\"lines\":1,\"phase\":\"shopping\",\"total\":1}'")
+
+        let second = try TestLane(directory: first.directory)
+        #expect(await second.runtime.outOfService?.contains("entry 1") == true)
+        #expect(await second.runtime.view().phase == "out-of-service")
+        #expect(await second.runtime.state == LaneState(), "no cart the journal does not hold")
+        guard case .failure(let refusal) = await second.runtime.submit(.payRequested) else {
+            Issue.record("an out-of-service lane took an event")
+            return
+        }
+        #expect(refusal.code == .outOfService)
+        let scan = await second.runtime.scan(ScannedCode(data: try second.code(plainItem), source: "test"))
+        #expect(scan == .refused(code: "out-of-service", message: refusal.message))
+        #expect(try second.journal.entries().count == 1, "nothing was journaled")
+    }
+
+    @Test func aMissedReceiptPrintsAfterARestartOnce() async throws {
+        let first = try TestLane()
+        await first.printer.setStatus(.paperOut)
+        #expect(await first.runtime.scan(ScannedCode(data: try first.code(plainItem), source: "test")) == .accepted)
+        #expect(await first.runtime.submit(.payRequested).succeeded)
+        await first.runtime.effects.drained()
+        await first.runtime.effects.drained()
+        let sale = try #require(await first.runtime.state.lastSale)
+        #expect(await first.runtime.state.phase == .receipt(saleID: sale.id, printed: false))
+        #expect(try first.journal.missedReceipts().map(\.id) == [sale.id])
+
+        // The kiosk restarts with paper loaded: the journal, not memory, knows the receipt is owed.
+        let second = try TestLane(directory: first.directory)
+        let receipt = second.directory.appendingPathComponent("receipts/\(sale.id).txt")
+        #expect(!FileManager.default.fileExists(atPath: receipt.path))
+        await second.runtime.reprintMissedReceipts()
+        #expect(FileManager.default.fileExists(atPath: receipt.path))
+        #expect(try second.journal.missedReceipts().isEmpty)
+        try FileManager.default.removeItem(at: receipt)
+        await second.runtime.reprintMissedReceipts()
+        #expect(!FileManager.default.fileExists(atPath: receipt.path), "printed once, not again")
+    }
+
+    /// `kiosk explain` and the lane route a code through the same router: what explain says the
+    /// lane does is what the lane journals.
+    @Test func explainAndTheLaneRouteAlike() async throws {
+        let lane = try TestLane()
+        let codes = [try lane.code(plainItem), "]E0" + (try lane.code(plainItem)), "4006381333932", "12345",
+                     GTIN.appendingCheckDigit("699999999999"), "0412345678903"]
+        let interpreter = try lane.setup.profile.scanInterpreter()
+        for code in codes {
+            let explained = ScanExplanation(code, interpreter: interpreter, catalog: lane.setup.catalog)
+            let before = try lane.journal.entries().count
+            _ = await lane.runtime.scan(ScannedCode(data: code, source: "test"))
+            let kind = try lane.journal.entries().dropFirst(before).first?.kind
+            #expect(explained.route.hasPrefix("event " + (kind ?? "?")), "\(code): explain says \(explained.route), lane journaled \(kind ?? "nothing")")
+        }
+    }
+}
+
+/// Outside --demo nothing can inject scans: the demo routes do not exist.
+@Suite struct ProductionModeTests {
+    @Test func withoutDemoThereIsNoScanInjection() async throws {
+        let state = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let config = state.appendingPathComponent("config.json")
+        try Data(#"{"usbDevices": false}"#.utf8).write(to: config)
+        let kiosk = try KioskProcess(stateDirectory: state, demo: false, extraArguments: ["--config", config.path])
+        defer { _ = kiosk.terminate() }
+        let api = APIClient(base: kiosk.baseURL)
+        #expect(try await api.scan("6907674936533").status == 404)
+        #expect(try await api.get("/api/demo/items").status == 404)
+        let view = try await api.get("/api/state").json
+        #expect(view["demo"] as? Bool == false)
+        #expect((view["devices"] as? [String: Any])?["scanner"] as? String == "missing")
+    }
+}
+
+extension LaneJournal {
+    func execute(_ sql: String) throws { try pool.write { try $0.execute(sql: sql) } }
+
+    func rows(_ sql: String, _ arguments: StatementArguments) throws -> [String] {
+        try pool.read { try String.fetchAll($0, sql: sql, arguments: arguments) }
+    }
+}
