@@ -156,7 +156,7 @@ enum CameraFrames {
             try? FileManager.default.removeItem(at: state)
         }
         let running = try await api.waitForState(timeout: 30) {
-            ($0["devices"] as? [String: Any])?["camera"] as? String == "frames \(folder.path)"
+            ($0["devices"] as? [String: Any])?["camera"] as? String == "running"
         }
         #expect(running != nil, "\(kiosk.log)")
 
