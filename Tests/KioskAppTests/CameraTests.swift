@@ -6,8 +6,9 @@ import Testing
 import Vision
 @testable import KioskApp
 
-/// The test frames of scripts/make-frames --set test, shared with VisionTests (same folder, named
-/// after the generator's contents; drawn here if VisionTests has not drawn them yet).
+/// The test frames of scripts/make-frames --set test --seed 1, shared with VisionTests (same folder,
+/// named after the generator's contents, and the same lock; drawn here if VisionTests has not drawn
+/// them yet, the same bytes either way).
 enum CameraFrames {
     static let folder: Result<URL, KioskProcessError> = {
         let script = KioskProcess.repositoryRoot.appendingPathComponent("scripts/make-frames")
@@ -16,11 +17,15 @@ enum CameraFrames {
         for byte in source { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiosk-vision-test-frames-\(String(hash, radix: 16))")
+        // One draw at a time (VisionTests' TestFrames takes the same lock): the second finds it drawn.
+        let lock = open(folder.path + ".lock", O_CREAT | O_RDWR, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.tsv").path) { return .success(folder) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-vision-frames-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, "--set", "test", scratch.path]
+        process.arguments = [script.path, "--set", "test", "--seed", "1", "--jobs", "2", scratch.path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -27,14 +27,39 @@ struct ManifestEntry: Sendable, CustomStringConvertible {
     var description: String { "\(file.lastPathComponent) (\(label), \(resolution))" }
 }
 
-/// The test frames, drawn once per test process by scripts/make-frames --set test (about 6 s on
-/// 2 cores) into a folder named after the generator's contents, so later runs reuse them and a
-/// changed generator draws new ones. Needs what scripts/setup installs (zint, qrencode, ImageMagick);
-/// without them the tests that use frames fail with the script's message.
+/// Runs scripts/make-frames with these arguments (the last one the folder to draw into).
+func makeFrames(_ arguments: [String]) throws(FrameGenerationFailed) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [repositoryRoot.appendingPathComponent("scripts/make-frames").path] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    do { try process.run() } catch {
+        throw FrameGenerationFailed(description: "cannot run scripts/make-frames: \(error)")
+    }
+    let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw FrameGenerationFailed(description: "scripts/make-frames failed (run scripts/setup?):\n\(log)")
+    }
+}
+
+/// The test frames, drawn once per test process by scripts/make-frames --set test --seed 1 (about
+/// 6 s on 2 cores) into a folder named after the generator's contents, so later runs reuse them and a
+/// changed generator draws new ones. The same seed gives the same bytes (FrameGeneratorTests), so
+/// every run and every machine tests the same frames. Needs what scripts/setup installs (zint,
+/// qrencode, ImageMagick); without them the tests that use frames fail with the script's message.
 enum TestFrames {
     static let generated: Result<[ManifestEntry], FrameGenerationFailed> = generate()
 
     static func manifest() throws -> [ManifestEntry] { try generated.get() }
+
+    /// The folder of the frames (and of their manifest.tsv and codes/).
+    static func folder() throws -> URL {
+        guard let first = try manifest().first else { throw FrameGenerationFailed(description: "an empty test set") }
+        return first.file.deletingLastPathComponent()
+    }
 
     static func entry(_ label: String, _ resolution: String) throws -> ManifestEntry {
         guard let entry = try manifest().first(where: { $0.label == label && $0.resolution == resolution }) else {
@@ -53,23 +78,16 @@ enum TestFrames {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("kiosk-vision-test-frames-\(String(hash, radix: 16))")
         let manifest = folder.appendingPathComponent("manifest.tsv")
+        // One draw at a time, with KioskAppTests' CameraFrames and other test processes: whoever
+        // comes second finds the frames drawn. (Closing the file lets go of the lock.)
+        let lock = open(folder.path + ".lock", O_CREAT | O_RDWR, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
         if !FileManager.default.fileExists(atPath: manifest.path) {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-vision-frames-\(UUID().uuidString)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [script.path, "--set", "test", scratch.path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            do { try process.run() } catch {
-                return .failure(FrameGenerationFailed(description: "cannot run scripts/make-frames: \(error)"))
-            }
-            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                return .failure(FrameGenerationFailed(description: "scripts/make-frames failed (run scripts/setup?):\n\(log)"))
-            }
-            // Another test process may have won the race; either copy is good.
+            // Two jobs: FrameGeneratorTests draws the same seed on one and expects these bytes.
+            do { try makeFrames(["--set", "test", "--seed", "1", "--jobs", "2", scratch.path]) } catch { return .failure(error) }
+            // Moved in whole, so that no one sees half a set.
             try? FileManager.default.moveItem(at: scratch, to: folder)
             try? FileManager.default.removeItem(at: scratch)
         }
