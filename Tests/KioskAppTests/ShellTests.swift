@@ -118,6 +118,44 @@ import Testing
     }
 }
 
+@Suite struct EffectRunnerTests {
+    /// Shutdown cancels what is still running (a payment waiting on a terminal), and the runner
+    /// counts it finished only when it has ended.
+    @Test func shutdownCancelsRunningEffects() async {
+        let runner = EffectRunner()
+        let service = Task { await runner.run() }
+        let (started, didStart) = AsyncStream.makeStream(of: Void.self)
+        let (ended, didEnd) = AsyncStream.makeStream(of: Bool.self)
+        runner.add {
+            didStart.yield()
+            try? await Task.sleep(for: .seconds(60)) // a hang guard: cancellation ends it at once
+            didEnd.yield(Task.isCancelled)
+        }
+        for await _ in started { break }
+        service.cancel()
+        await runner.drained()
+        var cancelled: Bool?
+        for await value in ended { cancelled = value; break }
+        #expect(cancelled == true)
+        await service.value
+    }
+
+    @Test func drainedWaitsForEveryJobAddedSoFar() async {
+        let runner = EffectRunner()
+        let service = Task { await runner.run() }
+        defer { service.cancel() }
+        let done = Counter()
+        for _ in 0..<20 { runner.add { await done.increment() } }
+        await runner.drained()
+        #expect(await done.value == 20)
+    }
+
+    actor Counter {
+        var value = 0
+        func increment() { value += 1 }
+    }
+}
+
 /// Outside --demo nothing can inject scans: the demo routes do not exist.
 @Suite struct ProductionModeTests {
     @Test func withoutDemoThereIsNoScanInjection() async throws {

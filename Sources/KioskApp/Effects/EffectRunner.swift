@@ -20,7 +20,7 @@ public final class EffectRunner: Service, Sendable {
     }
 
     /// Queues a job; counted as unfinished from this moment, so `drained()` cannot miss it.
-    public func run(_ job: @escaping Job) {
+    public func add(_ job: @escaping Job) {
         tally.withLock { $0.unfinished += 1 }
         if case .terminated = queue.yield(job) { finished() }
     }

@@ -168,9 +168,9 @@ public actor LaneRuntime {
         for effect in effects {
             switch effect {
             case .requestPayment(let attempt):
-                self.effects.run { await self.pay(attempt, sent: false) }
+                self.effects.add { await self.pay(attempt, sent: false) }
             case .printReceipt(let sale):
-                self.effects.run { await self.printReceipt(sale) }
+                self.effects.add { await self.printReceipt(sale) }
             case .resolveAttempt, .recordSale, .receiptDone, .sessionEnded:
                 break
             }
@@ -271,9 +271,9 @@ public actor LaneRuntime {
         switch engine.state.phase {
         case .paying(let attempt), .attendantNeeded(.paymentUnresolved(let attempt)):
             // The terminal may have taken the money while the kiosk was down: ask, never repeat.
-            effects.run { await self.pay(attempt, sent: true) }
+            effects.add { await self.pay(attempt, sent: true) }
         case .paid:
-            if let sale = engine.state.lastSale { effects.run { await self.printReceipt(sale) } }
+            if let sale = engine.state.lastSale { effects.add { await self.printReceipt(sale) } }
         case .idle, .shopping, .attendantNeeded, .receipt:
             break
         }
