@@ -84,18 +84,7 @@ public enum Kiosk {
         }
         let web = WebServer(runtime: runtime, staff: staff, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, logger: logger)
-        let router = web.router()
-        let host = options.host
-        let app = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(host, port: options.port), serverName: "kiosk"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? options.port
-                // Unbuffered, so scripts and tests waiting for this line see it at once.
-                FileHandle.standardOutput.write(Data("kiosk ready on http://\(host):\(port)\n".utf8))
-            },
-            logger: logger)
+        let app = application(web.router(), options: options, logger: logger)
 
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)]
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
@@ -107,6 +96,21 @@ public enum Kiosk {
             logger: logger))
         try await group.run()
         logger.info("kiosk stopped")
+    }
+
+    /// The HTTP and WebSocket server; prints "kiosk ready on URL" once it listens (unbuffered,
+    /// so scripts and tests waiting for the line see it at once).
+    static func application(_ router: Router<BasicWebSocketRequestContext>, options: RunOptions, logger: Logger) -> any Service {
+        let host = options.host
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(host, port: options.port), serverName: "kiosk"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                FileHandle.standardOutput.write(Data("kiosk ready on http://\(host):\(port)\n".utf8))
+            },
+            logger: logger)
     }
 
     /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs on its
