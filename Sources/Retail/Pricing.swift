@@ -285,8 +285,26 @@ public struct PricingRules: Hashable, Codable, Sendable {
             discountByGTIN[gtin] = bucket.amount - left
         }
 
-        // Coupons.
         let subtotalUnits = priced.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+        let results = applyCoupons(coupons, to: gtins, buckets: buckets, remaining: &remaining,
+                                   discountByGTIN: &discountByGTIN, discounts: &discounts)
+
+        // Tax.
+        let taxes = self.taxes(lines: lines, priced: priced, buckets: buckets, discountByGTIN: discountByGTIN)
+        let discountUnits = discounts.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+        let added = taxMode == .exclusive ? taxes.reduce(Int64(0)) { $0 + $1.tax.minorUnits } : 0
+        return PricedCart(lines: priced, discounts: discounts, coupons: results,
+                          subtotal: Money(minorUnits: subtotalUnits, currency: currency),
+                          total: Money(minorUnits: subtotalUnits - discountUnits + added, currency: currency),
+                          taxes: taxes, itemCount: itemCount, addedTax: Money(minorUnits: added, currency: currency),
+                          taxMode: taxMode)
+    }
+
+    /// Coupons, percent-off first, then by id: each takes its value off what its eligible items
+    /// still cost after promotions (shared in proportion, per tax rate), or stays pending with why.
+    private func applyCoupons(_ coupons: [Coupon], to gtins: [GTIN], buckets: [GTIN: Bucket], remaining: inout [GTIN: Int64],
+                              discountByGTIN: inout [GTIN: Int64], discounts: inout [Discount]) -> [CouponResult] {
+        let zero = Money.zero(currency)
         let afterPromotions = remaining.values.reduce(Int64(0), +)
         var results: [CouponResult] = []
         let ordered = coupons.sorted { a, b in
@@ -335,15 +353,7 @@ public struct PricingRules: Hashable, Codable, Sendable {
             results.append(CouponResult(coupon: coupon, amount: Money(minorUnits: take, currency: currency), pending: nil))
         }
 
-        // Tax.
-        let taxes = self.taxes(lines: lines, priced: priced, buckets: buckets, discountByGTIN: discountByGTIN)
-        let discountUnits = discounts.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
-        let added = taxMode == .exclusive ? taxes.reduce(Int64(0)) { $0 + $1.tax.minorUnits } : 0
-        return PricedCart(lines: priced, discounts: discounts, coupons: results,
-                          subtotal: Money(minorUnits: subtotalUnits, currency: currency),
-                          total: Money(minorUnits: subtotalUnits - discountUnits + added, currency: currency),
-                          taxes: taxes, itemCount: itemCount, addedTax: Money(minorUnits: added, currency: currency),
-                          taxMode: taxMode)
+        return results
     }
 
     private static func offerCurrency(_ offer: ItemOffer) -> Currency? {
