@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// ESC @, bold on, CJK in GB18030, bytes that are not UTF-8, cut: what a real printer would get.

@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// A lane stand-in: accepts digits, refuses anything else with the code as the message, so every
