@@ -63,22 +63,25 @@ let package = Package(
 
         // Test support: emulated USB devices (umockdev) that the real libusb code runs against.
         .executableTarget(name: "kiosk-usb-emulator", dependencies: ["CUMockdev"], path: "Tests/USBEmulator"),
+        // Test support: what several test targets need (seeded generator, store fixtures, temp dirs,
+        // waits, camera test frames), once. Only the pure modules: pure test targets stay light.
+        .target(name: "KioskTestSupport", dependencies: ["Retail", "Checkout"], path: "Tests/KioskTestSupport"),
 
         .testTarget(name: "RetailTests", dependencies: [
-            "Retail", .product(name: "PropertyBased", package: "swift-property-based"),
+            "Retail", "KioskTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "CheckoutTests", dependencies: [
-            "Checkout", "Retail", .product(name: "PropertyBased", package: "swift-property-based"),
+            "Checkout", "Retail", "KioskTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar"], exclude: ["Golden"]),
+        .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar", "KioskTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "JournalTests", dependencies: [
-            "Journal", "Checkout", "Retail", .product(name: "GRDB", package: "GRDB.swift"),
+            "Journal", "Checkout", "Retail", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals"]),
-        .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail", "KioskTestSupport"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: [
-            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Devices", "Vision",
+            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Devices", "Vision", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),

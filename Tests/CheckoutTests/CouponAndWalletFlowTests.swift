@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import Checkout
+import KioskTestSupport
 import Retail
 
 @Suite struct WalletFlowTests {
@@ -134,10 +135,10 @@ import Retail
                 let item = Self.shelf[n % Self.shelf.count]
                 return item.pricing == .embeddedPrice ? weigh(item, Int64(100 + n % 900)) : scan(item)
             }
-            var generator = SplitMix(seed: UInt64(seed))
+            var generator = SplitMix64(seed: UInt64(seed))
             let shuffled = events.shuffled(using: &generator)
             // Limits out of the way: they refuse scans by position, which is not what this is about.
-            let lane = Lane(config: LaneConfig(laneID: "L1", pricing: rules))
+            let lane = Lane(config: LaneConfig(laneID: "L1", pricing: storeRules))
             func run(_ events: [LaneEvent]) -> PricedCart {
                 var state = LaneState()
                 var now: Timestamp = 1000
@@ -157,17 +158,5 @@ import Retail
             #expect(a.taxes == b.taxes)
             #expect(a.itemCount == b.itemCount)
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

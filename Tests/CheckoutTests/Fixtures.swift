@@ -1,37 +1,19 @@
 import Testing
 import Checkout
+import KioskTestSupport
 import Retail
 
-// Small catalog and lane for the tests: CNY, tax A 13% and B 9%.
+// Small catalog and lane for the tests: KioskTestSupport's store (CNY, tax A 13% and B 9%; `cny`,
+// `yuan`, `gtin`, `scan`, `storeRules` and the apple, milk and beer) and more items.
 
-let cny = Currency(code: "CNY", minorDigits: 2)
 let usd = Currency(code: "USD", minorDigits: 2)
 
-func yuan(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: cny) }
-
-/// A valid GTIN-13 from 12 digits (the check digit is computed).
-func gtin(_ body: String) -> GTIN {
-    // Fixture data: the check digit is appended, so the code is always valid.
-    try! GTIN(GTIN.appendingCheckDigit(body))
-}
-
-let rules = PricingRules(currency: cny, taxRates: [
-    TaxRate(code: "A", basisPoints: 1300, label: "13%"),
-    TaxRate(code: "B", basisPoints: 900, label: "9%"),
-])
-
 /// Small limits so the limit rules are easy to reach.
-let config = LaneConfig(laneID: "L1", pricing: rules, emptyCartTimeout: 60_000, abandonedCartTimeout: 300_000,
+let config = LaneConfig(laneID: "L1", pricing: storeRules, emptyCartTimeout: 60_000, abandonedCartTimeout: 300_000,
                         receiptTimeout: 15_000, maximumQuantity: 5, maximumLines: 4)
 let lane = Lane(config: config)
 
-enum Items {
-    static let apple = CatalogItem(gtin: gtin("690000000001"), name: LocalizedName(en: "Apple", zh: "苹果"),
-                                   price: yuan(350), memberPrice: yuan(300), taxCode: "A")
-    static let milk = CatalogItem(gtin: gtin("690000000002"), name: LocalizedName(en: "Milk"),
-                                  price: yuan(1200), taxCode: "B", multiBuy: MultiBuy(quantity: 3, payFor: 2))
-    static let beer = CatalogItem(gtin: gtin("690000000003"), name: LocalizedName(en: "Beer"),
-                                  price: yuan(800), taxCode: "A", minimumAge: 18)
+extension Items {
     static let spirits = CatalogItem(gtin: gtin("690000000004"), name: LocalizedName(en: "Spirits"),
                                      price: yuan(9900), taxCode: "A", minimumAge: 21)
     static let lighter = CatalogItem(gtin: gtin("690000000005"), name: LocalizedName(en: "Lighter"),
@@ -57,7 +39,6 @@ let walletCode = WalletCode(digits: "134567890123456789")!
 /// ¥1.00 off, no conditions, valid from the epoch to 1,000,000 s (the tests' clock is in ms from 0).
 let coupon = Coupon(id: "C1", value: .amountOff(yuan(100)), validFrom: 0, validUntil: 1_000_000)
 
-func scan(_ item: CatalogItem) -> LaneEvent { .itemScanned(item, embeddedPrice: nil) }
 func weigh(_ item: CatalogItem, _ price: Int64) -> LaneEvent { .itemScanned(item, embeddedPrice: yuan(price)) }
 
 /// Steps a lane and checks every transition exactly: the expected state is the previous one with

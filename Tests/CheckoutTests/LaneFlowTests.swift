@@ -1,5 +1,6 @@
 import Testing
 import Checkout
+import KioskTestSupport
 import Retail
 
 /// Journeys through the lane, stepped event by event; each step states every change and effect.
@@ -496,7 +497,7 @@ import Retail
     }
 
     @Test func aDeadlineBeyondTheEndOfTimeNeverComes() {
-        let patient = Lane(config: LaneConfig(laneID: "L1", pricing: rules, emptyCartTimeout: .max))
+        let patient = Lane(config: LaneConfig(laneID: "L1", pricing: storeRules, emptyCartTimeout: .max))
         var state = LaneState()
         _ = patient.apply(&state, .memberCardScanned(memberCard), at: 1000)
         let before = state

@@ -1,5 +1,6 @@
 import Testing
 import Checkout
+import KioskTestSupport
 import Retail
 
 /// Every phase times every event: each cell is either accepted with the documented phase and

@@ -1,5 +1,6 @@
 import Testing
 import Checkout
+import KioskTestSupport
 import Retail
 
 /// A shopper who declines paper gets the e-receipt: the sale is recorded but nothing prints.

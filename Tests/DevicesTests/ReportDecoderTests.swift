@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 import Peripherals
 import Testing
 
@@ -152,8 +153,7 @@ func key(_ usage: UInt8, _ modifiers: UInt8 = 0) -> [[UInt8]] {
 
 @Suite struct DeviceProfileTests {
     static var devices: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("devices")
+        repositoryRoot.appendingPathComponent("devices")
     }
 
     @Test func theShippedProfilesLoadWithInheritance() throws {
@@ -175,7 +175,7 @@ func key(_ usage: UInt8, _ modifiers: UInt8 = 0) -> [[UInt8]] {
     }
 
     @Test func brokenProfilesAreClearErrors() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString)")
+        let folder = try temporaryDirectory("profiles")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("scanners"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("printers"), withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 import Peripherals
 import Testing
 

@@ -1,44 +1,7 @@
 import Foundation
 import Synchronization
 
-struct TimedOut: Error, CustomStringConvertible {
-    let seconds: Double
-    var description: String { "still running after \(seconds) s" }
-}
-
-/// Resumes a continuation once, whoever comes first.
-final class Once<T: Sendable>: Sendable {
-    private let pending: Mutex<CheckedContinuation<T?, Never>?>
-
-    init(_ continuation: CheckedContinuation<T?, Never>) {
-        pending = Mutex(continuation)
-    }
-
-    func resume(_ value: T?) {
-        let continuation = pending.withLock { pending in
-            defer { pending = nil }
-            return pending
-        }
-        continuation?.resume(returning: value)
-    }
-}
-
-/// Waits for `task` at most `seconds`. A task stuck forever (a continuation nobody resumes, which
-/// ignores cancellation) fails the test instead of hanging the whole run. A hang guard, not a
-/// timing check: on a loaded 2-core machine CPU-bound tests in parallel suites can hold the
-/// cooperative thread pool for many seconds, so the limit is generous.
-func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double = 60) async throws -> T {
-    let result: T? = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-        let once = Once(continuation)
-        Task { once.resume(await task.value) }
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            once.resume(nil)
-        }
-    }
-    guard let result else { throw TimedOut(seconds: seconds) }
-    return result
-}
+// Hang guards (`value(of:within:)`) and temporary folders are KioskTestSupport's.
 
 /// Thread-safe record of what a fake lane saw.
 final class Recorder: Sendable {
@@ -56,11 +19,4 @@ final class Recorder: Sendable {
 
     var seen: [String] { state.withLock { $0.seen } }
     var maxActive: Int { state.withLock { $0.maxActive } }
-}
-
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("devices-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import KioskTestSupport
 import Retail
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import KioskTestSupport
 import Retail
 import Synchronization
 import Testing
@@ -121,7 +122,7 @@ import Testing
     @Test func streamingMatchesCatalogCSVOnDamagedFiles() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = SplitMix(seed: 20_240_601)
+        var rng = SplitMix64(seed: 20_240_601)
         let alphabet: [[UInt8]] = [[0x22], [0x22, 0x22], [0x2C], [0x0D], [0x0A], [0x0D, 0x0A], [0x20], [0xFF], [0xE4, 0xB8], [0x41]]
         for round in 0..<150 {
             var rows = (0..<30).map { CatalogFixture.row($0 + round) }
@@ -389,17 +390,4 @@ final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isSet: Bool { flag.load(ordering: .acquiring) }
     func set() { flag.store(true, ordering: .releasing) }
-}
-
-/// A small deterministic generator for the damage test.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

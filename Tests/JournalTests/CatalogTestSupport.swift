@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import KioskTestSupport
 import Retail
 
 /// Generated catalog files for the catalog store tests.

@@ -2,6 +2,7 @@ import Checkout
 import Foundation
 import GRDB
 @testable import Journal
+import KioskTestSupport
 import Retail
 import Testing
 

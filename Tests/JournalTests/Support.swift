@@ -2,45 +2,14 @@ import Checkout
 import Foundation
 import GRDB
 @testable import Journal
+import KioskTestSupport
 import Retail
 import Testing
 
-// A small store: CNY, tax A 13% and B 9%.
+// A small store: KioskTestSupport's (CNY, tax A 13% and B 9%; `cny`, `yuan`, `gtin`, `scan`,
+// `Items`); temporary folders are KioskTestSupport's too.
 
-let cny = Currency(code: "CNY", minorDigits: 2)
-
-func yuan(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: cny) }
-
-func gtin(_ body: String) -> GTIN {
-    // Fixture data: the check digit is appended, so the code is always valid.
-    try! GTIN(GTIN.appendingCheckDigit(body))
-}
-
-let rules = PricingRules(currency: cny, taxRates: [
-    TaxRate(code: "A", basisPoints: 1300, label: "13%"),
-    TaxRate(code: "B", basisPoints: 900, label: "9%"),
-])
-
-let laneConfig = LaneConfig(laneID: "L1", pricing: rules)
-
-enum Items {
-    static let apple = CatalogItem(gtin: gtin("690000000001"), name: LocalizedName(en: "Apple", zh: "苹果"),
-                                   price: yuan(350), memberPrice: yuan(300), taxCode: "A")
-    static let milk = CatalogItem(gtin: gtin("690000000002"), name: LocalizedName(en: "Milk"),
-                                  price: yuan(1200), taxCode: "B", multiBuy: MultiBuy(quantity: 3, payFor: 2))
-    static let beer = CatalogItem(gtin: gtin("690000000003"), name: LocalizedName(en: "Beer"),
-                                  price: yuan(800), taxCode: "A", minimumAge: 18)
-}
-
-func scan(_ item: CatalogItem) -> LaneEvent { .itemScanned(item, embeddedPrice: nil) }
-
-/// A fresh directory under the system temp dir; the caller removes it.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("journal-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+let laneConfig = LaneConfig(laneID: "L1", pricing: storeRules)
 
 /// The lane's engine with a test clock: every event gets a later millisecond, as LaneClock
 /// guarantees. Refused events are not journaled, nor are events that change nothing.
@@ -104,10 +73,10 @@ func restoredState(_ journal: LaneJournal) throws -> LaneState {
 
 /// A journal in a fresh temp dir; `body` gets the journal and the database path.
 func withJournal(_ body: (LaneJournal, String) throws -> Void) throws {
-    let dir = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let path = dir.appendingPathComponent("journal.sqlite").path
-    try body(try LaneJournal(path: path), path)
+    try withTemporaryDirectory { dir in
+        let path = dir.appendingPathComponent("journal.sqlite").path
+        try body(try LaneJournal(path: path), path)
+    }
 }
 
 extension LaneJournal {

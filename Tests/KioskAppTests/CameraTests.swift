@@ -1,54 +1,14 @@
 import Checkout
 import Foundation
+import KioskTestSupport
 import Peripherals
 import Retail
 import Testing
 import Vision
 @testable import KioskApp
 
-/// The test frames of scripts/make-frames --set test --seed 1, shared with VisionTests (same folder,
-/// named after the generator's contents, and the same lock; drawn here if VisionTests has not drawn
-/// them yet, the same bytes either way).
-enum CameraFrames {
-    static let folder: Result<URL, KioskProcessError> = {
-        let script = KioskProcess.repositoryRoot.appendingPathComponent("scripts/make-frames")
-        let source = FileManager.default.contents(atPath: script.path) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in source { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kiosk-vision-test-frames-\(String(hash, radix: 16))")
-        // One draw at a time (VisionTests' TestFrames takes the same lock): the second finds it drawn.
-        let lock = open(folder.path + ".lock", O_CREAT | O_RDWR, 0o644)
-        if lock >= 0 { flock(lock, LOCK_EX) }
-        defer { if lock >= 0 { close(lock) } }
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.tsv").path) { return .success(folder) }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-vision-frames-\(UUID().uuidString)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, "--set", "test", "--seed", "1", "--jobs", "2", scratch.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        guard (try? process.run()) != nil else { return .failure(.notReady("cannot run scripts/make-frames")) }
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return .failure(.notReady("scripts/make-frames failed:\n\(log)")) }
-        try? FileManager.default.moveItem(at: scratch, to: folder)
-        try? FileManager.default.removeItem(at: scratch)
-        return .success(folder)
-    }()
-
-    /// The first frame of a kind: "ean13", "qr-payment", "empty", ... at 640x480 or 1280x720.
-    static func frame(_ label: String, _ resolution: String) throws -> URL {
-        let folder = try folder.get()
-        let manifest = try String(contentsOf: folder.appendingPathComponent("manifest.tsv"), encoding: .utf8)
-        for line in manifest.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields[5] == label && fields[3] == resolution { return folder.appendingPathComponent(String(fields[0])) }
-        }
-        throw KioskProcessError.notReady("no \(label) frame at \(resolution)")
-    }
-}
+// The camera test frames are KioskTestSupport's TestFrames, shared with VisionTests (drawn once
+// per test process).
 
 @Suite struct CameraConfigTests {
     func load(_ json: String) throws -> KioskConfig {
@@ -152,7 +112,7 @@ enum CameraFrames {
     }
 
     @Test func aCodeShownToTheCameraLandsInTheCart() async throws {
-        let item = try CameraFrames.frame("ean13", "640x480") // Carrots, 500 g: 6907674936533
+        let item = try TestFrames.entry("ean13", "640x480").file // Carrots, 500 g: 6907674936533
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (kiosk, api, state) = try start(camera: folder.path)
@@ -222,8 +182,8 @@ enum CameraFrames {
     }
 
     @Test func foundNothingFoundAndUnreadable() throws {
-        let gs1 = try CameraFrames.frame("gs1-128", "1280x720")
-        let empty = try CameraFrames.frame("empty", "640x480")
+        let gs1 = try TestFrames.entry("gs1-128", "1280x720").file
+        let empty = try TestFrames.entry("empty", "640x480").file
 
         let found = try decode([gs1.path, empty.path])
         #expect(found.status == 0)
@@ -238,7 +198,7 @@ enum CameraFrames {
     }
 
     @Test func jsonOutput() throws {
-        let qr = try CameraFrames.frame("qr-payment", "1280x720")
+        let qr = try TestFrames.entry("qr-payment", "1280x720").file
         let result = try decode(["--json", qr.path])
         #expect(result.status == 0)
         let files = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])

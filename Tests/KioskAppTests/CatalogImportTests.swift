@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// `kiosk catalog import` into the lane's catalog store, and the running lane looking items up there.
@@ -10,7 +11,7 @@ struct CatalogImportTests {
         let process = Process()
         process.executableURL = KioskProcess.binary
         process.arguments = ["catalog", "import", file.path, "--state-dir", state.path,
-                             "--assets", KioskProcess.repositoryRoot.appendingPathComponent("assets").path]
+                             "--assets", repositoryRoot.appendingPathComponent("assets").path]
         let output = OutputCollector(process: process)
         try process.run()
         process.waitUntilExit()
@@ -20,8 +21,7 @@ struct CatalogImportTests {
     }
 
     @Test func theLaneSellsFromTheImportedCatalogAndSeesANewVersionWhileRunning() async throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let state = try temporaryDirectory("catalog-import")
         defer { try? FileManager.default.removeItem(at: state) }
         let header = "gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing\n"
         let first = try importCatalog(header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\nnot-a-gtin,Broken,,1.00,,A,,,unit\n", state: state)
@@ -39,13 +39,8 @@ struct CatalogImportTests {
         // A new version with a new item, imported while the lane runs: seen within a second or so.
         _ = try importCatalog(header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n5012345678900,Notebook,笔记本,9.90,,A,,,unit\n",
                               state: state)
-        var status = 0
-        let deadline = Date().addingTimeInterval(20)
-        while status != 200 && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(250))
-            status = try await api.scan("5012345678900").status
-        }
-        #expect(status == 200)
+        let seen = try await eventually(20, every: .milliseconds(250)) { try await api.scan("5012345678900").status == 200 }
+        #expect(seen)
         let updated = try #require(try await api.waitForState { ($0["lines"] as? [Any])?.count == 2 })
         #expect("\(updated)".contains("9.90"))
     }

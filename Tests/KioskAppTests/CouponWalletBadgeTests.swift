@@ -2,6 +2,7 @@ import Checkout
 import Crypto
 import Foundation
 import Journal
+import KioskTestSupport
 import Peripherals
 import Retail
 import Testing
@@ -11,7 +12,7 @@ import Testing
 /// key, redemption journaled once per lane), wallet codes routed to payment (never stored in
 /// full), staff badges opening the staff form, per-store in-store layouts.
 @Suite struct CouponRedemptionTests {
-    static let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets")
+    static let assets = repositoryRoot.appendingPathComponent("assets")
 
     func plainItem(_ item: CatalogItem) -> Bool {
         item.pricing == .unit && item.minimumAge == nil && item.multiBuy == nil && item.offer == nil && item.memberPrice == nil

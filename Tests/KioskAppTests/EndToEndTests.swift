@@ -2,6 +2,7 @@ import Checkout
 import Foundation
 import HummingbirdWSClient
 import Journal
+import KioskTestSupport
 import Logging
 import Testing
 
@@ -64,9 +65,7 @@ actor PushedStates {
         let totalBefore = try #require((before["totals"] as? [String: Any])?["total"] as? String)
 
         // The WebSocket pushed the growing cart.
-        let deadline = Date().addingTimeInterval(30)
-        while await !pushed.lineCounts.contains(3), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(await pushed.lineCounts.contains(3))
+        #expect(await eventually(30, every: .milliseconds(50)) { await pushed.lineCounts.contains(3) })
         socket.cancel()
 
         // Power cut in the middle of the cart.
@@ -123,16 +122,8 @@ actor PushedStates {
 
     /// The page's DOM after its scripts ran, from headless Chromium (which scripts/setup installs).
     func renderedPage(_ url: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: dom, as: UTF8.self)
+        try runTool(URL(fileURLWithPath: "/usr/bin/chromium"),
+                    ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url]).output
     }
 
     @Test func corruptConfigIsRefusedWithItsReason() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,17 +17,13 @@ final class KioskProcess: @unchecked Sendable {
         return repositoryRoot.appendingPathComponent(".build/debug/kiosk")
     }
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// Starts `kiosk run --demo` (or without `--demo`, a store's lane) on a free port and waits
     /// for its ready line.
     init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil) throws {
         process.executableURL = Self.binary
         if let environment { process.environment = environment }
         process.arguments = ["run"] + (demo ? ["--demo"] : []) + ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
-                             "--assets", Self.repositoryRoot.appendingPathComponent("assets").path] + extraArguments
+                             "--assets", repositoryRoot.appendingPathComponent("assets").path] + extraArguments
         output = OutputCollector(process: process)
         try process.run()
         guard let line = output.waitForLine(containing: "kiosk ready on", timeout: 30),
@@ -140,18 +137,9 @@ struct APIClient {
 
     /// Polls the state until `condition` holds, for at most `timeout` seconds.
     func waitForState(timeout: TimeInterval = 60, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        try await poll(timeout, every: .milliseconds(100)) {
             let state = try await get("/api/state").json
-            if condition(state) { return state }
-            try await Task.sleep(for: .milliseconds(100))
+            return condition(state) ? state : nil
         }
-        return nil
     }
-}
-
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

@@ -2,6 +2,7 @@ import Checkout
 import Devices
 import Foundation
 import Journal
+import KioskTestSupport
 import Logging
 import Payments
 import Peripherals
@@ -26,7 +27,7 @@ struct TestLane {
          extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor]) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
-        let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets")
+        let assets = repositoryRoot.appendingPathComponent("assets")
         let demo = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
                                        catalog: assets.appendingPathComponent("demo/catalog.csv"))
         var profile = demo.profile
@@ -52,11 +53,11 @@ struct TestLane {
     }
 
     func waitFor(_ condition: @escaping @Sendable (LaneState) -> Bool) async throws -> LaneState {
-        for _ in 0..<1500 { // up to 30 s: a hang guard for a loaded machine, not a timing check
+        // A hang guard for a loaded machine, not a timing check.
+        if let state = await poll(60, every: .milliseconds(20), { () async -> LaneState? in
             let state = await runtime.state
-            if condition(state) { return state }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+            return condition(state) ? state : nil
+        }) { return state }
         Issue.record("lane never reached the expected state: \(await runtime.state.phase)")
         return await runtime.state
     }

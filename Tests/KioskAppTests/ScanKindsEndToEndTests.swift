@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import KioskTestSupport
 import Testing
 
 /// The "done when", on the real executable over HTTP: a weighed item, a GS1 DataMatrix

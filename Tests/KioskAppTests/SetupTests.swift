@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import KioskApp
 
@@ -64,7 +65,7 @@ import Testing
 @Suite struct StoreSetupTests {
     @Test func aCorruptCatalogRowIsReportedByLineAndTheRestImported() throws {
         let directory = try temporaryDirectory()
-        let assets = KioskProcess.repositoryRoot.appendingPathComponent("assets/demo")
+        let assets = repositoryRoot.appendingPathComponent("assets/demo")
         let catalog = directory.appendingPathComponent("catalog.csv")
         try Data("""
             gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing

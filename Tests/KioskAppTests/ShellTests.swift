@@ -1,6 +1,7 @@
 import Checkout
 import Foundation
 import GRDB
+import KioskTestSupport
 @testable import Journal
 import Peripherals
 import Retail
@@ -9,7 +10,7 @@ import Testing
 
 /// Every code the kiosk sends across a boundary has a text in every language of the page.
 @Suite struct TranslationCoverageTests {
-    static var l10n: URL { KioskProcess.repositoryRoot.appendingPathComponent("assets/l10n") }
+    static var l10n: URL { repositoryRoot.appendingPathComponent("assets/l10n") }
 
     static func languages() throws -> [(name: String, strings: [String: String])] {
         try FileManager.default.contentsOfDirectory(atPath: l10n.path).filter { $0.hasSuffix(".json") }.sorted().map { file in

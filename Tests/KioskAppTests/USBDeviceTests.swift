@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// The real libusb code path (the `kiosk` executable) against USB devices emulated with umockdev.
@@ -12,7 +13,7 @@ struct USBDeviceTests {
 
         init(_ arguments: [String], emulator: USBEmulator) throws {
             process.executableURL = KioskProcess.binary
-            process.arguments = arguments + ["--assets", KioskProcess.repositoryRoot.appendingPathComponent("assets").path]
+            process.arguments = arguments + ["--assets", repositoryRoot.appendingPathComponent("assets").path]
             process.environment = emulator.clientEnvironment
             output = OutputCollector(process: process)
             try process.run()
@@ -37,13 +38,10 @@ struct USBDeviceTests {
         }
 
         func waitForEvents(timeout: TimeInterval = 60, _ condition: ([[String: String]]) -> Bool) -> [[String: String]]? {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
+            pollBlocking(timeout, every: .milliseconds(20)) {
                 let now = events
-                if condition(now) { return now }
-                usleep(20_000)
+                return condition(now) ? now : nil
             }
-            return nil
         }
     }
 
@@ -127,9 +125,8 @@ struct USBDeviceTests {
         try emulator.send("status printer 2 12")
         try emulator.send("status printer 4 12")
 
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("usb-print-\(UUID().uuidString)")
+        let state = try temporaryDirectory("usb-print")
         let expectedFile = state.appendingPathComponent("expected.escpos")
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: state) }
         let reference = try Command(["receipt", "test-print", "--profile", "epson-tm-t20iii", "--output", expectedFile.path,
                                      "--state-dir", state.path], emulator: emulator).finish()
@@ -188,7 +185,7 @@ struct USBDeviceTests {
         try emulator.plug("printer", model: "epson-tm-t20iii", kernelDriver: "usblp")
         try emulator.send("status printer 2 12")
         try emulator.send("status printer 4 12")
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("usb-lane-\(UUID().uuidString)")
+        let state = try temporaryDirectory("usb-lane")
         defer { try? FileManager.default.removeItem(at: state) }
         let kiosk = try KioskProcess(stateDirectory: state, environment: emulator.clientEnvironment)
         defer { _ = kiosk.terminate() }
@@ -223,13 +220,8 @@ struct USBDeviceTests {
         let cutShort = try emulator.printed("printer").count
         #expect(cutShort > 200)
         try emulator.send("status printer 4 12")
-        var reprinted = 0
-        let deadline = Date().addingTimeInterval(60)
-        while !kiosk.log.contains("missed receipt printed") && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(kiosk.log.contains("missed receipt printed"), "\(kiosk.log)")
-        reprinted = try emulator.printed("printer").count
+        #expect(await eventually(60, every: .milliseconds(200)) { kiosk.log.contains("missed receipt printed") }, "\(kiosk.log)")
+        let reprinted = try emulator.printed("printer").count
         #expect(reprinted >= cutShort, "the whole receipt printed again once paper was back")
     }
 }

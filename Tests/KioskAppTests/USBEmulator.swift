@@ -1,5 +1,6 @@
 import Devices
 import Foundation
+import KioskTestSupport
 
 /// The test-support USB emulator (Tests/USBEmulator, umockdev) as a child process, and helpers
 /// to make the reports real scanners send. Programs given `clientEnvironment` run their real
@@ -13,7 +14,7 @@ final class USBEmulator: @unchecked Sendable {
     static var binary: URL { KioskProcess.binary.deletingLastPathComponent().appendingPathComponent("kiosk-usb-emulator") }
 
     static func fixture(_ model: String) -> String {
-        KioskProcess.repositoryRoot.appendingPathComponent("devices/fixtures/\(model)/device.umockdev").path
+        repositoryRoot.appendingPathComponent("devices/fixtures/\(model)/device.umockdev").path
     }
 
     init() throws {

@@ -1,9 +1,8 @@
 import Foundation
+import KioskTestSupport
 import Payments
 import Retail
 import Testing
-
-let cny = Currency(code: "CNY", minorDigits: 2)
 
 func request(_ id: String, _ minorUnits: Int64) -> PaymentRequest {
     PaymentRequest(attemptID: id, amount: Money(minorUnits: minorUnits, currency: cny))
@@ -11,9 +10,7 @@ func request(_ id: String, _ minorUnits: Int64) -> PaymentRequest {
 
 /// A ledger path in a fresh temp dir; the caller removes the dir.
 func temporaryLedger() throws -> (dir: URL, ledger: URL) {
-    let dir = FileManager.default.temporaryDirectory
-        .appendingPathComponent("payments-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try temporaryDirectory()
     return (dir, dir.appendingPathComponent("simulated-terminal.json"))
 }
 

@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 @testable import Receipts
 
@@ -75,7 +76,7 @@ import Testing
 
     /// 60 strings: printable ASCII, digits only (odd and even lengths) and text with digit runs.
     static let strings: [String] = {
-        var rng = BarcodeTestRandom(seed: 15417)
+        var rng = SplitMix64(seed: 15417)
         var result = ["PJJ123C", "L01-1795611092153", "BB1A6031", "0", "00", "1234", "12345", " ~"]
         func random(_ count: Int, from characters: [Character]) -> String {
             String((0..<count).map { _ in characters.randomElement(using: &rng)! })

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import Receipts
 
@@ -169,8 +170,7 @@ import Testing
 
     /// devices/printers/*.json, as the kiosk reads them.
     @Test func deviceProfilesListTheirCodePages() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let directory = root.appendingPathComponent("devices/printers")
+        let directory = repositoryRoot.appendingPathComponent("devices/printers")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         #expect(files.count >= 4)
         var profiles: [String: PrinterProfile] = [:]

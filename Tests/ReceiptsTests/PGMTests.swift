@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import Receipts
 
@@ -59,8 +60,7 @@ import Testing
 
     /// assets/receipt/logo.pgm, read as the shell would read it.
     static func logoBytes() throws -> [UInt8] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return [UInt8](try Data(contentsOf: root.appendingPathComponent("assets/receipt/logo.pgm")))
+        [UInt8](try Data(contentsOf: repositoryRoot.appendingPathComponent("assets/receipt/logo.pgm")))
     }
 
     @Test func theLogoAssetIsASmallP5ThatDithersToFitBothPapers() throws {

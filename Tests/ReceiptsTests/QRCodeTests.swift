@@ -1,22 +1,10 @@
+import KioskTestSupport
 import Testing
 @testable import Receipts
 
-/// Deterministic pseudo-random numbers (SplitMix64) so failures can be reproduced.
-struct BarcodeTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Printable ASCII only: zbar guesses a text encoding for QR byte data and would
 /// transcode other bytes.
-func randomPrintableASCII(count: Int, using rng: inout BarcodeTestRandom) -> [UInt8] {
+func randomPrintableASCII(count: Int, using rng: inout SplitMix64) -> [UInt8] {
     (0..<count).map { _ in UInt8.random(in: 32...126, using: &rng) }
 }
 
@@ -43,7 +31,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
     /// A Reed–Solomon codeword, read as a polynomial, vanishes at α^0 … α^(n-1).
     @Test(arguments: [7, 10, 13, 17, 18, 22, 26, 28, 30])
     func reedSolomonCodewordsHaveZeroSyndromes(ecCount: Int) {
-        var rng = BarcodeTestRandom(seed: UInt64(ecCount))
+        var rng = SplitMix64(seed: UInt64(ecCount))
         let data = (0..<(50 + ecCount)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let codeword = data + QRCode.ReedSolomon.errorCorrection(for: data, count: ecCount)
         for i in 0..<ecCount {
@@ -214,7 +202,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
     }
 
     @Test func versionInformationAppearsFromVersion7() throws {
-        var rng = BarcodeTestRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         // 7-M holds 122 bytes, 6-M 106.
         let m7 = try QRCode.symbol(for: randomPrintableASCII(count: 120, using: &rng), errorCorrection: .medium)
         #expect(m7.version == 7 && m7.matrix.width == 45)
@@ -274,7 +262,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
         for (label, text) in texts {
             for level in levels { cases.append(QRPayload(label: label, data: Array(text.utf8), errorCorrection: level)) }
         }
-        var rng = BarcodeTestRandom(seed: 18004)
+        var rng = SplitMix64(seed: 18004)
         let lengths = [1, 2, 3, 7, 11, 14, 15, 17, 20, 25, 26, 32, 33, 42, 47, 53, 60, 62, 77, 84,
                        98, 100, 106, 119, 122, 134, 152, 154, 180, 195, 202, 213, 230, 244, 271, 287,
                        300, 321, 331, 367, 382, 400, 425, 458, 482, 520, 535, 560, 586, 600,
@@ -366,7 +354,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
                       (300, .high), (450, .medium), (600, .low), (600, .quartile),
                       (1273, .high), (2331, .medium)])
     func symbolsCarryNoErrorsOfTheirOwn(length: Int, level: QRCode.ErrorCorrection) throws {
-        var rng = BarcodeTestRandom(seed: UInt64(length))
+        var rng = SplitMix64(seed: UInt64(length))
         let data = randomPrintableASCII(count: length, using: &rng)
         let version = try QRCode.symbol(for: data, errorCorrection: level).version
         try #require(version >= 4)
@@ -395,7 +383,7 @@ struct QRPayload: Sendable, CustomTestStringConvertible {
         let unreadable = try #require((0..<(1 << 18)).first { candidate in
             valid.allSatisfy { ($0 ^ candidate).nonzeroBitCount >= 5 }
         })
-        var rng = BarcodeTestRandom(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let data = randomPrintableASCII(count: 300, using: &rng)
         var m = try QRCode.matrix(for: data, errorCorrection: .low)
         let n = m.width

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import Receipts
 import Retail
@@ -237,14 +238,14 @@ import Retail
 
     // MARK: - Nothing crashes
 
-    static let empty = Receipt(storeName: [], saleID: "", time: "", lines: [], subtotal: Sample.yuan(0), total: Sample.yuan(0),
-                               payment: .init(tender: "", amount: Sample.yuan(0)))
+    static let empty = Receipt(storeName: [], saleID: "", time: "", lines: [], subtotal: yuan(0), total: yuan(0),
+                               payment: .init(tender: "", amount: yuan(0)))
 
     static var awkward: Receipt {
         var receipt = SampleReceipt.make()
         receipt.lines.append(.init(name: String(repeating: "Very long name with 中文 and <markup> & \"quotes\" ", count: 12),
-                                   quantityText: "9999999999999999 x \(Sample.yuan(.max))", amount: Sample.yuan(.max)))
-        receipt.lines.append(.init(name: String(repeating: "x", count: 500), amount: Sample.yuan(.min)))
+                                   quantityText: "9999999999999999 x \(yuan(.max))", amount: yuan(.max)))
+        receipt.lines.append(.init(name: String(repeating: "x", count: 500), amount: yuan(.min)))
         receipt.storeName.append(String(repeating: "名", count: 500))
         receipt.qrCode = " \u{1B}\u{0}\t"
         receipt.barcode = String(repeating: "\u{1B}", count: 3)

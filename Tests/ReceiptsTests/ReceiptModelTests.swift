@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import Receipts
 import Retail
@@ -28,8 +29,8 @@ import Retail
     }
 
     @Test func discountsPrintNegativeWhateverTheirSign() {
-        #expect(ReceiptLayout.negative(Sample.yuan(150)).description == "-¥1.50")
-        #expect(ReceiptLayout.negative(Sample.yuan(-150)).description == "-¥1.50")
-        #expect(ReceiptLayout.negative(Sample.yuan(.min)).description == "-¥92233720368547758.08")
+        #expect(ReceiptLayout.negative(yuan(150)).description == "-¥1.50")
+        #expect(ReceiptLayout.negative(yuan(-150)).description == "-¥1.50")
+        #expect(ReceiptLayout.negative(yuan(.min)).description == "-¥92233720368547758.08")
     }
 }

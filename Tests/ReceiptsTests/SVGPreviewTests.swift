@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import KioskTestSupport
 import Testing
 @testable import Receipts
 import Retail
@@ -132,7 +133,7 @@ import Retail
     @Test func markupInNamesIsEscaped() throws {
         var receipt = Sample.small
         let name = "Tom & Jerry's <\"Best\"> Cheese"
-        receipt.lines = [.init(name: name, amount: Sample.yuan(999))]
+        receipt.lines = [.init(name: name, amount: yuan(999))]
         receipt.storeName = ["<svg onload=\"x\">&amp;"]
         receipt.footer = ["]]> <!-- --> \u{1}\u{FFFE}"]
         let svg = SVGPreview.render(receipt, profile: .generic80mm)
@@ -184,35 +185,21 @@ import Retail
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    static func run(_ tool: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     /// Needs rsvg-convert (librsvg2-bin) and zbarimg (zbar-tools), which scripts/setup
     /// installs; without them this fails rather than passing unchecked.
     @Test(arguments: [PrinterProfile.generic58mm, .generic80mm, SVGPreviewTests.native80])
     func zbarReadsBothCodesOffTheRenderedPreview(profile: PrinterProfile) throws {
         let rsvg = try #require(Self.tool("rsvg-convert"), "rsvg-convert not found: install librsvg2-bin (scripts/setup does)")
         let zbarimg = try #require(Self.tool("zbarimg"), "zbarimg not found: install zbar-tools (scripts/setup does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("receipt-preview-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("receipt-preview")
         defer { try? FileManager.default.removeItem(at: directory) }
         let svg = directory.appendingPathComponent("receipt.svg"), png = directory.appendingPathComponent("receipt.png")
         let preview = SVGPreview.render(SampleReceipt.make(), profile: profile, logo: try Self.logo(for: profile))
         try Data(preview.utf8).write(to: svg)
 
-        let converted = try Self.run(rsvg, ["--format=png", "--output=\(png.path)", svg.path])
+        let converted = try runTool(rsvg, ["--format=png", "--output=\(png.path)", svg.path])
         #expect(converted.status == 0)
-        let scanned = try Self.run(zbarimg, ["--raw", "-q", png.path])
+        let scanned = try runTool(zbarimg, ["--raw", "-q", png.path])
         #expect(scanned.status == 0)
         let symbols = scanned.output.split(separator: "\n").map(String.init).sorted()
         #expect(symbols == [SampleReceipt.saleID, SampleReceipt.eReceiptURL].sorted())
@@ -222,13 +209,12 @@ import Retail
     @Test func aStandaloneQRCodeReadsBack() throws {
         let rsvg = try #require(Self.tool("rsvg-convert"), "rsvg-convert not found: install librsvg2-bin (scripts/setup does)")
         let zbarimg = try #require(Self.tool("zbarimg"), "zbarimg not found: install zbar-tools (scripts/setup does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("qr")
         defer { try? FileManager.default.removeItem(at: directory) }
         let svg = directory.appendingPathComponent("qr.svg"), png = directory.appendingPathComponent("qr.png")
         try Data(SVGPreview.standalone(try QRCode.matrix(for: SampleReceipt.eReceiptURL)).utf8).write(to: svg)
-        #expect(try Self.run(rsvg, ["--format=png", "--width=400", "--output=\(png.path)", svg.path]).status == 0)
-        let scanned = try Self.run(zbarimg, ["--raw", "-q", png.path])
+        #expect(try runTool(rsvg, ["--format=png", "--width=400", "--output=\(png.path)", svg.path]).status == 0)
+        let scanned = try runTool(zbarimg, ["--raw", "-q", png.path])
         #expect(scanned.output.trimmingCharacters(in: .whitespacesAndNewlines) == SampleReceipt.eReceiptURL)
     }
 }

@@ -1,12 +1,9 @@
+import KioskTestSupport
 import Receipts
 import Retail
 
-/// Receipts shared by several tests.
+/// Receipts shared by several tests (in yuan: KioskTestSupport's `yuan`).
 enum Sample {
-    static let cny = Currency(code: "CNY", minorDigits: 2)
-
-    static func yuan(_ minorUnits: Int64) -> Money { Money(minorUnits: minorUnits, currency: cny) }
-
     static let full = Receipt(
         storeName: ["Fresh Market", "鲜果超市"],
         address: ["88 Example Road, Shanghai", "上海市示例路88号"],

@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Receipts
 import Retail
@@ -88,8 +89,8 @@ import Retail
         receipt.storeName = ["Sunny Hillside Farmers Cooperative Supermarket", "阳光山坡农民合作社连锁生鲜超级市场"]
         receipt.lines = [
             .init(name: ColumnLayoutTests.longEnglish, secondName: ColumnLayoutTests.longChinese,
-                  quantityText: "12 x ¥7.42", amount: Sample.yuan(8_904)),
-            .init(name: ColumnLayoutTests.longChinese, amount: Sample.yuan(1_234_56)),
+                  quantityText: "12 x ¥7.42", amount: yuan(8_904)),
+            .init(name: ColumnLayoutTests.longChinese, amount: yuan(1_234_56)),
         ]
         let text = TextRenderer.render(receipt, profile: profile)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -100,8 +101,8 @@ import Retail
 
     @Test func emptyReceipt() {
         let receipt = Receipt(storeName: [], saleID: "S0", time: "00:00", lines: [],
-                              subtotal: Sample.yuan(0), total: Sample.yuan(0),
-                              payment: .init(tender: "Cash", amount: Sample.yuan(0)))
+                              subtotal: yuan(0), total: yuan(0),
+                              payment: .init(tender: "Cash", amount: yuan(0)))
         let expected = """
             --------------------------------
             --------------------------------
@@ -118,7 +119,7 @@ import Retail
 
     @Test(arguments: [PrinterProfile.generic58mm, .generic80mm])
     func hugeQuantitiesAndAmountsStayVisible(profile: PrinterProfile) {
-        let most = Sample.yuan(.max), least = Sample.yuan(.min)
+        let most = yuan(.max), least = yuan(.min)
         let receipt = Receipt(
             storeName: ["Big"], saleID: String(repeating: "9", count: 100), time: "now",
             lines: [.init(name: "Gold", quantityText: "9999999999999999 x \(most)", amount: most),

@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -24,7 +25,7 @@ import Retail
         #expect(result.errors == [])
         #expect(result.items.count == 2)
         let noodles = result.items[0]
-        #expect(noodles.gtin == Fixture.gtin("690000000001"))
+        #expect(noodles.gtin == gtin("690000000001"))
         #expect(noodles.name == LocalizedName(en: "Noodles, beef", zh: "牛肉面"))
         #expect(noodles.price == Fixture.yuan("4.50"))
         #expect(noodles.memberPrice == Fixture.yuan("4.20"))
@@ -76,7 +77,7 @@ import Retail
         ]
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\r\n").utf8) + Array("\r\n".utf8)
         let result = try importer.read(bytes)
-        #expect(result.items.map(\.gtin) == [Fixture.gtin("690000000001"), Fixture.gtin("690000000003")])
+        #expect(result.items.map(\.gtin) == [gtin("690000000001"), gtin("690000000003")])
         #expect(result.items[0].name.en == "Multi\r\nline, name")
         #expect(result.errors.map(\.description) == [#"line 4: price: malformed amount "12,3""#])
     }

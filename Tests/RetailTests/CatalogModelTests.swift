@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -48,7 +49,7 @@ import Retail
         let catalog = Catalog(items: [upc, Fixture.item("690123456789", price: "3.50")])
         #expect(catalog.count == 2)
         #expect(catalog.item(for: try GTIN("0036000291452"))?.name.en == "Tissues")
-        #expect(catalog.item(for: Fixture.gtin("690123456789"))?.price == Fixture.yuan("3.50"))
+        #expect(catalog.item(for: gtin("690123456789"))?.price == Fixture.yuan("3.50"))
         #expect(catalog.item(for: try GTIN("4006381333931")) == nil)
     }
 

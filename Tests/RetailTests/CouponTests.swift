@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -13,11 +14,11 @@ func fakeSigned(_ payload: String) -> String {
 }
 
 @Suite struct CouponFormatTests {
-    let scanner = ScanInterpreter(currency: Fixture.cny, couponVerifier: LengthVerifier())
+    let scanner = ScanInterpreter(currency: cny, couponVerifier: LengthVerifier())
 
     @Test func aSignedCouponReadsBackAsTheCoupon() throws {
         let coupon = Coupon(id: "SPRING-0042", value: .amountOff(Fixture.yuan("5.00")), minimumSpend: Fixture.yuan("30.00"),
-                            gtins: [Fixture.gtin("690000000001")], validFrom: 1_735_689_600, validUntil: 1_767_225_599)
+                            gtins: [gtin("690000000001")], validFrom: 1_735_689_600, validUntil: 1_767_225_599)
         let payload = SignedCoupon.payload(for: coupon)
         #expect(payload == "id=SPRING-0042;off=500;cur=CNY;min=3000;gtin=6900000000014;from=1735689600;until=1767225599")
         let code = fakeSigned(payload)
@@ -38,7 +39,7 @@ func fakeSigned(_ payload: String) -> String {
     }
 
     @Test func withoutKeysNoCouponIsAccepted() {
-        let plain = ScanInterpreter(currency: Fixture.cny)
+        let plain = ScanInterpreter(currency: cny)
         #expect(throws: ScanError.coupon(CouponError(.noKeys, position: 1))) {
             try plain.interpret(fakeSigned("id=A;pct=5;until=1"))
         }

@@ -1,13 +1,11 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
 /// The demo store and catalog in assets/demo must stay loadable: the kiosk's demo mode uses them.
 @Suite struct DemoAssetsTests {
-    /// Tests/RetailTests/DemoAssetsTests.swift -> repository root.
-    static let demo = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("assets/demo")
+    static let demo = repositoryRoot.appendingPathComponent("assets/demo")
 
     func store() throws -> StoreProfile {
         let data = try Data(contentsOf: Self.demo.appendingPathComponent("store.json"))

@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -278,11 +279,11 @@ private let gs = "\u{1D}"
     @Test func decodedMeanings() throws {
         let parsed = try GS1ElementString.parse("]C1" + "0109506000134352" + "3103000500" + "15261200" + "17270228"
                                                 + "39221234" + gs + "10LOT-7")
-        #expect(parsed.gtin == Fixture.gtin("0950600013435"))
+        #expect(parsed.gtin == gtin("0950600013435"))
         #expect(parsed.netWeightKg == GS1Decimal(units: 500, decimals: 3))
         #expect(parsed.netWeightKg?.description == "0.500")
         #expect(parsed.price == GS1Decimal(units: 1234, decimals: 2))
-        #expect(parsed.price?.money(Fixture.cny) == Fixture.yuan("12.34"))
+        #expect(parsed.price?.money(cny) == Fixture.yuan("12.34"))
         #expect(parsed.element("15")?.meaning == .date(GS1Date(yy: 26, month: 12, day: 0)))
         #expect(parsed.element("10")?.meaning == .text)
         #expect(parsed.element("310n")?.ai == "3103")
@@ -315,8 +316,8 @@ private let gs = "\u{1D}"
         #expect(currency.numeric == "978" && currency.code == "EUR")
         #expect(amount.description == "19.99")
         #expect(amount.money(Currency(code: "EUR", minorDigits: 2))?.minorUnits == 1999)
-        #expect(GS1Decimal(units: 12345, decimals: 3).money(Fixture.cny) == nil)
-        #expect(GS1Decimal(units: 1234, decimals: 1).money(Fixture.cny)?.minorUnits == 12340)
+        #expect(GS1Decimal(units: 12345, decimals: 3).money(cny) == nil)
+        #expect(GS1Decimal(units: 1234, decimals: 1).money(cny)?.minorUnits == 12340)
         #expect(GS1Decimal(units: 5, decimals: 4).description == "0.0005")
         #expect(GS1Decimal(units: 5, decimals: 0).description == "5")
         #expect(GS1Decimal(units: 999_999_999_999_999, decimals: 0).units(withDecimals: 9) == nil)

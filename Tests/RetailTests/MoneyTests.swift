@@ -1,8 +1,8 @@
+import KioskTestSupport
 import Testing
 import Retail
 
 @Suite struct MoneyTests {
-    let cny = Fixture.cny
     let jpy = Currency(code: "JPY", minorDigits: 0)
     let kwd = Currency(code: "KWD", minorDigits: 3)
 

@@ -1,3 +1,4 @@
+import KioskTestSupport
 import PropertyBased
 import Testing
 import Retail
@@ -50,7 +51,7 @@ import Retail
             let key = try! GTIN(GTIN.appendingCheckDigit(String(body.suffix(12))))
             let fitted = Int64(value) % pow10(rule.valueDigits)
             guard let code = layout.code(key: key, value: fitted) else { Issue.record("no code for \(key)"); return }
-            let scanner = ScanInterpreter(currency: Fixture.cny, layout: layout)
+            let scanner = ScanInterpreter(currency: cny, layout: layout)
             switch try? scanner.interpret(code) {
             case .embeddedPrice(let k, let price)?:
                 #expect(rule.measure == .price && k == key && price.minorUnits == fitted)
@@ -72,7 +73,7 @@ struct CartRecipe: CustomStringConvertible {
     let member: Bool
 
     static let items: [CatalogItem] = {
-        func gtin(_ n: Int) -> GTIN { Fixture.gtin("6900000" + String(10_000 + n).suffix(5)) }
+        func gtin(_ n: Int) -> GTIN { KioskTestSupport.gtin("6900000" + String(10_000 + n).suffix(5)) }
         let y = Fixture.yuan
         return [
             CatalogItem(gtin: gtin(1), name: LocalizedName(en: "plain"), price: y("3.50"), taxCode: "A"),
@@ -105,15 +106,15 @@ struct CartRecipe: CustomStringConvertible {
             let item = Self.items[n % Self.items.count]
             if item.pricing == .embeddedPrice {
                 lines.append(PricingLine(id: i + 1, item: item, quantity: 1,
-                                         embeddedPrice: Money(minorUnits: Int64(1 + n / 12 % 5000), currency: Fixture.cny)))
+                                         embeddedPrice: Money(minorUnits: Int64(1 + n / 12 % 5000), currency: cny)))
             } else {
                 lines.append(PricingLine(id: i + 1, item: item, quantity: 1 + n / 12 % 9))
             }
         }
         self.lines = lines
         coupons = couponNumbers.enumerated().map { i, n in
-            let value: CouponValue = n % 2 == 0 ? .percentOff(1 + n / 2 % 100) : .amountOff(Money(minorUnits: Int64(n / 2 % 20_000), currency: Fixture.cny))
-            let minimum = n % 3 == 0 ? Money(minorUnits: Int64(n % 5000), currency: Fixture.cny) : nil
+            let value: CouponValue = n % 2 == 0 ? .percentOff(1 + n / 2 % 100) : .amountOff(Money(minorUnits: Int64(n / 2 % 20_000), currency: cny))
+            let minimum = n % 3 == 0 ? Money(minorUnits: Int64(n % 5000), currency: cny) : nil
             let gtins = n % 5 == 0 ? [Self.items[n / 5 % Self.items.count].gtin] : []
             return Coupon(id: "C\(i)", value: value, minimumSpend: minimum, gtins: gtins, validUntil: 1)
         }
@@ -134,7 +135,7 @@ struct CartRecipe: CustomStringConvertible {
 
 @Suite struct PricingPropertyTests {
     static let allRules: [PricingRules] = [TaxMode.inclusive, .exclusive].flatMap { mode in
-        [TaxRounding.perTotal, .perLine].map { PricingRules(currency: Fixture.cny, taxRates: Fixture.rates, taxMode: mode, rounding: $0) }
+        [TaxRounding.perTotal, .perLine].map { PricingRules(currency: cny, taxRates: Fixture.rates, taxMode: mode, rounding: $0) }
     }
     static let lineNumbers = Gen.int(in: 0...1_000_000).array(of: 0...14)
     static let couponNumbers = Gen.int(in: 0...1_000_000).array(of: 0...4)
@@ -176,7 +177,7 @@ struct CartRecipe: CustomStringConvertible {
             l, c, member, r, seed in
             let recipe = CartRecipe(lineNumbers: l, couponNumbers: c, member: member)
             let rules = Self.allRules[r]
-            var generator = SplitMix(seed: UInt64(seed))
+            var generator = SplitMix64(seed: UInt64(seed))
             let shuffledLines = recipe.lines.shuffled(using: &generator)
             let shuffledCoupons = recipe.coupons.shuffled(using: &generator)
             guard let a = try? rules.price(recipe.lines, member: member, coupons: recipe.coupons),
@@ -206,7 +207,7 @@ struct CartRecipe: CustomStringConvertible {
                     split.append(PricingLine(id: split.count + 1, item: line.item, quantity: line.quantity - 1))
                 }
             }
-            let rules = PricingRules(currency: Fixture.cny, taxRates: Fixture.rates, taxMode: exclusive ? .exclusive : .inclusive)
+            let rules = PricingRules(currency: cny, taxRates: Fixture.rates, taxMode: exclusive ? .exclusive : .inclusive)
             guard let a = try? rules.price(recipe.lines, member: member, coupons: recipe.coupons),
                   let b = try? rules.price(split, member: member, coupons: recipe.coupons) else {
                 Issue.record("pricing threw for \(recipe)")
@@ -243,7 +244,7 @@ struct CartRecipe: CustomStringConvertible {
     @Test func anOversizedCouponStopsAtZero() async throws {
         await propertyCheck(count: 200, input: Self.lineNumbers, Gen.bool) { l, member in
             let recipe = CartRecipe(lineNumbers: l, couponNumbers: [], member: member)
-            let huge = Coupon(id: "HUGE", value: .amountOff(Money(minorUnits: Money.limit, currency: Fixture.cny)), validUntil: 1)
+            let huge = Coupon(id: "HUGE", value: .amountOff(Money(minorUnits: Money.limit, currency: cny)), validUntil: 1)
             let all = Coupon(id: "ALL", value: .percentOff(100), validUntil: 1)
             for rules in Self.allRules {
                 guard let cart = try? rules.price(recipe.lines, member: member, coupons: [huge, all]) else {
@@ -254,18 +255,5 @@ struct CartRecipe: CustomStringConvertible {
                 #expect(cart.taxes.allSatisfy { $0.tax.minorUnits == 0 }, "\(recipe)")
             }
         }
-    }
-}
-
-/// SplitMix64, for reproducible shuffles inside a property.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

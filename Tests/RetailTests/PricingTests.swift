@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -13,8 +14,8 @@ import Retail
 
     @Test func taxRoundsHalfAwayFromZero() {
         // 100% rate: half of the gross is tax; one fen splits into exactly half a fen.
-        #expect(PricingRules.includedTax(in: Money(minorUnits: 1, currency: Fixture.cny), basisPoints: 10_000).minorUnits == 1)
-        #expect(PricingRules.includedTax(in: Money(minorUnits: -1, currency: Fixture.cny), basisPoints: 10_000).minorUnits == -1)
+        #expect(PricingRules.includedTax(in: Money(minorUnits: 1, currency: cny), basisPoints: 10_000).minorUnits == 1)
+        #expect(PricingRules.includedTax(in: Money(minorUnits: -1, currency: cny), basisPoints: 10_000).minorUnits == -1)
         // 1.00 at 13% holds 11.504 fen -> 12; at 9% 8.257 fen -> 8.
         #expect(PricingRules.includedTax(in: yuan("1.00"), basisPoints: 1300) == yuan("0.12"))
         #expect(PricingRules.includedTax(in: yuan("1.00"), basisPoints: 900) == yuan("0.08"))
@@ -105,7 +106,7 @@ import Retail
             try rules.price([PricingLine(id: 1, item: odd, quantity: 1)], member: false)
         }
         let euro = Currency(code: "EUR", minorDigits: 2)
-        let foreign = CatalogItem(gtin: Fixture.gtin("690000000041"), name: LocalizedName(en: "x"),
+        let foreign = CatalogItem(gtin: gtin("690000000041"), name: LocalizedName(en: "x"),
                                   price: Fixture.yuan("2.00"), memberPrice: Money(minorUnits: 100, currency: euro), taxCode: "A")
         #expect(throws: PricingError.currencyMismatch(foreign.gtin)) {
             try rules.price([PricingLine(id: 1, item: foreign, quantity: 1)], member: true)
@@ -146,18 +147,5 @@ import Retail
                 #expect(cart.lines.sorted { $0.id < $1.id } == reference.lines.sorted { $0.id < $1.id })
             }
         }
-    }
-}
-
-/// A seeded generator so that a failing shuffle can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -10,9 +11,9 @@ import Retail
 
     func item(_ body: String, _ price: String, tax: String = "A", member: String? = nil, multiBuy: String? = nil,
               offer: String? = nil, group: String? = nil) -> CatalogItem {
-        CatalogItem(gtin: Fixture.gtin(body), name: LocalizedName(en: "Item \(body)"), price: yuan(price),
+        CatalogItem(gtin: gtin(body), name: LocalizedName(en: "Item \(body)"), price: yuan(price),
                     memberPrice: member.map(yuan), taxCode: tax, multiBuy: multiBuy.flatMap { MultiBuy($0) },
-                    offer: offer.map { try! ItemOffer.parse($0, currency: Fixture.cny).get() }, group: group)
+                    offer: offer.map { try! ItemOffer.parse($0, currency: cny).get() }, group: group)
     }
 
     func lines(_ entries: [(CatalogItem, Int)]) -> [PricingLine] {
@@ -131,7 +132,7 @@ import Retail
     }
 
     @Test func salesTaxIsAddedOnTop() throws {
-        let exclusive = PricingRules(currency: Fixture.cny, taxRates: Fixture.rates, taxMode: .exclusive)
+        let exclusive = PricingRules(currency: cny, taxRates: Fixture.rates, taxMode: .exclusive)
         let cart = try exclusive.price(lines([(item("690000000118", "10.00", tax: "A"), 1), (item("690000000119", "5.00", tax: "Z"), 1)]),
                                        member: false)
         #expect(cart.subtotal == yuan("15.00"))
@@ -146,14 +147,14 @@ import Retail
     @Test func roundingPerLineOrPerTotal() throws {
         let three = (1...3).map { (item("69000000012\($0)", "0.05", tax: "A"), 1) }
         let tenPercent = [TaxRate(code: "A", basisPoints: 1000, label: "10%")]
-        let perTotal = PricingRules(currency: Fixture.cny, taxRates: tenPercent, taxMode: .exclusive, rounding: .perTotal)
-        let perLine = PricingRules(currency: Fixture.cny, taxRates: tenPercent, taxMode: .exclusive, rounding: .perLine)
+        let perTotal = PricingRules(currency: cny, taxRates: tenPercent, taxMode: .exclusive, rounding: .perTotal)
+        let perLine = PricingRules(currency: cny, taxRates: tenPercent, taxMode: .exclusive, rounding: .perLine)
         // 0.15 x 10% = 1.5 fen -> 2 once; 0.5 fen -> 1 on each of three lines.
         #expect(try perTotal.price(lines(three), member: false).addedTax == yuan("0.02"))
         #expect(try perLine.price(lines(three), member: false).addedTax == yuan("0.03"))
         // VAT-inclusive, three 1.00 lines at 13%: 0.35 on the total, 3 x 0.12 per line.
         let vat = (1...3).map { (item("69000000013\($0)", "1.00"), 1) }
-        let vatPerLine = PricingRules(currency: Fixture.cny, taxRates: Fixture.rates, rounding: .perLine)
+        let vatPerLine = PricingRules(currency: cny, taxRates: Fixture.rates, rounding: .perLine)
         #expect(try rules.price(lines(vat), member: false).taxes.first?.tax == yuan("0.35"))
         #expect(try vatPerLine.price(lines(vat), member: false).taxes.first?.tax == yuan("0.36"))
     }
@@ -168,12 +169,12 @@ import Retail
         #expect(cart.coupons.isEmpty)
         #expect(cart.addedTax == yuan("0.00"))
         #expect(cart.taxMode == .inclusive)
-        #expect(cart.discounts.first?.gtin == Fixture.gtin("690000000001"))
+        #expect(cart.discounts.first?.gtin == gtin("690000000001"))
     }
 }
 
 @Suite struct CatalogOfferColumnTests {
-    let csv = CatalogCSV(currency: Fixture.cny, taxCodes: ["A", "B"])
+    let csv = CatalogCSV(currency: cny, taxCodes: ["A", "B"])
     let header = "gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing,offer,group\n"
 
     @Test func offersAndGroupsAreRead() throws {

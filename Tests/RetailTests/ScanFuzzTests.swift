@@ -1,3 +1,4 @@
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -9,7 +10,7 @@ import Retail
     typealias Random = GS1FuzzTests.Random
 
     static let interpreters: [ScanInterpreter] = [VariableMeasureLayout.default, .de, .uk, .cn].map {
-        ScanInterpreter(currency: Fixture.cny, layout: $0, couponVerifier: LengthVerifier())
+        ScanInterpreter(currency: cny, layout: $0, couponVerifier: LengthVerifier())
     }
     static let aims = ["", "", "", "]E0", "]E4", "]C0", "]Q1", "]d1", "]X", "]"]
     static let digits = Array("0123456789".utf8)
@@ -93,7 +94,7 @@ import Retail
     /// A corpus of generated inputs per layout and category: the million inputs are drawn from
     /// it and mutated (generating every input afresh costs more than interpreting it).
     static func corpus(seed: UInt64, perCategory: Int) -> [[[[UInt8]]]] {
-        var r = Random(state: seed)
+        var r = Random(seed: seed)
         return interpreters.map { interpreter in
             (0..<20).map { category in (0..<perCategory).map { _ in generate(&r, category: category, layout: interpreter.layout) } }
         }
@@ -168,7 +169,7 @@ import Retail
 
     /// `rounds` inputs from `corpus` through every interpreter in turn.
     static func run(rounds: Int, seed: UInt64, corpus: [[[[UInt8]]]]) async -> Tally {
-        var r = Random(state: seed)
+        var r = Random(seed: seed)
         var tally = Tally()
         for round in 0..<rounds {
             // Seconds of CPU on the shared cooperative pool: let other tests' tasks run meanwhile.

@@ -1,8 +1,9 @@
+import KioskTestSupport
 import Testing
 import Retail
 
 @Suite struct ScanTests {
-    let scanner = ScanInterpreter(currency: Fixture.cny)
+    let scanner = ScanInterpreter(currency: cny)
 
     @Test(arguments: ["4006381333931", "]E04006381333931", "4006381333931\r\n", "]E04006381333931\n", "04006381333931"])
     func readsAnEAN13WithOrWithoutAIMPrefix(raw: String) throws {

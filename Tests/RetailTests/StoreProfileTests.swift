@@ -1,9 +1,10 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
 @Suite struct StoreProfileTests {
-    func profile(currency: Currency = Fixture.cny, rates: [TaxRate] = Fixture.rates, nameEN: String = "Shop") -> StoreProfile {
+    func profile(currency: Currency = cny, rates: [TaxRate] = Fixture.rates, nameEN: String = "Shop") -> StoreProfile {
         StoreProfile(name: LocalizedName(en: nameEN), address: [], currency: currency, taxRates: rates)
     }
 
@@ -59,7 +60,7 @@ import Retail
         let store = try JSONDecoder().decode(StoreProfile.self, from: Data(json.utf8))
         #expect(store.receiptFooter == nil)
         #expect(store.name.zh == "店")
-        #expect(store.pricingRules == PricingRules(currency: Fixture.cny, taxRates: [TaxRate(code: "A", basisPoints: 1300, label: "VAT 13%")]))
+        #expect(store.pricingRules == PricingRules(currency: cny, taxRates: [TaxRate(code: "A", basisPoints: 1300, label: "VAT 13%")]))
         let again = try JSONDecoder().decode(StoreProfile.self, from: JSONEncoder().encode(store))
         #expect(again == store)
     }

@@ -1,8 +1,9 @@
+import KioskTestSupport
 import Retail
 
-/// Shared fixtures: a CNY store with the three demo tax rates.
+/// Shared fixtures: a CNY store with the three demo tax rates (`cny` and `gtin` are
+/// KioskTestSupport's).
 enum Fixture {
-    static let cny = Currency(code: "CNY", minorDigits: 2)
     static let rates = [
         TaxRate(code: "A", basisPoints: 1300, label: "VAT 13%"),
         TaxRate(code: "B", basisPoints: 900, label: "VAT 9%"),
@@ -14,13 +15,17 @@ enum Fixture {
 
     static func yuan(_ text: String) -> Money { try! Money.parse(text, currency: cny) }
 
-    /// A valid GTIN from its digits without the check digit.
-    static func gtin(_ body: String) -> GTIN { try! GTIN(GTIN.appendingCheckDigit(body)) }
-
     static func item(_ body: String, price: String, member: String? = nil, tax: String = "A",
                      multiBuy: String? = nil, pricing: PricingKind = .unit) -> CatalogItem {
         CatalogItem(gtin: gtin(body), name: LocalizedName(en: "Item \(body)"), price: yuan(price),
                     memberPrice: member.map(yuan), taxCode: tax, multiBuy: multiBuy.flatMap { MultiBuy($0) },
                     pricing: pricing)
     }
+}
+
+/// The fuzz tests' draws (modulo, a little biased: the corpora depend on these exact draws).
+extension SplitMix64 {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }

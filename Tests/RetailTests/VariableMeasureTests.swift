@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
@@ -12,7 +13,7 @@ import Retail
     }
 
     @Test func theDefaultLayoutIsTheOldOne() throws {
-        let scanner = ScanInterpreter(currency: Fixture.cny)
+        let scanner = ScanInterpreter(currency: cny)
         #expect(scanner.layout == .default)
         #expect(try scanner.interpret("2100001012342") == .embeddedPrice(key: try GTIN("2100001000004"), price: Fixture.yuan("12.34")))
         #expect(VariableMeasureLayout.default.prefixSummary == "02 or 20-29")
@@ -20,8 +21,8 @@ import Retail
 
     @Test func germanLikeCodesCarryAPriceCheckDigit() throws {
         let layout = VariableMeasureLayout.de
-        let scanner = ScanInterpreter(currency: Fixture.cny, layout: layout)
-        let key = Fixture.gtin("220123000000")  // 22 0123 K=0 00000
+        let scanner = ScanInterpreter(currency: cny, layout: layout)
+        let key = gtin("220123000000")  // 22 0123 K=0 00000
         let code = try #require(layout.code(key: key, value: 14685))
         #expect(code.dropFirst(6).prefix(1) == "6")  // the spec's check digit for 14685
         #expect(try scanner.interpret(code) == .embeddedPrice(key: key, price: Fixture.yuan("146.85")))
@@ -42,8 +43,8 @@ import Retail
 
     @Test func germanLikeWeightCodesCarryGrams() throws {
         let layout = VariableMeasureLayout.de
-        let scanner = ScanInterpreter(currency: Fixture.cny, layout: layout)
-        let key = Fixture.gtin("280456000000")
+        let scanner = ScanInterpreter(currency: cny, layout: layout)
+        let key = gtin("280456000000")
         let code = try #require(layout.code(key: key, value: 532))
         #expect(try scanner.interpret(code) == .embeddedWeight(key: key, grams: 532))
         // Priced at the catalog's price per kilogram: 0.532 kg x 15.80 = 8.4056 -> 8.41.
@@ -53,13 +54,13 @@ import Retail
 
     @Test func ukLikeCodesHaveFourPriceDigitsAndACheck() throws {
         let layout = VariableMeasureLayout.uk
-        let scanner = ScanInterpreter(currency: Fixture.cny, layout: layout)
-        let key = Fixture.gtin("021234500000")
+        let scanner = ScanInterpreter(currency: cny, layout: layout)
+        let key = gtin("021234500000")
         let code = try #require(layout.code(key: key, value: 2875))
         #expect(Array(code)[7] == "9")  // 2875 -> price check digit 9
         #expect(try scanner.interpret(code) == .embeddedPrice(key: key, price: Fixture.yuan("28.75")))
         // 21... is not an in-store code in this layout: an ordinary item.
-        let other = Fixture.gtin("210000101234")
+        let other = gtin("210000101234")
         #expect(try scanner.interpret(other.displayForm) == .item(other))
         #expect(layout.code(key: key, value: 10_000) == nil)  // does not fit 4 digits
     }
@@ -106,12 +107,12 @@ import Retail
     }
 
     @Test func theCatalogListsWeighedItemsByTheLayoutsKey() throws {
-        let store = StoreProfile(name: LocalizedName(en: "S"), address: [], currency: Fixture.cny, taxRates: Fixture.rates,
+        let store = StoreProfile(name: LocalizedName(en: "S"), address: [], currency: cny, taxRates: Fixture.rates,
                                  variableMeasure: .de)
         let csv = CatalogCSV(store: store)
         let header = "gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing\n"
-        let key = Fixture.gtin("280456000000").displayForm
-        let notKey = try #require(VariableMeasureLayout.de.code(key: Fixture.gtin("280456000000"), value: 10))
+        let key = gtin("280456000000").displayForm
+        let notKey = try #require(VariableMeasureLayout.de.code(key: gtin("280456000000"), value: 10))
         let result = try csv.read(header + "\(key),Cheese,,19.90,,A,,,embedded-price\n\(notKey),Ham,,9.90,,A,,,embedded-price\n")
         #expect(result.items.map(\.gtin.displayForm) == [key])
         #expect(result.errors.count == 1)

@@ -1,9 +1,10 @@
 import Foundation
+import KioskTestSupport
 import Testing
 import Retail
 
 @Suite struct WalletCodeTests {
-    let scanner = ScanInterpreter(currency: Fixture.cny)
+    let scanner = ScanInterpreter(currency: cny)
 
     @Test(arguments: ["100000000000000000", "134567890123456789", "159999999999999999"])
     func weChatPayIs18DigitsStarting10To15(code: String) throws {
@@ -71,7 +72,7 @@ import Retail
 }
 
 @Suite struct StaffBadgeTests {
-    let scanner = ScanInterpreter(currency: Fixture.cny)
+    let scanner = ScanInterpreter(currency: cny)
 
     @Test func badgesAreReadWithEitherSeparator() throws {
         #expect(try scanner.interpret("STAFF:1001") == .staffBadge("1001"))

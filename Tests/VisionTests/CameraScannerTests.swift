@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Peripherals
 import Testing
 @testable import Vision
@@ -50,8 +51,7 @@ import Testing
 
     @Test func aBadFrameIsReportedAndSkipped() async throws {
         let upc = try TestFrames.entry("upca", "640x480").file
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bad-frame-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryDirectory("kiosk-bad-frame")
         defer { try? FileManager.default.removeItem(at: folder) }
         let truncated = folder.appendingPathComponent("truncated.pgm")
         try Data(Array("P5\n640 480\n255\n".utf8) + [UInt8](repeating: 128, count: 5000)).write(to: truncated)
@@ -63,8 +63,7 @@ import Testing
 
     @Test func aFramesFolderIsWatchedForNewFrames() async throws {
         let qr = try TestFrames.entry("qr-text", "640x480").file
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryDirectory("kiosk-watch")
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = CameraLog()
         let scanner = CameraScanner(settings: CameraSettings(source: .directory(folder.path), fps: 20)) { log.report($0) }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// scripts/make-frames draws the same bytes for the same seed, so the decoder tests check the same

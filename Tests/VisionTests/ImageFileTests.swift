@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import KioskTestSupport
 import Testing
 @testable import Vision
 

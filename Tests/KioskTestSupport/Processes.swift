@@ -1,0 +1,18 @@
+import Foundation
+
+/// Runs `executable` with `arguments` to its end, for tests that check a command-line tool's
+/// result: its exit status and what it wrote on standard output (with standard error mixed in
+/// when `mergingErrors`, else discarded). The output is read before waiting, so a chatty tool
+/// cannot block on a full pipe.
+public func runTool(_ executable: URL, _ arguments: [String], mergingErrors: Bool = false) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = mergingErrors ? output : FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
