@@ -40,13 +40,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The catalog store: versioned SQLite files, streamed CSV import, raw sqlite3 point lookups.
+        .target(name: "CatalogStore", dependencies: ["Retail", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Payments", dependencies: ["Retail"]),
         .target(name: "Devices", dependencies: [
             "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Peripherals"]),
         .target(name: "KioskApp", dependencies: [
-            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "Payments", "Devices", "Vision",
+            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -59,7 +61,7 @@ let package = Package(
         ]),
 
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
-        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Journal", "Vision", "KioskApp"]),
+        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "CatalogStore", "Vision", "KioskApp"]),
 
         // Test support: emulated USB devices (umockdev) that the real libusb code runs against.
         .executableTarget(name: "kiosk-usb-emulator", dependencies: ["CUMockdev"], path: "Tests/USBEmulator"),
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: [
             "Journal", "Checkout", "Retail", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "Retail", "KioskTestSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail", "KioskTestSupport"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),

@@ -4,8 +4,8 @@
 //   kiosk-bench catalog-lookup DIR GTINS [grdb]   look up every GTIN in the file (one per line)
 //   kiosk-bench decode DIR [options]   decode the camera frames of DIR/manifest.tsv (DecodeBenchmark.swift)
 //   kiosk-bench scan-interpret ASSETS [MIX-FILE]   scan interpretation throughput (ScanBenchmark.swift)
+import CatalogStore
 import Foundation
-import Journal
 import Receipts
 import Retail
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Keep in step with CatalogVersionFile in Sources/Journal/CatalogVersionFile.swift. */
+/* Keep in step with CatalogVersionFile in Sources/CatalogStore/CatalogVersionFile.swift. */
 static const char *lookup_sql =
     "SELECT name_en, name_zh, price, member_price, tax, min_age, multibuy_quantity, multibuy_pay_for, embedded_price, "
     "offer, item_group FROM item WHERE gtin = ?1";

@@ -1,5 +1,5 @@
+import CatalogStore
 import Foundation
-import Journal
 import Retail
 
 /// `kiosk catalog import`: a catalog CSV into the lane's catalog store, as a new version.

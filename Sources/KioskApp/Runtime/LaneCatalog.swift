@@ -1,5 +1,5 @@
+import CatalogStore
 import Foundation
-import Journal
 import Logging
 import Retail
 

@@ -1,3 +1,4 @@
+import CatalogStore
 import Checkout
 import Devices
 import Journal

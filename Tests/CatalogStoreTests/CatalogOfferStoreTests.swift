@@ -1,5 +1,5 @@
+@testable import CatalogStore
 import Foundation
-@testable import Journal
 import KioskTestSupport
 import Retail
 import Testing
