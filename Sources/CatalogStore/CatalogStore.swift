@@ -249,8 +249,6 @@ public enum CatalogStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     case io(path: String, operation: String, errno: Int32)
     /// A version file is not what the control database says it is.
     case corrupt(path: String, String)
-    /// A bug: the streaming reader and Retail's CatalogCSV disagree about a chunk.
-    case internalInconsistency(String)
 
     public var description: String {
         switch self {
@@ -261,7 +259,6 @@ public enum CatalogStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         case .importInProgress: return "another catalog import is running"
         case .io(let path, let operation, let code): return "\(path): \(operation): \(String(cString: strerror(code)))"
         case .corrupt(let path, let why): return "catalog version \(path) is damaged: \(why)"
-        case .internalInconsistency(let why): return "catalog import: internal inconsistency: \(why)"
         }
     }
 }

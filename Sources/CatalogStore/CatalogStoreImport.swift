@@ -7,7 +7,7 @@ public struct CatalogImportOptions: Sendable {
     public var maximumRejectedRows: Int?
     /// How many row errors the report keeps; all are counted.
     public var reportedErrorLimit = 10_000
-    /// The CSV is read by `CatalogCSV` in chunks of about this many bytes (memory is a few chunks).
+    /// The CSV is read and parsed this many bytes at a time (memory is a few chunks' rows).
     public var chunkBytes = 1 << 20
     /// A longer row is reported without being read into memory.
     public var maximumRowBytes = 1 << 20
@@ -40,10 +40,11 @@ public struct CatalogImportResult: Hashable, Sendable {
 extension CatalogStore {
     /// Imports a catalog CSV file as a new version and makes it current.
     ///
-    /// The file is streamed (memory stays at a few chunks whatever its size). Bad rows are
-    /// reported by line and left out, as `CatalogCSV` does; the same rows import, with the same
-    /// errors, as `CatalogCSV.read` of the whole file (a row over `maximumRowBytes` aside). When it
-    /// throws, the current version is unchanged and the history records why.
+    /// The file is streamed through `CatalogCSV.Reader` (memory stays at a few chunks whatever its
+    /// size). Bad rows are reported by line and left out, as `CatalogCSV` does; the same rows
+    /// import, with the same errors, as `CatalogCSV.read` of the whole file (a row over
+    /// `maximumRowBytes` aside). When it throws, the current version is unchanged and the history
+    /// records why.
     @discardableResult
     public func importCSV(file path: String, format csv: CatalogCSV,
                           options: CatalogImportOptions = CatalogImportOptions()) throws -> CatalogImportResult {
@@ -145,26 +146,24 @@ extension CatalogStore {
             report.errorCount += errors.count
             for error in errors where report.errors.count < options.reportedErrorLimit { report.errors.append(error) }
         }
-        func duplicate(_ gtin: GTIN, line: Int, first: Int) -> CatalogRowError {
-            // The wording of CatalogCSV's own duplicate error.
-            CatalogRowError(line: line, column: "gtin", message: "\(gtin.displayForm) is already listed on line \(first)")
-        }
 
         while let rows = try channel.take() {
             for row in rows {
                 switch row {
-                case .item(let item, let line, let key):
+                case .item(let item, let line):
+                    let key = CatalogVersionFile.key(item.gtin)
                     if !claimedByRejectedRows.isEmpty, let first = claimedByRejectedRows[key] {
-                        reject(line, [duplicate(item.gtin, line: line, first: first)])
+                        reject(line, [.duplicate(item.gtin, line: line, firstLine: first)])
                     } else if try writer.add(item, key: key, line: line) {
                         report.items += 1
                     } else {
-                        reject(line, [duplicate(item.gtin, line: line, first: try writer.line(of: key) ?? 0)])
+                        reject(line, [.duplicate(item.gtin, line: line, firstLine: try writer.line(of: key) ?? 0)])
                     }
-                case .rejected(let line, var errors, let claimedKey):
-                    if let key = claimedKey, let gtin = CatalogVersionFile.gtin(key: key) {
+                case .rejected(let line, var errors, let gtin):
+                    if let gtin {
+                        let key = CatalogVersionFile.key(gtin)
                         if let first = try claimedByRejectedRows[key] ?? writer.line(of: key) {
-                            errors.append(duplicate(gtin, line: line, first: first))
+                            errors.append(.duplicate(gtin, line: line, firstLine: first))
                         } else {
                             claimedByRejectedRows[key] = line
                         }
@@ -228,7 +227,7 @@ private struct ImportLock {
 final class CatalogChunkChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
-    private var chunks: [[CatalogRowOutcome]] = []
+    private var chunks: [[CatalogCSV.Row]] = []
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -236,7 +235,7 @@ final class CatalogChunkChannel: @unchecked Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     /// Waits for room; false once the consumer has given up.
-    func put(_ rows: [CatalogRowOutcome]) -> Bool {
+    func put(_ rows: [CatalogCSV.Row]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while chunks.count >= capacity, !cancelled { condition.wait() }
@@ -255,7 +254,7 @@ final class CatalogChunkChannel: @unchecked Sendable {
     }
 
     /// The next chunk; nil at the end; the producer's error after the chunks before it.
-    func take() throws -> [CatalogRowOutcome]? {
+    func take() throws -> [CatalogCSV.Row]? {
         condition.lock()
         defer { condition.unlock() }
         while chunks.isEmpty, !finished { condition.wait() }

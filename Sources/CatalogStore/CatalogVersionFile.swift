@@ -67,13 +67,6 @@ enum CatalogVersionFile {
         return value
     }
 
-    static func gtin(key: Int64) -> GTIN? {
-        var digits = String(key)
-        guard digits.count <= 14 else { return nil }
-        digits = String(repeating: "0", count: 14 - digits.count) + digits
-        return try? GTIN(digits)
-    }
-
     /// A `file:` URI for an absolute or relative path, with the characters URIs reserve escaped.
     static func fileURI(_ path: String) -> String {
         var uri = "file:"

@@ -41,69 +41,144 @@ public struct CatalogCSV: Sendable {
         try read(text.utf8)
     }
 
+    /// Reads a whole file. A GTIN listed twice is an error on the later rows (the first keeps it).
     public func read(_ bytes: some Sequence<UInt8>) throws(CatalogFileError) -> CatalogImport {
-        var reader = CSVReader(bytes)
-        let header = try readHeader(&reader)
+        let bytes = Array(bytes)
+        var reader = Reader(self)
         var result = CatalogImport(items: [], errors: [])
         var firstLineOf: [GTIN: Int] = [:]
-        while let next = reader.next() {
-            switch next {
-            case .failure(let problem):
-                result.errors.append(CatalogRowError(line: problem.line, column: nil, message: problem.message))
-            case .success(let record) where record.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }):
-                continue  // blank line, or a spreadsheet's empty row ",,,,"
-            case .success(let record) where record.fields.count != header.fieldCount:
-                let hint = record.fields.count > header.fieldCount ? " (a comma in an unquoted field?)" : ""
-                result.errors.append(CatalogRowError(line: record.line, column: nil, message:
-                    "\(record.fields.count) fields where the header has \(header.fieldCount)" + hint))
-            case .success(let record):
-                var row = RowReader(record: record, columns: header.columns)
-                let item = parseItem(&row)
-                if let gtin = row.gtin {
-                    if let first = firstLineOf[gtin] {
-                        row.fail("gtin", "\(gtin.displayForm) is already listed on line \(first)")
+        func add(_ rows: [Row]) {
+            for row in rows {
+                switch row {
+                case .item(let item, let line):
+                    if let first = firstLineOf[item.gtin] {
+                        result.errors.append(.duplicate(item.gtin, line: line, firstLine: first))
                     } else {
-                        firstLineOf[gtin] = record.line
+                        firstLineOf[item.gtin] = line
+                        result.items.append(item)
                     }
-                }
-                if row.errors.isEmpty, let item {
-                    result.items.append(item)
-                } else {
-                    result.errors += row.errors
+                case .rejected(let line, let errors, let gtin):
+                    result.errors += errors
+                    // A row rejected for its other columns still lists its GTIN.
+                    guard let gtin else { continue }
+                    if let first = firstLineOf[gtin] {
+                        result.errors.append(.duplicate(gtin, line: line, firstLine: first))
+                    } else {
+                        firstLineOf[gtin] = line
+                    }
                 }
             }
         }
+        // In pieces, so that only a piece's records are held at once beside the file.
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + 1 << 16)
+            add(try reader.feed(bytes[start..<end]))
+            start = end
+        }
+        add(try reader.finish())
         return result
     }
 
-    private struct Header {
+    /// One row of a catalog file after the header, judged on its own.
+    public enum Row: Hashable, Sendable {
+        case item(CatalogItem, line: Int)
+        /// Left out, with why; `gtin` when that column was valid, which by `read`'s rule makes
+        /// later rows with the same GTIN duplicates all the same.
+        case rejected(line: Int, errors: [CatalogRowError], gtin: GTIN?)
+    }
+
+    /// Reads a catalog file fed in pieces of any size (for files too large to hold in memory),
+    /// row by row, with the rules of `read`, save one: it does not look for GTINs listed twice,
+    /// which needs every row seen so far; the caller does (`read` does it in memory).
+    ///
+    /// Memory is the row in progress; with `maximumRowBytes`, a longer row is reported as too
+    /// long instead of being read into memory (a long header fails the file).
+    public struct Reader: Sendable {
+        public let format: CatalogCSV
+        private var tokenizer: CSVTokenizer
+        private var header: Header?
+
+        public init(_ format: CatalogCSV, maximumRowBytes: Int? = nil) {
+            self.format = format
+            tokenizer = CSVTokenizer(maximumRecordBytes: maximumRowBytes)
+        }
+
+        /// The rows `chunk` completes (a row is complete at its line break), in file order,
+        /// blank rows left out. Throws when the header is bad; do not feed it more after that.
+        public mutating func feed(_ chunk: some Collection<UInt8>) throws(CatalogFileError) -> [Row] {
+            try rows(tokenizer.feed(chunk))
+        }
+
+        /// At the end of the file: the last row when no line break ended it.
+        public mutating func finish() throws(CatalogFileError) -> [Row] {
+            let rows = try rows(tokenizer.finish())
+            guard header != nil else { throw .noHeader }
+            return rows
+        }
+
+        private mutating func rows(_ records: [CSVTokenizer.Output]) throws(CatalogFileError) -> [Row] {
+            var rows: [Row] = []
+            rows.reserveCapacity(records.count)
+            for record in records {
+                if let header {
+                    if let row = format.row(record, header) { rows.append(row) }
+                } else {
+                    header = try format.header(record)
+                }
+            }
+            return rows
+        }
+    }
+
+    private struct Header: Sendable {
         /// Column name -> field index.
         let columns: [String: Int]
         let fieldCount: Int
     }
 
-    /// The first non-blank record, which must name every required column once.
-    private func readHeader(_ reader: inout CSVReader) throws(CatalogFileError) -> Header {
-        while let next = reader.next() {
-            let record: CSVReader.Record
-            switch next {
-            case .failure(let problem): throw .malformedHeader(line: problem.line, reason: problem.message)
-            case .success(let r): record = r
-            }
-            if record.isBlank { continue }
-            var columns: [String: Int] = [:]
-            for (index, raw) in record.fields.enumerated() {
-                let name = String(raw.trimmedSpaces).lowercased()
-                if columns[name] != nil, Self.requiredColumns.contains(name) || Self.optionalColumns.contains(name) {
-                    throw .duplicateColumn(name)
-                }
-                columns[name] = columns[name] ?? index
-            }
-            let missing = Self.requiredColumns.filter { columns[$0] == nil }
-            guard missing.isEmpty else { throw .missingColumns(missing) }
-            return Header(columns: columns, fieldCount: record.fields.count)
+    /// The first non-blank record, which must name every required column once; nil for a blank record.
+    private func header(_ next: CSVTokenizer.Output) throws(CatalogFileError) -> Header? {
+        let record: CSVTokenizer.Record
+        switch next {
+        case .failure(let problem): throw .malformedHeader(line: problem.line, reason: problem.message)
+        case .success(let r): record = r
         }
-        throw .noHeader
+        if record.isBlank { return nil }
+        var columns: [String: Int] = [:]
+        for (index, raw) in record.fields.enumerated() {
+            let name = String(raw.trimmedSpaces).lowercased()
+            if columns[name] != nil, Self.requiredColumns.contains(name) || Self.optionalColumns.contains(name) {
+                throw .duplicateColumn(name)
+            }
+            columns[name] = columns[name] ?? index
+        }
+        let missing = Self.requiredColumns.filter { columns[$0] == nil }
+        guard missing.isEmpty else { throw .missingColumns(missing) }
+        return Header(columns: columns, fieldCount: record.fields.count)
+    }
+
+    /// A record after the header; nil for a blank line or a spreadsheet's empty row ",,,,".
+    private func row(_ next: CSVTokenizer.Output, _ header: Header) -> Row? {
+        switch next {
+        case .failure(let problem):
+            let message = if case .tooLong(let limit) = problem.kind {
+                "the row is longer than \(limit) bytes (an unclosed quote?)"
+            } else {
+                problem.message
+            }
+            return .rejected(line: problem.line, errors: [CatalogRowError(line: problem.line, column: nil, message: message)], gtin: nil)
+        case .success(let record) where record.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }):
+            return nil
+        case .success(let record) where record.fields.count != header.fieldCount:
+            let hint = record.fields.count > header.fieldCount ? " (a comma in an unquoted field?)" : ""
+            return .rejected(line: record.line, errors: [CatalogRowError(line: record.line, column: nil, message:
+                "\(record.fields.count) fields where the header has \(header.fieldCount)" + hint)], gtin: nil)
+        case .success(let record):
+            var row = RowReader(record: record, columns: header.columns)
+            if let item = parseItem(&row), row.errors.isEmpty { return .item(item, line: record.line) }
+            return .rejected(line: record.line, errors: row.errors, gtin: row.gtin)
+        }
     }
 
     /// Checks every column of one row, collecting all its problems; nil when there are any.
@@ -236,12 +311,12 @@ private struct Reason: Error, ExpressibleByStringInterpolation {
 
 /// One record's fields by column name, and the problems found so far.
 private struct RowReader {
-    let record: CSVReader.Record
+    let record: CSVTokenizer.Record
     let columns: [String: Int]
     var errors: [CatalogRowError] = []
     var gtin: GTIN?
 
-    init(record: CSVReader.Record, columns: [String: Int]) {
+    init(record: CSVTokenizer.Record, columns: [String: Int]) {
         self.record = record
         self.columns = columns
     }

@@ -25,6 +25,11 @@ public struct CatalogRowError: Error, Hashable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The error of a row that lists a GTIN an earlier row (on `firstLine`) already listed.
+    public static func duplicate(_ gtin: GTIN, line: Int, firstLine: Int) -> CatalogRowError {
+        CatalogRowError(line: line, column: "gtin", message: "\(gtin.displayForm) is already listed on line \(firstLine)")
+    }
+
     /// `line 17: price: malformed amount "12,3"`
     public var description: String {
         "line \(line): " + (column.map { $0 + ": " } ?? "") + message

@@ -79,7 +79,7 @@ import Testing
         for item in whole.items { #expect(try store.item(for: item.gtin) == item) }
     }
 
-    /// Every kind of row CSVReader treats specially, cut into chunks of every small size: the
+    /// Every kind of row the CSV tokenizer treats specially, cut into chunks of every small size: the
     /// import must report exactly what `CatalogCSV` reports for the whole file.
     @Test(arguments: [1, 7, 64, 300, 1 << 20])
     func streamingMatchesCatalogCSVOnAwkwardFiles(chunkBytes: Int) throws {
@@ -140,7 +140,7 @@ import Testing
     /// and chunks fall; the rows after it import. (The one departure from `CatalogCSV`, which
     /// would read the row, or with an unclosed quote the rest of the file, as one field.)
     @Test(arguments: [16, 100, 4096])
-    func overlongRowsAreRejectedWithoutBeingRead(readBytes: Int) throws {
+    func overlongRowsAreRejectedWithoutBeingRead(chunkBytes: Int) throws {
         let long = String(repeating: "x", count: 300)
         let rows = [
             CatalogFixture.row(1),
@@ -151,22 +151,34 @@ import Testing
             "\(CatalogFixture.code(6)),\"unclosed \(long)\n\(CatalogFixture.row(7))\n",  // line 8 to the end
         ]
         let text = CatalogFixture.header + "\n" + rows.joined(separator: "\n")
-        var chunker = CatalogCSVChunker(csv: format, source: .bytes(Array(text.utf8)), chunkBytes: 50, maximumRecordBytes: 200)
-        chunker.readBytes = readBytes
-        var outcomes: [CatalogRowOutcome] = []
+        let chunker = CatalogCSVChunker(csv: format, source: .bytes(Array(text.utf8)), chunkBytes: chunkBytes,
+                                        maximumRecordBytes: 200)
+        var outcomes: [CatalogCSV.Row] = []
         try chunker.run { rows in
             outcomes += rows
             return true
         }
         let summary = outcomes.map { outcome -> String in
             switch outcome {
-            case .item(_, let line, _): return "item \(line)"
+            case .item(_, let line): return "item \(line)"
             case .rejected(let line, let errors, _): return "rejected \(line): \(errors.map(\.message).joined())"
             }
         }
         let tooLong = "the row is longer than 200 bytes (an unclosed quote?)"
         #expect(summary == ["item 2", "rejected 3: " + tooLong, "item 4", "rejected 5: " + tooLong, "item 7",
                             "rejected 8: " + tooLong])
+    }
+
+    @Test func aHeaderOverTheRowLimitFailsTheImport() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try CatalogStore(directory: dir.path)
+        var options = Self.options(chunkBytes: 16)
+        options.maximumRowBytes = 40
+        let text = "\n" + CatalogFixture.header + "\n" + CatalogFixture.row(1) + "\n"
+        #expect(throws: CatalogStoreError.file(.malformedHeader(line: 2, reason: "longer than 40 bytes"))) {
+            try store.importCSV(bytes: Array(text.utf8), source: "long header", format: format, options: options)
+        }
     }
 
     @Test func headerProblemsFailTheImportAsCatalogCSVDoes() throws {
