@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
-            "KioskApp", "Journal", "Retail", "Peripherals", "Vision",
+            "KioskApp", "Devices", "Retail", "Vision",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "KioskAppTests", dependencies: [
-            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Devices", "Vision", "KioskTestSupport",
+            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
