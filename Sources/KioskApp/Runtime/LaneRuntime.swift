@@ -92,7 +92,8 @@ public actor LaneRuntime {
         } catch {
             logger.error("journal append failed; event not taken",
                          metadata: ["event": "\(JournalFormat.kind(of: event))", "error": "\(error)"])
-            return .failure(Refusal(.journalUnavailable, "the lane cannot record this right now: \(error)"))
+            // The reason stays in the log: the page and the API get the code.
+            return .failure(Refusal(.journalUnavailable, "the lane cannot record this right now"))
         }
         self.engine = engine
         switch commit {
@@ -142,7 +143,7 @@ public actor LaneRuntime {
             return Refusal(.couponAlreadyRedeemed, "coupon \(coupon.id) was already used, in sale \(used.saleID)")
         } catch {
             logger.error("coupon redemption lookup failed", metadata: ["coupon": "\(coupon.id)", "error": "\(error)"])
-            return Refusal(.journalUnavailable, "the lane cannot check this coupon right now: \(error)")
+            return Refusal(.journalUnavailable, "the lane cannot check this coupon right now")
         }
     }
 
