@@ -85,7 +85,8 @@ public actor LaneRuntime {
     /// Runs one event through the lane. Refused events change nothing and are not journaled.
     @discardableResult
     public func submit(_ event: LaneEvent) -> Result<Void, Refusal> {
-        guard var engine else { return .failure(Refusal(.outOfService, outOfService ?? "out of service")) }
+        // The reason is in the log and in `outOfService` for maintenance; callers get the code.
+        guard var engine else { return .failure(Refusal(.outOfService, "the lane is out of service: its journal could not be restored")) }
         let commit: LaneEngine.Commit
         do {
             commit = try engine.submit(event, at: clock.now())
