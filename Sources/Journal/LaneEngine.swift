@@ -15,6 +15,8 @@ public struct LaneEngine: Sendable {
     public let lane: Lane
     public let journal: LaneJournal
     public private(set) var state: LaneState
+    /// `state`'s cart priced, worked out once per change (the summary and the page both need it).
+    public private(set) var priced: PricedCart
     /// The newest entry in the journal (0 and 0 for an empty one): times only move forward past it.
     public private(set) var lastSeq: Int64
     public private(set) var lastAt: Timestamp
@@ -38,6 +40,7 @@ public struct LaneEngine: Sendable {
         self.lane = lane
         self.journal = journal
         state = LaneState()
+        priced = lane.priced(state)
         let newest = try journal.lastEntries(1).last
         lastSeq = newest?.seq ?? 0
         lastAt = newest?.at ?? 0
@@ -50,7 +53,8 @@ public struct LaneEngine: Sendable {
             case .success(let transition):
                 state = transition.state
             }
-            let replayed = LaneSummary(state, lane: lane)
+            priced = lane.priced(state)
+            let replayed = LaneSummary(state, priced: priced)
             if let recorded = entry.after, recorded != replayed {
                 throw RestoreError.diverged(seq: entry.seq, recorded: recorded, replayed: replayed)
             }
@@ -66,9 +70,11 @@ public struct LaneEngine: Sendable {
         case .success(let t): transition = t
         }
         guard transition.state != state || !transition.effects.isEmpty else { return .unchanged }
+        let pricedAfter = lane.priced(transition.state)
         let entry = try journal.append(event, at: now, before: state, transition: transition,
-                                       after: LaneSummary(transition.state, lane: lane))
+                                       after: LaneSummary(transition.state, priced: pricedAfter))
         state = transition.state
+        priced = pricedAfter
         lastSeq = entry.seq
         lastAt = now
         return .committed(transition, entry)
@@ -106,9 +112,10 @@ public struct LaneSummary: Hashable, Sendable, CustomStringConvertible {
         self.total = total
     }
 
-    public init(_ state: LaneState, lane: Lane) {
+    /// `priced` is `state`'s cart priced by the lane.
+    public init(_ state: LaneState, priced: PricedCart) {
         self.init(phase: Self.name(of: state.phase), lines: state.lines.count,
-                  items: state.lines.reduce(0) { $0 + $1.quantity }, total: lane.priced(state).total.minorUnits)
+                  items: state.lines.reduce(0) { $0 + $1.quantity }, total: priced.total.minorUnits)
     }
 
     public static func name(of phase: Phase) -> String {

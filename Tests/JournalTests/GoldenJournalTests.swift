@@ -193,6 +193,23 @@ import Testing
         }
     }
 
+    /// The journal's own JSON writer gives JSONEncoder's bytes (sorted keys, slashes unescaped)
+    /// for every ASCII character, quotes, control characters and non-ASCII text.
+    @Test func theWriterMatchesJSONEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var strings = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        strings += ["", "a/b", #"q"uote\back"#, "苹果 ¥3.50", "e\u{301}", "\u{2028}\u{2029}", "🍎", "tab\there\r\n"]
+        for text in strings {
+            var fields: [String: JSONValue] = ["z": .string(text), "a": .array([.int(-5), .bool(true), .null, .string(text)])]
+            fields["k" + text] = .object(["b": .int(Int64.max), "a": .int(Int64.min)])
+            let value = JSONValue.object(fields)
+            let expected = String(decoding: try encoder.encode(value), as: UTF8.self)
+            #expect(value.text == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(try JSONValue.parse(value.text) == value)
+        }
+    }
+
     @Test func everyEventRoundTrips() throws {
         let coupon = Coupon(id: "C1", value: .percentOff(10), minimumSpend: yuan(100), gtins: [Items.apple.gtin],
                             validFrom: 5, validUntil: 9)

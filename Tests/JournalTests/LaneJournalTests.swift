@@ -576,7 +576,7 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
             // The shell replays the same append (a bug, a retry after an unclear error): the sale id is taken.
             #expect(throws: (any Error).self) {
                 try journal.append(event, at: shell.now + 1, before: before, transition: transition,
-                                   after: LaneSummary(after, lane: Lane(config: laneConfig)))
+                                   after: LaneSummary(after, priced: Lane(config: laneConfig).priced(after)))
             }
             let countsAfter = try ["event", "sale", "sale_line", "sale_discount", "sale_tax", "sale_payment", "session",
                                    "payment_attempt"].map { try journal.count($0) }

@@ -286,7 +286,7 @@ public actor LaneRuntime {
     // MARK: - Views
 
     public func view() -> LaneView {
-        LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: lane.priced(state),
+        LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
                  receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
                  staffBadge: presentedBadge, outOfService: outOfService != nil)
     }
