@@ -47,7 +47,9 @@ public struct LaneEngine: Sendable {
         let open = try journal.openSession()?.entries ?? []
         replayed = open.count
         for entry in open {
-            switch lane.reduce(state, entry.event, at: entry.at) {
+            // Administrative events belong to no session; a lane event is all a session holds.
+            guard case .lane(let event) = entry.event else { continue }
+            switch lane.reduce(state, event, at: entry.at) {
             case .failure(let refusal):
                 throw RestoreError.refused(seq: entry.seq, refusal)
             case .success(let transition):
@@ -79,6 +81,16 @@ public struct LaneEngine: Sendable {
         lastAt = now
         return .committed(transition, entry)
     }
+
+    /// Journals an administrative event (a receipt printed late, head office's acknowledgement or
+    /// push). It changes no cart, so the reducer does not see it; its time never goes back.
+    public mutating func record(_ event: AdminEvent, at now: Timestamp) throws -> JournalEntry {
+        let at = max(now, lastAt)
+        let entry = try journal.append(event, at: at)
+        lastSeq = entry.seq
+        lastAt = at
+        return entry
+    }
 }
 
 /// Why a lane could not be restored from its journal. The lane stays out of service with this
@@ -86,6 +98,12 @@ public struct LaneEngine: Sendable {
 public enum RestoreError: Error, Hashable, CustomStringConvertible {
     case refused(seq: Int64, Refusal)
     case diverged(seq: Int64, recorded: LaneSummary, replayed: LaneSummary)
+
+    public var seq: Int64 {
+        switch self {
+        case .refused(let seq, _), .diverged(let seq, _, _): return seq
+        }
+    }
 
     public var description: String {
         switch self {

@@ -4,14 +4,14 @@ import Foundation
 import GRDB
 import Retail
 
-/// One journaled lane event.
+/// One journaled event.
 public struct JournalEntry: Sendable, Hashable {
     public let seq: Int64
     public let at: Timestamp
     public let session: String?
     /// The event's type (`JournalFormat.kind`; version 0 rows have the Swift case name).
     public let kind: String
-    public let event: LaneEvent
+    public let event: JournalEvent
     /// What the lane looked like after the event; nil in rows written before wire format v1.
     public let after: LaneSummary?
     /// sha256(previous hash ‖ canonical record), 32 bytes.
@@ -32,12 +32,42 @@ public enum JournalError: Error, CustomStringConvertible {
     case undecodable(seq: Int64, String)
     case undecodableSale(id: String, String)
     case brokenChain(seq: Int64)
+    /// Verification found the journal changed: at `seq` (0 when no event can be named), what
+    /// kind of change, and the details (for the log).
+    case tampered(seq: Int64, Tamper, String)
+
+    /// Kinds of change verification finds; the code goes to the page and the API.
+    public enum Tamper: String, Sendable {
+        case signatureInvalid = "signature-invalid"
+        case entriesRemoved = "entries-removed"
+        case chainRewritten = "chain-rewritten"
+        case derivedMismatch = "derived-mismatch"
+        case unreadable
+    }
+
+    /// The entry where the journal stops being trustworthy.
+    public var seq: Int64 {
+        switch self {
+        case .undecodable(let seq, _), .brokenChain(let seq), .tampered(let seq, _, _): return seq
+        case .undecodableSale: return 0
+        }
+    }
+
+    /// A code for the page and the API: `chain-broken` or a `Tamper`, or `unreadable`.
+    public var code: String {
+        switch self {
+        case .brokenChain: return "chain-broken"
+        case .tampered(_, let tamper, _): return tamper.rawValue
+        case .undecodable, .undecodableSale: return Tamper.unreadable.rawValue
+        }
+    }
 
     public var description: String {
         switch self {
         case .undecodable(let seq, let why): return "journal entry \(seq) cannot be read: \(why)"
         case .undecodableSale(let id, let why): return "sale \(id) in the journal cannot be read: \(why)"
         case .brokenChain(let seq): return "journal hash chain broken at entry \(seq): a record was changed or removed"
+        case .tampered(let seq, _, let why): return "journal entry \(seq): \(why)"
         }
     }
 }
@@ -49,9 +79,13 @@ public enum JournalError: Error, CustomStringConvertible {
 /// transaction as the event that caused them, so a crash leaves all or nothing.
 public final class LaneJournal: Sendable {
     let pool: DatabasePool
-    private static let genesis = [UInt8](repeating: 0, count: 32)
+    /// Signs the chain head after every sale and administrative event; nil only for journals
+    /// opened to read (commands) or by tests that do not sign.
+    public let identity: LaneIdentity?
+    static let genesis = [UInt8](repeating: 0, count: 32)
 
-    public init(path: String) throws {
+    public init(path: String, identity: LaneIdentity? = nil) throws {
+        self.identity = identity
         var config = Configuration()
         config.prepareDatabase { db in
             // FULL: a commit is on disk when it returns, so a sale survives power loss (WAL alone
@@ -65,55 +99,41 @@ public final class LaneJournal: Sendable {
         try Schema.migrator.migrate(pool)
     }
 
-    /// Appends an accepted event with everything it caused, in one transaction: the session it
-    /// opens, and what its effects change (attempts, the sale, the receipt, the session's end).
+    /// Appends an accepted lane event with everything it caused, in one transaction: the session
+    /// it opens, and what its effects change (attempts, the sale, the receipt, the session's end).
     /// Only `LaneEngine` calls this: the reducer decided, the journal only writes down.
     func append(_ event: LaneEvent, at: Timestamp, before: LaneState, transition: Transition,
                 after summary: LaneSummary) throws -> JournalEntry {
         let after = transition.state
         let session = after.sessionID ?? before.sessionID
+        var writes: [JournalWrite] = []
+        if let id = after.sessionID, id != before.sessionID { writes.append(.sessionStarted(id: id)) }
+        writes += transition.effects.flatMap(JournalWrite.writes(of:))
+        return try append(.lane(event), at: at, session: session, writes: writes, after: summary)
+    }
+
+    /// Appends an administrative event (no session, no reducer). Only `LaneEngine` calls this.
+    func append(_ event: AdminEvent, at: Timestamp) throws -> JournalEntry {
+        try append(.admin(event), at: at, session: nil, writes: event.writes, after: nil)
+    }
+
+    private func append(_ event: JournalEvent, at: Timestamp, session: String?, writes: [JournalWrite],
+                        after summary: LaneSummary?) throws -> JournalEntry {
         let payload = JournalFormat.payload(event)
-        let kind = JournalFormat.kind(of: event)
-        let summaryText = summary.wire.text
+        let kind = event.kind
+        let writesText = JournalWrite.text(writes)
+        // Signed: a sale (the money) and anything head office or the kiosk did to the lane's data.
+        let signs = event.laneEvent == nil || writes.contains { if case .saleRecorded = $0 { true } else { false } }
         return try pool.write { db in
             let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
             let seq: Int64 = (last?["seq"] ?? 0) + 1
             let previous: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
-            let hash = Self.chain(previous, seq: seq, at: at, session: session, kind: kind, payload: payload)
-            try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [seq, at, session, kind, payload, Data(hash), summaryText])
-            if let id = after.sessionID, id != before.sessionID {
-                try db.execute(sql: "INSERT INTO session (id, started_seq) VALUES (?, ?)", arguments: [id, seq])
-            }
-            for effect in transition.effects {
-                try Self.record(effect, seq: seq, session: session, db: db)
-            }
+            let hash = Self.chain(previous, seq: seq, at: at, session: session, kind: kind, payload: payload, writes: writesText)
+            try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash, after, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [seq, at, session, kind, payload, Data(hash), summary?.wire.text, writesText])
+            for write in writes { try write.apply(seq: seq, session: session, db: db) }
+            if signs, let identity { try Self.store(identity.sign(seq: seq, hash: hash, at: at), db: db) }
             return JournalEntry(seq: seq, at: at, session: session, kind: kind, event: event, after: summary, hash: hash)
-        }
-    }
-
-    private static func record(_ effect: Effect, seq: Int64, session: String?, db: Database) throws {
-        switch effect {
-        case .requestPayment(let attempt):
-            try db.execute(sql: """
-                INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq, wallet)
-                VALUES (?, ?, ?, ?, 'requested', ?, ?)
-                """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq,
-                                 attempt.wallet.map { "\($0.kind.rawValue) \($0.masked)" }])
-        case .resolveAttempt(let id, let resolution, let reference):
-            try db.execute(sql: "UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
-                           arguments: [resolution.rawValue, reference, seq, id])
-        case .recordSale(let sale):
-            try insert(sale, seq: seq, db: db)
-        case .printReceipt(let sale):
-            try db.execute(sql: "INSERT INTO receipt (sale_id, state, requested_seq) VALUES (?, 'pending', ?)",
-                           arguments: [sale.id, seq])
-        case .receiptDone(let saleID, let printed):
-            try db.execute(sql: "UPDATE receipt SET state = ?, done_seq = ? WHERE sale_id = ?",
-                           arguments: [printed ? "printed" : "missed", seq, saleID])
-        case .sessionEnded(let id, let outcome):
-            try db.execute(sql: "UPDATE session SET ended_seq = ?, outcome = ? WHERE id = ?",
-                           arguments: [seq, outcome.rawValue, id])
         }
     }
 
@@ -125,16 +145,6 @@ public final class LaneJournal: Sendable {
                 SELECT s.id, s.record FROM receipt r JOIN sale s ON s.id = r.sale_id
                 WHERE r.state = 'missed' ORDER BY r.requested_seq
                 """).map { try Self.sale(id: $0["id"], record: $0["record"]) }
-        }
-    }
-
-    /// A missed receipt came out after all.
-    public func receiptReprinted(saleID: String) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                UPDATE receipt SET state = 'printed', done_seq = (SELECT MAX(seq) FROM event)
-                WHERE sale_id = ? AND state = 'missed'
-                """, arguments: [saleID])
         }
     }
 
@@ -206,40 +216,32 @@ public final class LaneJournal: Sendable {
     }
 
     /// Recomputes the whole hash chain and the sequence; returns the number of entries checked.
+    /// (`verify` also checks signatures and the derived tables.)
     public func verifyChain() throws -> Int64 {
-        try pool.read { db in
-            var previous = Self.genesis
-            var expected: Int64 = 1
-            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, at, session, kind, payload, hash FROM event ORDER BY seq")
-            while let row = try cursor.next() {
-                let seq: Int64 = row["seq"]
-                guard seq == expected else { throw JournalError.brokenChain(seq: expected) }
-                let hash = Self.chain(previous, seq: seq, at: row["at"], session: row["session"],
-                                      kind: row["kind"], payload: row["payload"])
-                guard hash == [UInt8](row["hash"] as Data) else { throw JournalError.brokenChain(seq: seq) }
-                previous = hash
-                expected += 1
-            }
-            return expected - 1
-        }
+        try pool.read { db in try ChainWalk.run(db, from: 0, previous: Self.genesis) { _ in }.last }
     }
 
     // MARK: - Records
 
-    static func chain(_ previous: [UInt8], seq: Int64, at: Timestamp, session: String?, kind: String, payload: String) -> [UInt8] {
+    /// The hash of an event: sha256(previous hash ‖ "seq\nat\nsession\nkind\npayload"), and
+    /// "\nwrites" after that when the event wrote derived rows. Rows without writes (all rows
+    /// before format v1's `writes`) hash exactly as they always did.
+    static func chain(_ previous: [UInt8], seq: Int64, at: Timestamp, session: String?, kind: String, payload: String,
+                      writes: String?) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)
         hasher.update(data: Data("\(seq)\n\(at)\n\(session ?? "")\n\(kind)\n\(payload)".utf8))
+        if let writes { hasher.update(data: Data("\n\(writes)".utf8)) }
         return Array(hasher.finalize())
     }
 
     static func entry(_ row: Row) throws -> JournalEntry {
         let seq: Int64 = row["seq"]
         let payload: String = row["payload"]
-        let event: LaneEvent
+        let event: JournalEvent
         var after: LaneSummary?
         do {
-            event = try JournalFormat.event(payload: payload)
+            event = try JournalFormat.journalEvent(payload: payload)
             if let text: String = row["after"] { after = try LaneSummary(text: text) }
         } catch {
             throw JournalError.undecodable(seq: seq, "\(error)")
@@ -252,46 +254,14 @@ public final class LaneJournal: Sendable {
         do { return try JournalFormat.sale(record: record) } catch { throw JournalError.undecodableSale(id: id, "\(error)") }
     }
 
-    static func insert(_ sale: CompletedSale, seq: Int64, db: Database) throws {
-        let record = JournalFormat.record(sale)
-        let priced = sale.priced
-        try db.execute(sql: """
-            INSERT INTO sale (id, seq, completed_at, currency, subtotal, total, item_count, member, record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [sale.id, seq, sale.completedAt, priced.total.currency.code, priced.subtotal.minorUnits,
-                             priced.total.minorUnits, priced.itemCount, sale.member, record])
-        for (number, (line, price)) in zip(sale.lines, priced.lines).enumerated() {
-            try db.execute(sql: """
-                INSERT INTO sale_line (sale_id, line_no, gtin, name, quantity, unit_price, amount, tax_code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sale.id, number + 1, line.item.gtin.digits, line.item.name.en, line.quantity,
-                                 price.unitPrice.minorUnits, price.amount.minorUnits, line.item.taxCode])
-        }
-        for discount in priced.discounts {
-            // A coupon spread over several items has no single GTIN: stored as "".
-            try db.execute(sql: "INSERT INTO sale_discount (sale_id, gtin, promotion, amount) VALUES (?, ?, ?, ?)",
-                           arguments: [sale.id, discount.gtin?.digits ?? "", discount.promotion, discount.amount.minorUnits])
-        }
-        for tax in priced.taxes {
-            try db.execute(sql: "INSERT INTO sale_tax (sale_id, tax_code, basis_points, gross, tax) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [sale.id, tax.rate.code, tax.rate.basisPoints, tax.gross.minorUnits, tax.tax.minorUnits])
-        }
-        try db.execute(sql: "INSERT INTO sale_payment (sale_id, attempt_id, tender, reference, amount) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [sale.id, sale.attempt.id, sale.tender, sale.paymentReference, sale.attempt.amount.minorUnits])
-        for coupon in priced.coupons where coupon.applied {
-            // The lane refuses a redeemed id before it reaches a cart, so a conflict here is a bug;
-            // failing would lose a sale whose money was taken, so the first redemption stays and
-            // this one is only not recorded twice.
-            try db.execute(sql: "INSERT OR IGNORE INTO coupon_redemption (coupon_id, sale_id, seq, amount) VALUES (?, ?, ?, ?)",
-                           arguments: [coupon.coupon.id, sale.id, seq, coupon.amount.minorUnits])
-        }
-    }
-
-    /// Where a coupon id was redeemed on this lane, if it was.
-    public func couponRedemption(id: String) throws -> (saleID: String, seq: Int64)? {
+    /// Where a coupon id was redeemed: in a sale on this lane, or (`saleID` nil) on another lane
+    /// as head office reported.
+    public func couponRedemption(id: String) throws -> (saleID: String?, seq: Int64)? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT sale_id, seq FROM coupon_redemption WHERE coupon_id = ?", arguments: [id])
-                .map { ($0["sale_id"], $0["seq"]) }
+            if let row = try Row.fetchOne(db, sql: "SELECT sale_id, seq FROM coupon_redemption WHERE coupon_id = ?", arguments: [id]) {
+                return (row["sale_id"], row["seq"])
+            }
+            return try Int64.fetchOne(db, sql: "SELECT seq FROM coupon_blocked WHERE coupon_id = ?", arguments: [id]).map { (nil, $0) }
         }
     }
 }

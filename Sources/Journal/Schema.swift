@@ -116,6 +116,41 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v4-proving-journal") { db in
+            try db.execute(sql: """
+                -- What the event wrote to the derived tables (JournalWrite, JSON array), covered by
+                -- the event's hash: editing a sale row is detected by rebuilding the tables from
+                -- these. NULL when the event wrote nothing, and in rows written before this column.
+                ALTER TABLE event ADD COLUMN writes TEXT;
+                -- The chain head signed with the lane's key, after every sale and administrative
+                -- event and whenever head office pulls. A signed head beyond the journal's end
+                -- means the tail was cut off.
+                CREATE TABLE signed_head (
+                    seq INTEGER PRIMARY KEY,
+                    lane TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                -- Coupon ids redeemed on other lanes (head office said so): refused here.
+                CREATE TABLE coupon_blocked (
+                    coupon_id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL REFERENCES event(seq)
+                );
+                -- Head office's acknowledgements: it stored everything up to acknowledged_seq.
+                CREATE TABLE acknowledgement (
+                    seq INTEGER PRIMARY KEY REFERENCES event(seq),
+                    acknowledged_seq INTEGER NOT NULL,
+                    acknowledged_hash BLOB NOT NULL
+                );
+                -- The signed head up to which the chain was verified when the kiosk last started:
+                -- the next start verifies from there (a year of sales must not slow start-up).
+                CREATE TABLE start_check (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seq INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -9,7 +9,7 @@ struct KioskCommand: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
         subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
-                      DevicesCommand.self, CatalogCommand.self])
+                      DevicesCommand.self, CatalogCommand.self, LaneCommand.self])
 }
 
 struct StateOption: ParsableArguments {
@@ -81,7 +81,25 @@ struct Scan: AsyncParsableCommand {
 
 struct JournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "journal", abstract: "Read the lane's journal.", subcommands: [Show.self])
+        commandName: "journal", abstract: "Read and verify the lane's journal.", subcommands: [Show.self, Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the hash chain, the signed heads and that every sale table matches its events (exit 1 if not).")
+
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            let path = state.url.appendingPathComponent("journal.sqlite").path
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no journal at \(path)") }
+            do {
+                print(try JournalReport.verify(stateDirectory: state.url))
+            } catch {
+                FileHandle.standardError.write(Data("journal verification FAILED: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the newest journal entries and sales, and verify the hash chain.")

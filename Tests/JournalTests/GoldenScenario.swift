@@ -100,10 +100,14 @@ enum GoldenScenario {
 
     /// A copy of a committed fixture in a fresh temp dir: opening a journal migrates it, which
     /// must never touch the committed file.
-    static func open(_ name: String) throws -> (LaneJournal, URL) {
+    static func open(_ name: String, identity: LaneIdentity? = nil) throws -> (LaneJournal, URL) {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("journal.sqlite")
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: path)
-        return (try LaneJournal(path: path.path), dir)
+        return (try LaneJournal(path: path.path, identity: identity), dir)
     }
+
+    /// The lane key `journal-v1-signed.sqlite` was signed with (a fixed test seed: Ed25519
+    /// signatures are deterministic, so the fixture is reproducible).
+    static let identity = try! LaneIdentity(laneID: "L1", privateKey: [UInt8](repeating: 7, count: 32))
 }

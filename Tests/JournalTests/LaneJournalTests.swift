@@ -74,7 +74,7 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
             let entries = try journal.entries()
             #expect(entries.map(\.seq) == [1, 2, 3, 4])
             #expect(entries.map(\.kind) == ["item-scanned", "item-scanned", "pay-requested", "payment-finished"])
-            #expect(entries.map(\.event) == [scan(Items.apple), scan(Items.milk), .payRequested,
+            #expect(entries.map(\.event.laneEvent) == [scan(Items.apple), scan(Items.milk), .payRequested,
                                              .paymentFinished(attemptID: "L1-2000-P1", .declined(reason: "insufficient funds"))])
             // The shell's clock: 2000, then +1000 per submitted event, refused ones included.
             #expect(entries.map(\.at) == [2_000, 6_000, 7_000, 10_000])
@@ -83,12 +83,17 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
             #expect(Set(entries.map(\.hash)).count == 4)
             // The first entry chains from 32 zero bytes, each next one from its predecessor.
             var previous = [UInt8](repeating: 0, count: 32)
-            for entry in entries {
+            var stored: [StoredEvent] = []
+            try journal.forEachEvent(after: 0, limit: 10) { stored.append($0); return true }
+            for (entry, row) in zip(entries, stored) {
                 let payload = JournalFormat.payload(entry.event)
+                #expect(payload == row.payload)
                 #expect(entry.hash == LaneJournal.chain(previous, seq: entry.seq, at: entry.at, session: entry.session,
-                                                        kind: entry.kind, payload: payload))
+                                                        kind: entry.kind, payload: payload, writes: row.writes))
                 previous = entry.hash
             }
+            // What each event wrote to the derived tables is stored with it (and hashed).
+            #expect(stored.map { $0.writes != nil } == [true, false, true, true])
             #expect(try journal.verifyChain() == 4)
 
             // The raw table agrees: seq 1...n, no holes.
@@ -364,7 +369,7 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
             let open = try #require(try journal.openSession())
             #expect(open.id == "L1-2000")
             #expect(open.entries.map(\.seq) == [1, 2, 3])
-            #expect(open.entries.map(\.event) == [scan(Items.apple), scan(Items.milk), .payRequested])
+            #expect(open.entries.map(\.event.laneEvent) == [scan(Items.apple), scan(Items.milk), .payRequested])
             // Restored mid-payment: paying the same attempt, so the shell asks the terminal, never pays again.
             #expect(try restoredState(journal).phase == .paying(PaymentAttempt(id: "L1-2000-P1", amount: yuan(1_550))))
 
@@ -433,7 +438,7 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
             try journal.pool.write { db in
                 try db.execute(sql: "UPDATE event SET payload = ? WHERE seq = 2", arguments: [forged])
             }
-            #expect(try journal.entries()[1].event == scan(Items.apple))
+            #expect(try journal.entries()[1].event == .lane(scan(Items.apple)))
             let error = try #require(throws: JournalError.self) { try journal.verifyChain() }
             #expect(error.brokenChainSeq == 2)
         }

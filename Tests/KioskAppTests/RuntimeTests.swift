@@ -33,7 +33,9 @@ struct TestLane {
         var profile = demo.profile
         adjust(&profile)
         setup = StoreSetup(profile: profile, catalog: Catalog(items: demo.catalog.items + extraItems), rejectedRows: [])
-        journal = try LaneJournal(path: directory.appendingPathComponent("journal.sqlite").path)
+        // Signed, as `kiosk run` opens it: the start-up check and the signed heads are exercised too.
+        journal = try LaneJournal(path: directory.appendingPathComponent("journal.sqlite").path,
+                                  identity: try LaneIdentity.loadOrCreate(stateDirectory: directory, laneID: "T1"))
         terminal = try SimulatedTerminal(rules: rules, ledger: directory.appendingPathComponent("terminal.json"))
         printer = try SimulatedPrinter(folder: directory.appendingPathComponent("receipts"))
         runtime = LaneRuntime(

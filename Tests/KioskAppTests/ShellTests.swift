@@ -66,8 +66,9 @@ import Testing
         try first.journal.execute("UPDATE event SET after = '{\"items\":1,\"lines\":1,\"phase\":\"shopping\",\"total\":1}'")
 
         let second = try TestLane(directory: first.directory)
-        #expect(await second.runtime.outOfService?.contains("entry 1") == true)
+        #expect(await second.runtime.outOfService == OutOfService(reason: "restore-failed", seq: 1))
         #expect(await second.runtime.view().phase == "out-of-service")
+        #expect(await second.runtime.view().outOfService == OutOfService(reason: "restore-failed", seq: 1))
         #expect(await second.runtime.state == LaneState(), "no cart the journal does not hold")
         guard case .failure(let refusal) = await second.runtime.submit(.payRequested) else {
             Issue.record("an out-of-service lane took an event")
@@ -77,6 +78,22 @@ import Testing
         let scan = await second.runtime.scan(ScannedCode(data: try second.code(plainItem), source: "test"))
         #expect(scan == .refused(code: "out-of-service", message: refusal.message))
         #expect(try second.journal.entries().count == 1, "nothing was journaled")
+    }
+
+    @Test func anEditedJournalTakesTheLaneOutOfServiceWithTheEntry() async throws {
+        let first = try TestLane()
+        for _ in 0..<3 {
+            #expect(await first.runtime.scan(ScannedCode(data: try first.code(plainItem), source: "test")) == .accepted)
+        }
+        // Someone makes the second scan cheaper, straight in the file.
+        try first.journal.execute("UPDATE event SET payload = replace(payload, '\"minorUnits\":', '\"minorUnits\":1') WHERE seq = 2")
+
+        let second = try TestLane(directory: first.directory)
+        #expect(await second.runtime.outOfService == OutOfService(reason: "chain-broken", seq: 2))
+        #expect(await second.runtime.view().phase == "out-of-service")
+        #expect(await second.runtime.state == LaneState(), "no cart from a journal that fails its check")
+        await #expect(throws: OutOfServiceError.self) { try await second.runtime.record(.receiptReprinted(saleID: "x")) }
+        #expect(try second.journal.entries().count == 3, "nothing was journaled")
     }
 
     @Test func aMissedReceiptPrintsAfterARestartOnce() async throws {

@@ -17,6 +17,23 @@ public enum JournalFormat {
         try LaneEvent(wire: try record(payload, upgrade: JournalFormatV0.event))
     }
 
+    /// Reads a stored event of any version, lane or administrative.
+    public static func journalEvent(payload: String) throws(WireError) -> JournalEvent {
+        let o = try record(payload, upgrade: JournalFormatV0.event)
+        if let type = o.optional("type"), case .string(let kind) = type, AdminEvent.kinds.contains(kind) {
+            return .admin(try AdminEvent(wire: o))
+        }
+        return .lane(try LaneEvent(wire: o))
+    }
+
+    /// The text stored for any event.
+    public static func payload(_ event: JournalEvent) -> String {
+        switch event {
+        case .lane(let event): return payload(event)
+        case .admin(let event): return event.wire.text
+        }
+    }
+
     /// The text stored for a sale (`sale.record`).
     public static func record(_ sale: CompletedSale) -> String { sale.wire.text }
 

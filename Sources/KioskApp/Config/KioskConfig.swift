@@ -108,13 +108,15 @@ public enum KioskSetupError: Error, CustomStringConvertible {
     case store(String, String)
     case catalog(String, String)
     case assets(String)
+    /// The state folder or the lane's key cannot be used.
+    case state(String)
 
     public var description: String {
         switch self {
         case .config(let file, let message): return "config \(file) \(message)"
         case .store(let file, let message): return "store profile \(file): \(message)"
         case .catalog(let file, let message): return "catalog \(file): \(message)"
-        case .assets(let message): return message
+        case .assets(let message), .state(let message): return message
         }
     }
 }

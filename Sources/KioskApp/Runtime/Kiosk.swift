@@ -49,8 +49,12 @@ public enum Kiosk {
         logger.info("catalog loaded", metadata: ["items": "\(setup.catalog.count)", "rejected": "\(setup.rejectedRows.count)"])
 
         let state = options.stateDirectory
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path)
+        let identity: LaneIdentity
+        do { identity = try LaneIdentity.loadOrCreate(stateDirectory: state, laneID: config.laneID) } catch {
+            throw KioskSetupError.state("\(error)")
+        }
+        logger.info("lane identity", metadata: ["lane": "\(identity.laneID)", "fingerprint": "\(identity.fingerprint)"])
+        let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path, identity: identity)
         let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
         let printer = LanePrinter(simulated: try SimulatedPrinter(folder: state.appendingPathComponent("receipts")))
         // Demo and training only: outside --demo nothing can inject scans.

@@ -16,8 +16,9 @@ public actor LaneRuntime {
     let journal: LaneJournal
     /// Nil when the lane could not be rebuilt from its journal.
     private var engine: LaneEngine?
-    /// Why the lane is out of service (a journal it cannot restore): every event is refused.
-    public private(set) var outOfService: String?
+    /// Why the lane is out of service (a journal that fails its start-up check or cannot be
+    /// restored): every event is refused.
+    public private(set) var outOfService: OutOfService?
     let catalog: LaneCatalog
     let router: ScanRouter
     let terminal: any PaymentTerminal
@@ -68,13 +69,43 @@ public actor LaneRuntime {
         // Until the printer and terminal answer, they are what the kiosk was started with.
         devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: .simulated)
         do {
+            // Verified first: a lane never sells on top of a journal someone changed.
+            let checked = try journal.verifyOnStart(at: clock.now())
+            logger.info("journal verified", metadata: ["from": "\(checked.from)", "to": "\(checked.to)"])
+        } catch let error as JournalError {
+            outOfService = OutOfService(reason: error.code, seq: error.seq)
+            logger.critical("lane out of service: its journal failed verification",
+                            metadata: ["seq": "\(error.seq)", "reason": "\(error.code)", "details": "\(error)"])
+            return
+        } catch {
+            outOfService = OutOfService(reason: "journal-unreadable", seq: 0)
+            logger.critical("lane out of service: its journal cannot be read", metadata: ["error": "\(error)"])
+            return
+        }
+        do {
             let engine = try LaneEngine(lane: lane, journal: journal)
             clock.advance(past: engine.lastAt)
             self.engine = engine
         } catch {
-            outOfService = "\(error)"
-            logger.critical("lane out of service: its journal cannot be restored", metadata: ["reason": "\(error)"])
+            let seq: Int64
+            switch error {
+            case let error as RestoreError: seq = error.seq
+            case let error as JournalError: seq = error.seq
+            default: seq = 0
+            }
+            outOfService = OutOfService(reason: "restore-failed", seq: seq)
+            logger.critical("lane out of service: its journal cannot be restored", metadata: ["seq": "\(seq)", "reason": "\(error)"])
         }
+    }
+
+    /// Journals an administrative event (head office's acknowledgement or push, a late receipt).
+    /// Refused while the lane is out of service: its journal is not to be added to.
+    @discardableResult
+    public func record(_ event: AdminEvent) throws -> JournalEntry {
+        guard var engine else { throw OutOfServiceError() }
+        let entry = try engine.record(event, at: clock.now())
+        self.engine = engine
+        return entry
     }
 
     /// The lane's state (a fresh one until restored).
@@ -141,7 +172,8 @@ public actor LaneRuntime {
     private func redemptionCheck(_ coupon: Coupon) -> Refusal? {
         do {
             guard let used = try journal.couponRedemption(id: coupon.id) else { return nil }
-            return Refusal(.couponAlreadyRedeemed, "coupon \(coupon.id) was already used, in sale \(used.saleID)")
+            return Refusal(.couponAlreadyRedeemed, "coupon \(coupon.id) was already used, "
+                           + (used.saleID.map { "in sale \($0)" } ?? "at another lane"))
         } catch {
             logger.error("coupon redemption lookup failed", metadata: ["coupon": "\(coupon.id)", "error": "\(error)"])
             return Refusal(.journalUnavailable, "the lane cannot check this coupon right now")
@@ -241,7 +273,7 @@ public actor LaneRuntime {
         }
         for sale in missed {
             guard await tryPrinting(sale) else { return }
-            do { try journal.receiptReprinted(saleID: sale.id) } catch {
+            do { try record(.receiptReprinted(saleID: sale.id)) } catch {
                 logger.error("reprint not recorded; it may print again", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
             }
             logger.notice("missed receipt printed", metadata: ["sale": "\(sale.id)"])
@@ -288,7 +320,7 @@ public actor LaneRuntime {
     public func view() -> LaneView {
         LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
                  receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
-                 staffBadge: presentedBadge, outOfService: outOfService != nil)
+                 staffBadge: presentedBadge, outOfService: outOfService)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {

@@ -121,10 +121,12 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let devices: Devices
     public let demo: Bool
     public let store: Store
+    /// Set when the lane refuses to sell: the reason code and the journal entry (for staff).
+    public let outOfService: OutOfService?
 
-    /// `outOfService`: the lane could not be restored from its journal; the page shows it closed.
+    /// `outOfService`: the journal failed its check or could not be restored; the page shows the lane closed.
     init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
-         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: Bool = false) {
+         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: OutOfService? = nil) {
         sessionID = state.sessionID
         self.journalSeq = journalSeq
         var intervention: InterventionView?
@@ -151,7 +153,8 @@ public struct LaneView: Codable, Sendable, Equatable {
             phase = "receipt"
             printed = wasPrinted
         }
-        self.phase = outOfService ? "out-of-service" : phase
+        self.phase = outOfService == nil ? phase : "out-of-service"
+        self.outOfService = outOfService
         self.intervention = intervention
         self.wallet = wallet
         if case .attendantNeeded = state.phase { self.staffBadge = staffBadge } else { self.staffBadge = nil }

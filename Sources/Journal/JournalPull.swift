@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+
+/// An event exactly as stored: the bytes its hash covers, for head office to check and keep.
+public struct StoredEvent: Sendable, Hashable {
+    public let seq: Int64
+    public let at: Int64
+    public let session: String?
+    public let kind: String
+    public let payload: String
+    public let writes: String?
+    public let hash: [UInt8]
+}
+
+/// Where the journal stands for head office: its ends, the newest acknowledgement, the backlog.
+public struct PullStatus: Sendable, Hashable {
+    /// 0 for an empty journal.
+    public let newestSeq: Int64
+    /// Events are never deleted, so this is 1 (0 for an empty journal); kept in the API for a
+    /// future retention policy.
+    public let oldestSeq: Int64
+    public let acknowledgedSeq: Int64
+    /// Events head office has not acknowledged, and the time of the oldest of them (ms).
+    public let backlog: Int64
+    public let oldestUnacknowledgedAt: Int64?
+}
+
+/// Why head office's acknowledgement was not taken.
+public enum AcknowledgementProblem: String, Error, Sendable {
+    /// The seq is beyond the journal's end.
+    case beyondHead = "beyond-head"
+    /// The journal's event at that seq has another hash: head office holds something else.
+    case hashMismatch = "hash-mismatch"
+    /// An earlier acknowledgement already covered more.
+    case behind = "acknowledgement-behind"
+}
+
+extension LaneJournal {
+    /// Streams the events after `after`, oldest first, at most `limit`, from one read
+    /// transaction (a consistent snapshot while the lane keeps writing). `body` returns false to
+    /// stop early (a page full in bytes). Memory stays constant however long the backlog.
+    public func forEachEvent(after: Int64, limit: Int, _ body: (StoredEvent) throws -> Bool) throws {
+        try pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT seq, at, session, kind, payload, writes, hash FROM event WHERE seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [after, limit])
+            while let row = try cursor.next() {
+                let event = StoredEvent(seq: row["seq"], at: row["at"], session: row["session"], kind: row["kind"],
+                                        payload: row["payload"], writes: row["writes"], hash: [UInt8](row["hash"] as Data))
+                guard try body(event) else { return }
+            }
+        }
+    }
+
+    public func pullStatus() throws -> PullStatus {
+        try pool.read { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
+            let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM event") ?? 0
+            let acknowledged = try Int64.fetchOne(db, sql: "SELECT MAX(acknowledged_seq) FROM acknowledgement") ?? 0
+            let oldestWaiting = try Int64.fetchOne(db, sql: "SELECT at FROM event WHERE seq = ?", arguments: [acknowledged + 1])
+            return PullStatus(newestSeq: newest, oldestSeq: oldest, acknowledgedSeq: acknowledged,
+                              backlog: newest - acknowledged, oldestUnacknowledgedAt: oldestWaiting)
+        }
+    }
+
+    /// Checks an acknowledgement before it is journaled: nil when it is new and right; `.behind`
+    /// covers an acknowledgement equal to the newest one too (the caller treats that as done).
+    public func checkAcknowledgement(seq: Int64, hash: [UInt8]) throws -> AcknowledgementProblem? {
+        try pool.read { db in
+            guard seq >= 1, let stored = try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = ?", arguments: [seq]) else {
+                return .beyondHead
+            }
+            guard [UInt8](stored) == hash else { return .hashMismatch }
+            let acknowledged = try Int64.fetchOne(db, sql: "SELECT MAX(acknowledged_seq) FROM acknowledgement") ?? 0
+            return seq <= acknowledged ? .behind : nil
+        }
+    }
+
+    /// The hash of the event `seq`, if there is one.
+    public func hash(at seq: Int64) throws -> [UInt8]? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = ?", arguments: [seq]).map { [UInt8]($0) } }
+    }
+}
