@@ -24,6 +24,7 @@ import Testing
         #expect(languages.map(\.name) == ["en.json", "zh-Hans.json"])
         let keys = RefusalCode.allCases.map { "error.\($0.rawValue)" } + APIErrorCode.allCases.map { "error.\($0.rawValue)" }
             + DeviceState.allCases.map { "deviceStatus.\($0.rawValue)" }
+            + OutOfService.reasons.map { "outOfService.reason.\($0)" }
         for (name, strings) in languages {
             for key in keys {
                 #expect(!(strings[key] ?? "").isEmpty, "\(name) has no text for \(key)")

@@ -497,8 +497,8 @@
     paid: renderPaid,
     receipt: renderReceipt,
     neutral: renderNeutral,
-    // The lane could not be restored from its journal: closed until staff look (static text).
-    'out-of-service': renderNeutral,
+    // The journal failed its check or could not be restored: closed until staff look.
+    'out-of-service': renderOutOfService,
   };
 
   function render() {
@@ -717,6 +717,13 @@
   }
 
   function renderNeutral() {}
+
+  /** The reason (a code) and the journal entry, for staff; the shopper reads the title. */
+  function renderOutOfService(v) {
+    const reason = isObject(app.view.outOfService) ? app.view.outOfService : null;
+    const key = reason ? 'outOfService.reason.' + str(reason.reason) : '';
+    $('out-of-service-reason').textContent = reason && hasString(key) ? t(key, { seq: reason.seq }) : '';
+  }
 
   /**
    * The staff overlay, over the cart. Returns 'opened' or 'closed' when that just happened.
