@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // Hummingbird's own dependencies, named because Sync uses them directly (channels, the TLS handshake).
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
@@ -47,8 +50,18 @@ let package = Package(
             "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Peripherals"]),
+        // The head-office sync listener: its own port, TLS, token or client-certificate authentication.
+        .target(name: "Sync", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "KioskApp", dependencies: [
-            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision",
+            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision", "Sync",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
@@ -83,8 +96,15 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail", "KioskTestSupport"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: [
+            "Sync", "KioskTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "KioskAppTests", dependencies: [
-            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "KioskTestSupport",
+            "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "Sync", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),

@@ -49,6 +49,11 @@ final class KioskProcess: @unchecked Sendable {
     }
 
     var log: String { output.text }
+
+    /// The first line of its output that contains `marker`, waiting up to `timeout` seconds for it.
+    func waitForLine(containing marker: String, timeout: TimeInterval = 30) -> String? {
+        output.waitForLine(containing: marker, timeout: timeout)
+    }
 }
 
 enum KioskProcessError: Error {

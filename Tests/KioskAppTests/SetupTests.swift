@@ -1,5 +1,6 @@
 import Foundation
 import KioskTestSupport
+import Sync
 import Testing
 @testable import KioskApp
 
@@ -12,6 +13,13 @@ import Testing
 
     @Test func anEmptyConfigMeansTheDefaults() throws {
         #expect(try KioskConfig.load(write("{}")) == KioskConfig())
+    }
+
+    @Test func theSyncSettingIsRead() throws {
+        let hash = String(repeating: "ab", count: 32)
+        let config = try KioskConfig.load(write(#"{"sync": {"listen": "127.0.0.1:8443", "tokens": [{"name": "hq", "sha256": "\#(hash)"}]}}"#))
+        #expect(config.sync == SyncSettings(listen: "127.0.0.1:8443", tokens: [.init(name: "hq", sha256: hash)]))
+        #expect(try KioskConfig.load(write("{}")).sync == nil)
     }
 
     @Test func settingsAreRead() throws {
@@ -31,6 +39,11 @@ import Testing
         (#"{"staff": [{"badge": "1", "name": "A", "pinSalt": "s", "pinSHA256": "abc"}]}"#, "64-hex-digit"),
         (#"[1, 2]"#, "must be a JSON object"),
         (#"{"laneID": "#, "is not valid JSON"),
+        (#"{"sync": {"listen": "0.0.0.0:8443", "tokens": [{"name": "hq", "sha256": "\#(String(repeating: "0", count: 64))"}]}}"#,
+         "sync.tls is required: 0.0.0.0 is not a loopback address"),
+        (#"{"sync": {"listen": "127.0.0.1:8443"}}"#, "sync needs at least one credential"),
+        (#"{"sync": {"listen": "127.0.0.1:8443", "tokenz": []}}"#, #"sync: unknown setting "tokenz""#),
+        (#"{"sync": {"listen": "127.0.0.1:8443", "tokens": [{"name": "hq", "sha256": "x"}]}}"#, "sync.tokens[0].sha256 must be 64 hex digits"),
     ])
     func badSettingsAreRefusedWithTheirReason(json: String, reason: String) throws {
         let url = try write(json)

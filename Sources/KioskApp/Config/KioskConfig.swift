@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import Payments
+import Sync
 
 /// The kiosk's settings file (`--config FILE`, JSON). Every field has a default, so an empty
 /// object `{}` runs the demo store with simulated devices. Unknown fields are an error, not
@@ -29,13 +30,15 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var usbDevices = true
     /// The layout keyboard-wedge scanners are programmed to type in, when not the profiles' "us".
     public var scannerKeyboardLayout: KeyboardLayout?
+    /// Head office's sync listener (SyncSettings.swift); none when absent.
+    public var sync: SyncSettings?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
-        case usbDevices, scannerKeyboardLayout
+        case usbDevices, scannerKeyboardLayout, sync
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +58,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         camera = try c.decodeIfPresent(CameraConfig.self, forKey: .camera)
         usbDevices = try c.decodeIfPresent(Bool.self, forKey: .usbDevices) ?? defaults.usbDevices
         scannerKeyboardLayout = try c.decodeIfPresent(KeyboardLayout.self, forKey: .scannerKeyboardLayout)
+        sync = try c.decodeIfPresent(SyncSettings.self, forKey: .sync)
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -63,20 +67,25 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw KioskSetupError.config(url.path, "cannot be read")
         }
+        return try parse(data, source: url.path)
+    }
+
+    /// Parses and checks a settings file's bytes; `source` names it in every problem.
+    public static func parse(_ data: Data, source: String) throws -> KioskConfig {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw KioskSetupError.config(url.path, "is not valid JSON")
+            throw KioskSetupError.config(source, "is not valid JSON")
         }
-        guard let fields = object as? [String: Any] else { throw KioskSetupError.config(url.path, "must be a JSON object") }
+        guard let fields = object as? [String: Any] else { throw KioskSetupError.config(source, "must be a JSON object") }
         let known = Set(CodingKeys.allCases.map(\.rawValue))
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw KioskSetupError.config(url.path, "has an unknown setting \"\(unknown)\"")
+            throw KioskSetupError.config(source, "has an unknown setting \"\(unknown)\"")
         }
         let config: KioskConfig
         do { config = try JSONDecoder().decode(KioskConfig.self, from: data) } catch let error as DecodingError {
-            throw KioskSetupError.config(url.path, error.readable)
+            throw KioskSetupError.config(source, error.readable)
         }
-        try config.validate(source: url.path)
+        try config.validate(source: source)
         return config
     }
 
@@ -100,6 +109,9 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(Set(staff.map(\.badge)).count == staff.count, "staff badges must be unique")
         for member in staff { try member.validate(source: source) }
         try camera?.validate(source: source)
+        do { try sync?.validate() } catch let error as SyncSettingsError {
+            throw KioskSetupError.config(source, error.message)
+        }
     }
 }
 

@@ -9,6 +9,7 @@ import Payments
 import Receipts
 import Retail
 import ServiceLifecycle
+import Sync
 
 /// What `kiosk run` needs to start a lane.
 public struct RunOptions: Sendable {
@@ -41,6 +42,8 @@ public enum Kiosk {
         var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
         if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
         if config.staff.isEmpty { logger.warning("no staff configured: age checks, voids and cancellations cannot be approved") }
+        // Made first: a bad TLS certificate or key stops the start before anything else opens.
+        let sync = try syncServer(config, configFile: options.configFile, logger: logger)
 
         let assets = try AssetLocator.find(explicit: options.assets)
         let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
@@ -90,7 +93,7 @@ public enum Kiosk {
                             assets: assets, logger: logger)
         let app = application(web.router(), options: options, logger: logger)
 
-        let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)]
+        let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
             + cameraServices(config.camera, runtime: runtime, logger: logger)
             + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
@@ -115,6 +118,27 @@ public enum Kiosk {
                 FileHandle.standardOutput.write(Data("kiosk ready on http://\(host):\(port)\n".utf8))
             },
             logger: logger)
+    }
+
+    /// Head office's sync listener, when `sync` is configured, on its own address; prints
+    /// "kiosk sync ready on URL" once it listens, like the page's ready line.
+    static func syncServer(_ config: KioskConfig, configFile: URL?, logger: Logger) throws -> SyncServer? {
+        guard let settings = config.sync else { return nil }
+        let laneID = config.laneID
+        do {
+            return try SyncServer(settings: settings, logger: logger, onServerRunning: { endpoint in
+                FileHandle.standardOutput.write(Data("kiosk sync ready on \(endpoint.url)\n".utf8))
+            }) { router in
+                // A placeholder until the pull, ack and push routes (docs/sync-api.yaml) come.
+                router.get("/sync/v1/lane") { _, _ in LaneIdentity(laneID: laneID) }
+            }
+        } catch let error as SyncSettingsError {
+            throw KioskSetupError.config(configFile?.path ?? "(none)", error.message)
+        }
+    }
+
+    struct LaneIdentity: ResponseEncodable {
+        let laneID: String
     }
 
     /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs on its
