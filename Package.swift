@@ -50,8 +50,10 @@ let package = Package(
             "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "Peripherals"]),
-        // The head-office sync listener: its own port, TLS, token or client-certificate authentication.
+        // The head-office sync listener: its own port, TLS, token or client-certificate authentication,
+        // and the pull routes (the journal, read as head office sees it).
         .target(name: "Sync", dependencies: [
+            "Journal",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

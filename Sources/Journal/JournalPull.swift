@@ -20,7 +20,9 @@ public struct PullStatus: Sendable, Hashable {
     /// future retention policy.
     public let oldestSeq: Int64
     public let acknowledgedSeq: Int64
-    /// Events head office has not acknowledged, and the time of the oldest of them (ms).
+    /// Events head office has not acknowledged, and the time of the oldest of them (ms). The
+    /// acknowledgements themselves do not count: each is an event, and head office acknowledging
+    /// its own acknowledgement would never end.
     public let backlog: Int64
     public let oldestUnacknowledgedAt: Int64?
 }
@@ -57,9 +59,11 @@ extension LaneJournal {
             let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
             let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM event") ?? 0
             let acknowledged = try Int64.fetchOne(db, sql: "SELECT MAX(acknowledged_seq) FROM acknowledgement") ?? 0
-            let oldestWaiting = try Int64.fetchOne(db, sql: "SELECT at FROM event WHERE seq = ?", arguments: [acknowledged + 1])
+            let waiting = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS count, MIN(at) AS oldest FROM event WHERE seq > ? AND kind != 'sync-acknowledged'
+                """, arguments: [acknowledged])
             return PullStatus(newestSeq: newest, oldestSeq: oldest, acknowledgedSeq: acknowledged,
-                              backlog: newest - acknowledged, oldestUnacknowledgedAt: oldestWaiting)
+                              backlog: waiting?["count"] ?? 0, oldestUnacknowledgedAt: waiting?["oldest"])
         }
     }
 

@@ -82,7 +82,7 @@ public final class LaneJournal: Sendable {
     /// Signs the chain head after every sale and administrative event; nil only for journals
     /// opened to read (commands) or by tests that do not sign.
     public let identity: LaneIdentity?
-    static let genesis = [UInt8](repeating: 0, count: 32)
+    public static let genesis = [UInt8](repeating: 0, count: 32)
 
     public init(path: String, identity: LaneIdentity? = nil) throws {
         self.identity = identity
@@ -226,7 +226,7 @@ public final class LaneJournal: Sendable {
     /// The hash of an event: sha256(previous hash ‖ "seq\nat\nsession\nkind\npayload"), and
     /// "\nwrites" after that when the event wrote derived rows. Rows without writes (all rows
     /// before format v1's `writes`) hash exactly as they always did.
-    static func chain(_ previous: [UInt8], seq: Int64, at: Timestamp, session: String?, kind: String, payload: String,
+    public static func chain(_ previous: [UInt8], seq: Int64, at: Timestamp, session: String?, kind: String, payload: String,
                       writes: String?) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)

@@ -106,7 +106,7 @@ import FoundationNetworking
             #expect(try await get(base + "/api/state", token: nil).status == 401)
             let lane = try await get(base + "/sync/v1/lane", token: token)
             #expect(lane.status == 200)
-            #expect(lane.body == #"{"laneID":"L07"}"#)
+            #expect(lane.body.contains(#""laneID":"L07""#))
             // The page's API is not on the sync listener, and sync is not on the page's.
             #expect(try await get(base + "/api/state", token: token).status == 404)
             #expect(try await get(kiosk.baseURL + "/sync/v1/lane", token: token).status == 404)

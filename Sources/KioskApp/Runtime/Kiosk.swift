@@ -42,8 +42,6 @@ public enum Kiosk {
         var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
         if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
         if config.staff.isEmpty { logger.warning("no staff configured: age checks, voids and cancellations cannot be approved") }
-        // Made first: a bad TLS certificate or key stops the start before anything else opens.
-        let sync = try syncServer(config, configFile: options.configFile, logger: logger)
 
         let assets = try AssetLocator.find(explicit: options.assets)
         let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
@@ -89,6 +87,9 @@ public enum Kiosk {
             let extras = DemoItems.extras(store: setup.profile, catalog: setup.catalog, assets: assets)
             return (scanner, DemoItems.pick(from: setup.catalog, layout: setup.profile.variableMeasure, extras: extras))
         }
+        // Before anything listens: a bad TLS certificate or key stops the start here.
+        let sync = try syncServer(config, configFile: options.configFile, logger: logger,
+                                  routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets))
         let web = WebServer(runtime: runtime, staff: staff, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, logger: logger)
         let app = application(web.router(), options: options, logger: logger)
@@ -122,23 +123,15 @@ public enum Kiosk {
 
     /// Head office's sync listener, when `sync` is configured, on its own address; prints
     /// "kiosk sync ready on URL" once it listens, like the page's ready line.
-    static func syncServer(_ config: KioskConfig, configFile: URL?, logger: Logger) throws -> SyncServer? {
+    static func syncServer(_ config: KioskConfig, configFile: URL?, logger: Logger, routes: HeadOfficeRoutes) throws -> SyncServer? {
         guard let settings = config.sync else { return nil }
-        let laneID = config.laneID
         do {
             return try SyncServer(settings: settings, logger: logger, onServerRunning: { endpoint in
                 FileHandle.standardOutput.write(Data("kiosk sync ready on \(endpoint.url)\n".utf8))
-            }) { router in
-                // A placeholder until the pull, ack and push routes (docs/sync-api.yaml) come.
-                router.get("/sync/v1/lane") { _, _ in LaneIdentity(laneID: laneID) }
-            }
+            }, routes: routes.add(to:))
         } catch let error as SyncSettingsError {
             throw KioskSetupError.config(configFile?.path ?? "(none)", error.message)
         }
-    }
-
-    struct LaneIdentity: ResponseEncodable {
-        let laneID: String
     }
 
     /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs on its
