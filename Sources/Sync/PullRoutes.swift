@@ -61,8 +61,10 @@ public struct PullRoutes: Sendable {
     func events(_ request: Request) throws -> Response {
         let query = request.uri.queryParameters
         func parameter(_ name: String, default value: Int64, in range: ClosedRange<Int64>) throws -> Int64 {
-            guard let text = query[name[...]] else { return value }
-            guard let number = Int64(String(text)), range.contains(number) else {
+            let texts = query[values: name[...]]
+            guard let text = texts.first else { return value }
+            // Given twice, a parameter is not the one integer the document says it is.
+            guard texts.count == 1, let number = Int64(String(text)), range.contains(number) else {
                 throw SyncResponse.Failure(.badRequest, "bad-request", ["parameter": .string(name)])
             }
             return number
@@ -125,8 +127,10 @@ public struct PullRoutes: Sendable {
 
 /// JSON answers and coded errors of the sync API: `{"error": {"code", ...parameters}}`.
 public enum SyncResponse {
-    public static func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body.text)))
+    public static func json(_ status: HTTPResponse.Status, _ body: JSONValue, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.text)))
     }
 
     /// Thrown by a route to answer with a coded error.

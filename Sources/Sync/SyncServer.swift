@@ -59,6 +59,8 @@ public struct SyncServer: Service {
         let address = try settings.address
         let authenticator = SyncAuthenticator(settings: settings)
         let router = Router(context: SyncRequestContext.self)
+        // First, so that it wraps every route and the router's "no route" answer.
+        router.add(middleware: SyncErrorMiddleware())
         routes(router)
         let responder = SyncAuthResponder(routes: router.buildResponder(), authenticator: authenticator, limiter: rateLimiter,
                                           readsClientCertificates: authenticator.acceptsClientCertificates)

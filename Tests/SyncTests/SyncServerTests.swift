@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import KioskTestSupport
 import Testing
 @testable import Sync
@@ -136,6 +137,61 @@ import Testing
                 #expect(reply.header("Server") == nil)
             }
         }
+    }
+
+    /// What the routes do not answer themselves is still a coded error: no such path, a method the
+    /// path does not take (with Allow), an operation of the document with no route here, and a
+    /// route that fails unexpectedly (logged, without the request's query).
+    @Test func answersNoRouteGivesAreCodedErrors() async throws {
+        try await withTemporaryDirectory { folder in
+            let settings = SyncSettings(listen: "127.0.0.1:0", tokens: [.init(name: "hq", sha256: hq.sha256Hex)])
+            struct Broken: Error {}
+            let log = LogRecorder()
+            try await withSyncServer(settings, logger: log.logger(), routes: { router in
+                router.get("/sync/v1/lane") { _, _ in "lane" }
+                router.get("/sync/v1/events") { _, _ -> String in throw Broken() }
+                router.post("/sync/v1/ack") { _, _ -> String in throw HTTPError(.badRequest) }
+            }) { endpoint in
+                func send(_ method: String, _ path: String) async throws -> CurlReply {
+                    try await curl(endpoint.url + path, in: folder, headers: ["Authorization: Bearer \(hq.text)"],
+                                   extra: method == "HEAD" ? ["-I"] : ["-X", method])
+                }
+                #expect(try await send("GET", "/sync/v1/lane").body == "lane")
+                let missing = try await send("GET", "/sync/v1/nothing-here")
+                #expect(missing.status == "404" && missing.body == #"{"error":{"code":"not-found"}}"#)
+                for method in ["DELETE", "POST", "HEAD", "TRACE", "OPTIONS"] {
+                    let wrong = try await send(method, "/sync/v1/lane")
+                    #expect(wrong.status == "405", "\(method)")
+                    #expect(wrong.header("Allow") == "GET", "\(method)")
+                    #expect(method == "HEAD" || wrong.body == #"{"error":{"code":"method-not-allowed"}}"#, "\(method)")
+                }
+                #expect(try await send("GET", "/sync/v1/ack").header("Allow") == "POST")
+                let notHere = try await send("PUT", "/sync/v1/catalog")
+                #expect(notHere.status == "501" && notHere.body == #"{"error":{"code":"not-implemented"}}"#)
+                let failed = try await send("GET", "/sync/v1/events?after=secret-looking-query")
+                #expect(failed.status == "500" && failed.body == #"{"error":{"code":"internal-error"}}"#)
+                let refused = try await send("POST", "/sync/v1/ack")
+                #expect(refused.status == "400" && refused.body == #"{"error":{"code":"bad-request"}}"#)
+            }
+            #expect(log.text.contains("sync route failed") && log.text.contains("Broken"), "\(log.text)")
+            #expect(!log.text.contains("secret-looking-query"))
+        }
+    }
+
+    /// `SyncAPI.operations` is the document's list of operations, path by path.
+    @Test func theOperationTableIsTheDocuments() throws {
+        let spec = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/sync-api.yaml"), encoding: .utf8)
+        var documented: [String: [String]] = [:]
+        var path: String?
+        for line in spec.split(separator: "\n") {
+            if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
+            if line.hasPrefix("components:") { path = nil }
+            for method in ["get", "put", "post", "delete", "patch", "head", "options", "trace"] where line == "    \(method):" {
+                documented[path!, default: []].append(method.uppercased())
+            }
+        }
+        #expect(documented.count == 8)
+        #expect(documented == SyncAPI.operations.mapValues { $0.map(\.rawValue) })
     }
 
     @Test func unusableTLSFilesStopTheStartWithTheirReason() async throws {

@@ -10,10 +10,11 @@ struct AcknowledgementRoutes: Sendable {
     func add(to router: Router<SyncRequestContext>) {
         router.post("/sync/v1/ack") { request, context in
             let body = try await SyncBody.object(request, limit: 1024, keys: ["seq", "hash"])
-            let seq = try SyncBody.field { () throws(WireError) in try body.int("seq") }
+            // 1 to 2^53 - 1, as the document says: a seq JSON's every reader reads alike.
+            let seq = Int64(try SyncBody.field { () throws(WireError) in try body.int("seq", in: 1...9_007_199_254_740_991) })
             let hashText = try SyncBody.field { () throws(WireError) in try body.string("hash") }
-            guard seq >= 1, let hash = Hex.decode(hashText, count: 32), hashText == hashText.lowercased() else {
-                throw SyncResponse.Failure(.badRequest, "bad-request", ["field": seq >= 1 ? "hash" : "seq"])
+            guard let hash = Hex.decode(hashText, count: 32), hashText == hashText.lowercased() else {
+                throw SyncResponse.Failure(.badRequest, "bad-request", ["field": "hash"])
             }
             let status: PullStatus
             do { status = try await runtime.acknowledge(seq: seq, hash: hash, client: context.credential.name) } catch is OutOfServiceError {
