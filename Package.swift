@@ -57,6 +57,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
+            // NIOThreadPool: the pull's SQLite reads block, and run there rather than on the concurrency pool.
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -76,7 +78,7 @@ let package = Package(
         ]),
 
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
-        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "CatalogStore", "Vision", "KioskApp"]),
+        .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Checkout", "Journal", "CatalogStore", "Vision", "KioskApp"]),
 
         // Test support: emulated USB devices (umockdev) that the real libusb code runs against.
         .executableTarget(name: "kiosk-usb-emulator", dependencies: ["CUMockdev"], path: "Tests/USBEmulator"),
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "KioskTestSupport",
+            "Sync", "Journal", "KioskTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -10,6 +10,16 @@ public struct StoredEvent: Sendable, Hashable {
     public let payload: String
     public let writes: String?
     public let hash: [UInt8]
+
+    public init(seq: Int64, at: Int64, session: String?, kind: String, payload: String, writes: String?, hash: [UInt8]) {
+        self.seq = seq
+        self.at = at
+        self.session = session
+        self.kind = kind
+        self.payload = payload
+        self.writes = writes
+        self.hash = hash
+    }
 }
 
 /// Where the journal stands for head office: its ends, the newest acknowledgement, the backlog.
@@ -47,11 +57,17 @@ extension LaneJournal {
                 SELECT seq, at, session, kind, payload, writes, hash FROM event WHERE seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [after, limit])
             while let row = try cursor.next() {
-                let event = StoredEvent(seq: row["seq"], at: row["at"], session: row["session"], kind: row["kind"],
-                                        payload: row["payload"], writes: row["writes"], hash: [UInt8](row["hash"] as Data))
+                // By position, in the SELECT's order: a name is looked up among the columns each time.
+                let event = StoredEvent(seq: row[0], at: row[1], session: row[2], kind: row[3],
+                                        payload: row[4], writes: row[5], hash: [UInt8](row[6] as Data))
                 guard try body(event) else { return }
             }
         }
+    }
+
+    /// The newest event's seq, 0 for an empty journal (the primary key's end: no table scan).
+    public func newestSeq() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
     }
 
     public func pullStatus() throws -> PullStatus {

@@ -14,7 +14,8 @@ public final class SimulatedScanner: BarcodeScanner {
     /// `.refused` once the scanner has stopped.
     public func scan(_ data: String) async -> ScanOutcome {
         await withCheckedContinuation { reply in
-            let code = ScannedCode(data: data, source: name)
+            // Read now: the lane's scan-to-cart latency (maintenance API, benchmarks) counts from here.
+            let code = ScannedCode(data: data, source: name, readAt: ContinuousClock.now)
             if case .terminated = feed.yield((code, reply)) {
                 reply.resume(returning: .refused(code: "scanner-stopped", message: "the simulated scanner is not running"))
             }
