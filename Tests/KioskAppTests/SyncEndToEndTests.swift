@@ -147,8 +147,12 @@ struct HeadOfficeClient {
             #expect(office.stored.contains { ($0["kind"] as? String) == "payment-finished" && ($0["writes"] as? String)?.contains("sale-recorded") == true })
 
             // Acknowledged: journaled on the lane, the backlog is gone; a wrong hash is refused.
+            let waiting = try await api.get("/api/maintenance/sync").json
+            #expect((waiting["backlog"] as? Int) == Int(office.cursor) && (waiting["acknowledgedSeq"] as? Int) == 0, "\(waiting)")
             let ack = try await office.acknowledge()
             #expect(ack.status == "200" && ack.body.contains("\"backlog\":0"), "\(ack.body)")
+            let maintenance = try await api.get("/api/maintenance/sync").json
+            #expect((maintenance["backlog"] as? Int) == 0 && (maintenance["acknowledgedSeq"] as? Int) == Int(office.cursor), "\(maintenance)")
             let wrong = try await office.request("/sync/v1/ack", method: "POST",
                                                  json: "{\"seq\":1,\"hash\":\"\(String(repeating: "0", count: 64))\"}")
             #expect(wrong.status == "409" && wrong.body == #"{"error":{"code":"hash-mismatch"}}"#)
