@@ -80,6 +80,11 @@ extension LaneJournal {
         }
     }
 
+    /// The newest event's seq (0 for an empty journal): cheap, for every page of a pull.
+    public func newestSeq() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
+    }
+
     /// The hash of the event `seq`, if there is one.
     public func hash(at seq: Int64) throws -> [UInt8]? {
         try pool.read { db in try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = ?", arguments: [seq]).map { [UInt8]($0) } }

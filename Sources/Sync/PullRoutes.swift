@@ -70,7 +70,7 @@ public struct PullRoutes: Sendable {
         let after = try parameter("after", default: 0, in: 0...9_007_199_254_740_991)
         let limit = Int(try parameter("limit", default: 1000, in: 1...5000))
         let maxBytes = Int(try parameter("maxBytes", default: 1_048_576, in: 1024...16_777_216))
-        let newest = try journal.pullStatus().newestSeq
+        let newest = try journal.newestSeq()
         guard after <= newest else {
             throw SyncResponse.Failure(.conflict, "cursor-beyond-head", ["newestSeq": .int(newest)])
         }
@@ -98,7 +98,7 @@ public struct PullRoutes: Sendable {
                 if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 if read == 0 { break }
             }
-            let more = try journal.pullStatus().newestSeq > cursor
+            let more = try journal.newestSeq() > cursor
             let head = lastHash.map { identity.sign(seq: cursor, hash: $0, at: clock()) }
             let tail: JSONValue = head.map(Self.wire) ?? .null
             try await writer.write(ByteBuffer(string: "],\"last\":\(cursor),\"more\":\(more),\"head\":\(tail.text)}"))
