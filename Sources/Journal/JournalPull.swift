@@ -84,9 +84,4 @@ extension LaneJournal {
     public func newestSeq() throws -> Int64 {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
     }
-
-    /// The hash of the event `seq`, if there is one.
-    public func hash(at seq: Int64) throws -> [UInt8]? {
-        try pool.read { db in try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = ?", arguments: [seq]).map { [UInt8]($0) } }
-    }
 }
