@@ -33,7 +33,7 @@ public final class CatalogStore: Sendable {
     private let generation = Atomic<Int>(0)
     private let refreshNanoseconds: UInt64
 
-    public static let controlFileName = "catalog.sqlite"
+    static let controlFileName = "catalog.sqlite"
     static let lockFileName = "catalog.lock"
 
     private struct ReaderState {
@@ -112,6 +112,15 @@ public final class CatalogStore: Sendable {
             try refreshIfDue(&state)
             return state.current?.version
         }.flatMap { id in try control.read { db in try Self.version(id: id, db) } }
+    }
+
+    /// Whether a version is current (after checking for a newer one, when a check is due): as cheap
+    /// as a lookup, for a caller that falls back on something else until the first import.
+    public func hasCurrentVersion() throws -> Bool {
+        try reader.withLock { state throws -> Bool in
+            try refreshIfDue(&state)
+            return state.current != nil
+        }
     }
 
     /// Every import this directory has seen, oldest first, failed ones included.

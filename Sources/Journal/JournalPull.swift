@@ -65,11 +65,6 @@ extension LaneJournal {
         }
     }
 
-    /// The newest event's seq, 0 for an empty journal (the primary key's end: no table scan).
-    public func newestSeq() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
-    }
-
     public func pullStatus() throws -> PullStatus {
         try pool.read { db in
             let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
@@ -96,8 +91,8 @@ extension LaneJournal {
         }
     }
 
-    /// The hash of the event `seq`, if there is one.
-    public func hash(at seq: Int64) throws -> [UInt8]? {
-        try pool.read { db in try Data.fetchOne(db, sql: "SELECT hash FROM event WHERE seq = ?", arguments: [seq]).map { [UInt8]($0) } }
+    /// The newest event's seq (0 for an empty journal): cheap, for every page of a pull.
+    public func newestSeq() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
     }
 }

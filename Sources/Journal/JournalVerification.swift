@@ -67,11 +67,6 @@ extension LaneJournal {
                    signature: [UInt8](row["signature"] as Data))
     }
 
-    /// The newest head the lane signed, if any.
-    public func newestSignedHead() throws -> SignedHead? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM signed_head ORDER BY seq DESC LIMIT 1").map(Self.signedHead) }
-    }
-
     /// Signs the current chain head at `at` and keeps it (a head already signed is returned as
     /// it was). Nil for an empty journal or one opened without the lane's key.
     @discardableResult

@@ -42,32 +42,32 @@ public enum JournalWrite: Hashable, Sendable {
     func apply(seq: Int64, session: String?, db: Database) throws {
         switch self {
         case .sessionStarted(let id):
-            try db.execute(sql: "INSERT INTO session (id, started_seq) VALUES (?, ?)", arguments: [id, seq])
+            try db.run("INSERT INTO session (id, started_seq) VALUES (?, ?)", arguments: [id, seq])
         case .sessionEnded(let id, let end):
-            try db.execute(sql: "UPDATE session SET ended_seq = ?, outcome = ? WHERE id = ?", arguments: [seq, end.rawValue, id])
+            try db.run("UPDATE session SET ended_seq = ?, outcome = ? WHERE id = ?", arguments: [seq, end.rawValue, id])
         case .attemptRequested(let attempt):
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO payment_attempt (id, session, amount, currency, state, requested_seq, wallet)
                 VALUES (?, ?, ?, ?, 'requested', ?, ?)
                 """, arguments: [attempt.id, session, attempt.amount.minorUnits, attempt.amount.currency.code, seq,
                                  attempt.wallet.map { "\($0.kind.rawValue) \($0.masked)" }])
         case .attemptResolved(let id, let resolution, let reference):
-            try db.execute(sql: "UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
+            try db.run("UPDATE payment_attempt SET state = ?, reference = ?, resolved_seq = ? WHERE id = ?",
                            arguments: [resolution.rawValue, reference, seq, id])
         case .saleRecorded(let sale):
             try Self.insert(sale, seq: seq, db: db)
         case .receiptRequested(let saleID):
-            try db.execute(sql: "INSERT INTO receipt (sale_id, state, requested_seq) VALUES (?, 'pending', ?)", arguments: [saleID, seq])
+            try db.run("INSERT INTO receipt (sale_id, state, requested_seq) VALUES (?, 'pending', ?)", arguments: [saleID, seq])
         case .receiptDone(let saleID, let printed):
-            try db.execute(sql: "UPDATE receipt SET state = ?, done_seq = ? WHERE sale_id = ?",
+            try db.run("UPDATE receipt SET state = ?, done_seq = ? WHERE sale_id = ?",
                            arguments: [printed ? "printed" : "missed", seq, saleID])
         case .receiptReprinted(let saleID):
-            try db.execute(sql: "UPDATE receipt SET state = 'printed', done_seq = ? WHERE sale_id = ? AND state = 'missed'",
+            try db.run("UPDATE receipt SET state = 'printed', done_seq = ? WHERE sale_id = ? AND state = 'missed'",
                            arguments: [seq, saleID])
         case .couponBlocked(let id):
-            try db.execute(sql: "INSERT OR IGNORE INTO coupon_blocked (coupon_id, seq) VALUES (?, ?)", arguments: [id, seq])
+            try db.run("INSERT OR IGNORE INTO coupon_blocked (coupon_id, seq) VALUES (?, ?)", arguments: [id, seq])
         case .acknowledged(let acknowledged, let hash):
-            try db.execute(sql: "INSERT INTO acknowledgement (seq, acknowledged_seq, acknowledged_hash) VALUES (?, ?, ?)",
+            try db.run("INSERT INTO acknowledgement (seq, acknowledged_seq, acknowledged_hash) VALUES (?, ?, ?)",
                            arguments: [seq, acknowledged, Data(hash)])
         }
     }
@@ -76,13 +76,13 @@ public enum JournalWrite: Hashable, Sendable {
     static func insert(_ sale: CompletedSale, seq: Int64, db: Database) throws {
         let record = JournalFormat.record(sale)
         let priced = sale.priced
-        try db.execute(sql: """
+        try db.run("""
             INSERT INTO sale (id, seq, completed_at, currency, subtotal, total, item_count, member, record)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [sale.id, seq, sale.completedAt, priced.total.currency.code, priced.subtotal.minorUnits,
                              priced.total.minorUnits, priced.itemCount, sale.member, record])
         for (number, (line, price)) in zip(sale.lines, priced.lines).enumerated() {
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO sale_line (sale_id, line_no, gtin, name, quantity, unit_price, amount, tax_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [sale.id, number + 1, line.item.gtin.digits, line.item.name.en, line.quantity,
@@ -90,20 +90,20 @@ public enum JournalWrite: Hashable, Sendable {
         }
         for discount in priced.discounts {
             // A coupon spread over several items has no single GTIN: stored as "".
-            try db.execute(sql: "INSERT INTO sale_discount (sale_id, gtin, promotion, amount) VALUES (?, ?, ?, ?)",
+            try db.run("INSERT INTO sale_discount (sale_id, gtin, promotion, amount) VALUES (?, ?, ?, ?)",
                            arguments: [sale.id, discount.gtin?.digits ?? "", discount.promotion, discount.amount.minorUnits])
         }
         for tax in priced.taxes {
-            try db.execute(sql: "INSERT INTO sale_tax (sale_id, tax_code, basis_points, gross, tax) VALUES (?, ?, ?, ?, ?)",
+            try db.run("INSERT INTO sale_tax (sale_id, tax_code, basis_points, gross, tax) VALUES (?, ?, ?, ?, ?)",
                            arguments: [sale.id, tax.rate.code, tax.rate.basisPoints, tax.gross.minorUnits, tax.tax.minorUnits])
         }
-        try db.execute(sql: "INSERT INTO sale_payment (sale_id, attempt_id, tender, reference, amount) VALUES (?, ?, ?, ?, ?)",
+        try db.run("INSERT INTO sale_payment (sale_id, attempt_id, tender, reference, amount) VALUES (?, ?, ?, ?, ?)",
                        arguments: [sale.id, sale.attempt.id, sale.tender, sale.paymentReference, sale.attempt.amount.minorUnits])
         for coupon in priced.coupons where coupon.applied {
             // The lane refuses a redeemed id before it reaches a cart, so a conflict here is a bug;
             // failing would lose a sale whose money was taken, so the first redemption stays and
             // this one is only not recorded twice.
-            try db.execute(sql: "INSERT OR IGNORE INTO coupon_redemption (coupon_id, sale_id, seq, amount) VALUES (?, ?, ?, ?)",
+            try db.run("INSERT OR IGNORE INTO coupon_redemption (coupon_id, sale_id, seq, amount) VALUES (?, ?, ?, ?)",
                            arguments: [coupon.coupon.id, sale.id, seq, coupon.amount.minorUnits])
         }
     }
@@ -209,5 +209,13 @@ public enum Hex {
     static func digest(_ o: WireObject, _ key: String) throws(WireError) -> [UInt8] {
         guard let bytes = decode(try o.string(key), count: 32) else { throw o.error(key, "not 64 hex digits") }
         return bytes
+    }
+}
+
+extension Database {
+    /// Runs one of the journal's fixed statements, prepared once per connection: verifying a
+    /// year of sales applies millions of them.
+    func run(_ sql: String, arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

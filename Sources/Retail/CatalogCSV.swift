@@ -162,17 +162,17 @@ public struct CatalogCSV: Sendable {
     private func row(_ next: CSVTokenizer.Output, _ header: Header) -> Row? {
         switch next {
         case .failure(let problem):
-            let message = if case .tooLong(let limit) = problem.kind {
-                "the row is longer than \(limit) bytes (an unclosed quote?)"
+            let error = if case .tooLong(let limit) = problem.kind {
+                CatalogRowError(line: problem.line, problem: .tooLong, message: "the row is longer than \(limit) bytes (an unclosed quote?)")
             } else {
-                problem.message
+                CatalogRowError(line: problem.line, problem: .unreadable, message: problem.message)
             }
-            return .rejected(line: problem.line, errors: [CatalogRowError(line: problem.line, column: nil, message: message)], gtin: nil)
+            return .rejected(line: problem.line, errors: [error], gtin: nil)
         case .success(let record) where record.fields.allSatisfy({ $0.trimmedSpaces.isEmpty }):
             return nil
         case .success(let record) where record.fields.count != header.fieldCount:
             let hint = record.fields.count > header.fieldCount ? " (a comma in an unquoted field?)" : ""
-            return .rejected(line: record.line, errors: [CatalogRowError(line: record.line, column: nil, message:
+            return .rejected(line: record.line, errors: [CatalogRowError(line: record.line, problem: .fieldCount, message:
                 "\(record.fields.count) fields where the header has \(header.fieldCount)" + hint)], gtin: nil)
         case .success(let record):
             var row = RowReader(record: record, columns: header.columns)
@@ -328,7 +328,7 @@ private struct RowReader {
     }
 
     mutating func fail(_ column: String, _ message: String) {
-        errors.append(CatalogRowError(line: record.line, column: column, message: message))
+        errors.append(CatalogRowError(line: record.line, problem: .invalid(column: column), message: message))
     }
 
     /// Runs `check` on the field; a thrown reason becomes this row's error for `column`.

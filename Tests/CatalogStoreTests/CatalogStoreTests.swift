@@ -161,12 +161,12 @@ import Testing
         let summary = outcomes.map { outcome -> String in
             switch outcome {
             case .item(_, let line): return "item \(line)"
-            case .rejected(let line, let errors, _): return "rejected \(line): \(errors.map(\.message).joined())"
+            case .rejected(let line, let errors, _): return "rejected \(line) \(errors.map(\.code).joined()): \(errors.map(\.message).joined())"
             }
         }
         let tooLong = "the row is longer than 200 bytes (an unclosed quote?)"
-        #expect(summary == ["item 2", "rejected 3: " + tooLong, "item 4", "rejected 5: " + tooLong, "item 7",
-                            "rejected 8: " + tooLong])
+        #expect(summary == ["item 2", "rejected 3 row-too-long: " + tooLong, "item 4", "rejected 5 row-too-long: " + tooLong,
+                            "item 7", "rejected 8 row-too-long: " + tooLong])
     }
 
     @Test func aHeaderOverTheRowLimitFailsTheImport() throws {

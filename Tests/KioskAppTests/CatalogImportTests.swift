@@ -44,4 +44,20 @@ struct CatalogImportTests {
         let updated = try #require(try await api.waitForState { ($0["lines"] as? [Any])?.count == 2 })
         #expect("\(updated)".contains("9.90"))
     }
+
+    @Test func aLaneStartedBeforeAnyImportSwitchesToTheFirstWhileRunning() async throws {
+        let state = try temporaryDirectory("catalog-import")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let kiosk = try KioskProcess(stateDirectory: state)
+        defer { _ = kiosk.terminate() }
+        let api = APIClient(base: kiosk.baseURL)
+        // Nothing imported yet: the settings' CSV.
+        #expect(try await api.scan("6907674936533").status == 200)
+
+        let header = "gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing\n"
+        _ = try importCatalog(header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state)
+        let seen = try await eventually(20, every: .milliseconds(250)) { try await api.scan("4006381333931").status == 200 }
+        #expect(seen)
+        #expect(try await api.scan("6907674936533").status == 422, "the CSV is not sold from once a version is current")
+    }
 }

@@ -21,30 +21,31 @@ struct TestLane {
 
     /// `paymentTimeout` is generous by default: a loaded CI machine must not turn an approval into a timeout.
     /// `adjust` may change the demo store profile (layout, tax mode, coupon keys) and `extraItems`
-    /// join its catalog; the lane's interpreter is the profile's, as `kiosk run` builds it.
+    /// join its catalog; the lane's interpreter is the profile's, as `kiosk run` builds it, and
+    /// what head office pushed into `directory` replaces the profile's keys, `staff` and the catalog.
     init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
          paymentTimeout: Duration = .seconds(30), adjust: (inout StoreProfile) -> Void = { _ in },
-         extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor]) throws {
+         extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor], demo: Bool = true) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = repositoryRoot.appendingPathComponent("assets")
-        let demo = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
-                                       catalog: assets.appendingPathComponent("demo/catalog.csv"))
-        var profile = demo.profile
+        let demoStore = try StoreSetup.load(store: assets.appendingPathComponent("demo/store.json"),
+                                            catalog: assets.appendingPathComponent("demo/catalog.csv"))
+        var profile = demoStore.profile
         adjust(&profile)
-        setup = StoreSetup(profile: profile, catalog: Catalog(items: demo.catalog.items + extraItems), rejectedRows: [])
+        setup = StoreSetup(profile: profile, catalog: Catalog(items: demoStore.catalog.items + extraItems), rejectedRows: [])
         // Signed, as `kiosk run` opens it: the start-up check and the signed heads are exercised too.
         journal = try LaneJournal(path: directory.appendingPathComponent("journal.sqlite").path,
                                   identity: try LaneIdentity.loadOrCreate(stateDirectory: directory, laneID: "T1"))
         terminal = try SimulatedTerminal(rules: rules, ledger: directory.appendingPathComponent("terminal.json"))
         printer = try SimulatedPrinter(folder: directory.appendingPathComponent("receipts"))
-        runtime = LaneRuntime(
+        runtime = try LaneRuntime(
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
-            journal: journal, catalog: setup.catalog, interpreter: try setup.profile.scanInterpreter(),
+            journal: journal, stateDirectory: directory, profile: setup.profile, catalog: setup.catalog, staff: staff,
+            demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
             terminal: terminal, printer: printer, scanner: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/"),
-            paymentTimeout: paymentTimeout, demo: true, storeName: setup.profile.name, logger: Logger(label: "test"),
-            staff: StaffDirectory(staff))
+            paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"))
         // What `kiosk run` runs as a service: payments and printing.
         Task { [runtime] in await runtime.effects.run() }
     }

@@ -147,8 +147,12 @@ struct HeadOfficeClient {
             #expect(office.stored.contains { ($0["kind"] as? String) == "payment-finished" && ($0["writes"] as? String)?.contains("sale-recorded") == true })
 
             // Acknowledged: journaled on the lane, the backlog is gone; a wrong hash is refused.
+            let waiting = try await api.get("/api/maintenance/sync").json
+            #expect((waiting["backlog"] as? Int) == Int(office.cursor) && (waiting["acknowledgedSeq"] as? Int) == 0, "\(waiting)")
             let ack = try await office.acknowledge()
             #expect(ack.status == "200" && ack.body.contains("\"backlog\":0"), "\(ack.body)")
+            let maintenance = try await api.get("/api/maintenance/sync").json
+            #expect((maintenance["backlog"] as? Int) == 0 && (maintenance["acknowledgedSeq"] as? Int) == Int(office.cursor), "\(maintenance)")
             let wrong = try await office.request("/sync/v1/ack", method: "POST",
                                                  json: "{\"seq\":1,\"hash\":\"\(String(repeating: "0", count: 64))\"}")
             #expect(wrong.status == "409" && wrong.body == #"{"error":{"code":"hash-mismatch"}}"#)
@@ -183,6 +187,63 @@ struct HeadOfficeClient {
             let show = try runTool(KioskProcess.binary, ["journal", "show", "--state-dir", state.path])
             #expect(show.output.contains("head office: acknowledged up to #\(office.cursor - 1); 0 entries waiting"), "\(show.output)")
             #expect(!lane.kiosk.log.contains(token.text))
+        }
+    }
+
+    /// Head office's pushes reach the running lane: a catalog it sells from at once, coupon ids
+    /// it refuses from then on; bad pushes are refused with a code and change nothing.
+    @Test func pushesReachTheRunningLane() async throws {
+        try await withTemporaryDirectory { folder in
+            let pki = try await TestPKI.make(in: folder)
+            let token = SyncToken.generate()
+            let lane = try start(folder.appendingPathComponent("state"), config: try settings(folder, pki: pki, token: token))
+            defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
+            let api = APIClient(base: lane.kiosk.baseURL)
+            var office = HeadOfficeClient(base: lane.sync, folder: folder, pki: pki, token: token.text)
+            _ = try await office.enrol()
+            #expect(try await api.scan("6901234567892").status == 422, "not in the demo catalog")
+
+            let csv = folder.appendingPathComponent("catalog.csv")
+            try Data("""
+                gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing
+                6901234567892,Pushed Tea,推送茶,12.00,,B,,,
+                6907674936533,"Carrots, 500 g",胡萝卜 500克,3.50,,Z,,,
+                6901234567893,Bad Check Digit,,1.00,,B,,,
+
+                """.utf8).write(to: csv)
+            let auth = "Authorization: Bearer \(token.text)"
+            let pushed = try await curl(lane.sync + "/sync/v1/catalog", in: folder, caFile: pki.certificate("ca"),
+                                        headers: [auth, "Content-Type: text/csv"], extra: ["-X", "PUT", "--data-binary", "@\(csv.path)"])
+            #expect(pushed.status == "200", "\(pushed.body)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(pushed.body.utf8)) as? [String: Any])
+            #expect((result["items"] as? Int) == 2 && (result["rejectedCount"] as? Int) == 1)
+            let rejected = try #require((result["rejected"] as? [[String: Any]])?.first)
+            #expect((rejected["line"] as? Int) == 4 && (rejected["code"] as? String) == "invalid-gtin", "\(rejected)")
+            try await buy(api, items: ["6901234567892"])
+
+            let blocked = try await office.request("/sync/v1/redeemed-coupons", method: "POST", json: #"{"ids":["SPRING-0042","SPRING-0042","X-1"]}"#)
+            #expect(blocked.status == "200" && blocked.body == #"{"count":2}"#, "\(blocked.body)")
+
+            // Refused, with the code and the field; nothing changes.
+            let badKey = try await office.request("/sync/v1/coupon-keys", method: "PUT", json: #"{"keys":[{"id":"k1","publicKey":"AAAA"}]}"#)
+            #expect(badKey.status == "400" && badKey.body == #"{"error":{"code":"bad-request","field":"keys[0].publicKey"}}"#, "\(badKey.body)")
+            let twice = try await office.request("/sync/v1/staff", method: "PUT", json: """
+                {"staff":[{"badge":"7","name":"A","pinSalt":"s","pinSHA256":"\(String(repeating: "a", count: 64))"},
+                          {"badge":"7","name":"B","pinSalt":"s","pinSHA256":"\(String(repeating: "b", count: 64))"}]}
+                """)
+            #expect(twice.status == "400" && twice.body.contains("\"code\":\"bad-request\""), "\(twice.body)")
+            let unknownField = try await office.request("/sync/v1/redeemed-coupons", method: "POST", json: #"{"ids":[],"admin":true}"#)
+            #expect(unknownField.status == "400" && unknownField.body == #"{"error":{"code":"bad-request","field":"admin"}}"#)
+            let notCSV = try await curl(lane.sync + "/sync/v1/catalog", in: folder, caFile: pki.certificate("ca"),
+                                        headers: [auth, "Content-Type: text/plain"], extra: ["-X", "PUT", "--data-binary", "x"])
+            #expect(notCSV.status == "415" && notCSV.body == #"{"error":{"code":"unsupported-media-type"}}"#)
+
+            // Head office sees all of it in the journal: the catalog, the sale from it, the block.
+            try await office.pullAll(limit: 100)
+            let kinds = office.stored.compactMap { $0["kind"] as? String }
+            #expect(kinds.contains("catalog-installed") && kinds.contains("coupons-redeemed-elsewhere"))
+            #expect(!kinds.contains("coupon-keys-installed") && !kinds.contains("staff-list-installed"), "refused pushes journal nothing")
+            #expect(office.stored.contains { ($0["writes"] as? String)?.contains("Pushed Tea") == true })
         }
     }
 

@@ -133,8 +133,9 @@ import Retail
         let csv = Self.header + "\n" + Self.code(1) + ",Apple, red,苹果,1.00,,A,,,\n" + Self.row(Self.code(2)) + "\n"
         let result = try importer.read(csv)
         #expect(result.items.count == 1)
-        #expect(result.errors == [CatalogRowError(line: 2, column: nil,
+        #expect(result.errors == [CatalogRowError(line: 2, problem: .fieldCount,
                                                   message: "10 fields where the header has 9 (a comma in an unquoted field?)")])
+        #expect(result.errors.map(\.code) == ["wrong-field-count"])
         #expect(result.errors[0].description.hasPrefix("line 2: 10 fields"))
         let short = try importer.read(Self.header + "\n" + Self.code(1) + ",Apple,苹果,1.00\n")
         #expect(short.errors.map(\.description) == ["line 2: 4 fields where the header has 9"])
@@ -145,6 +146,7 @@ import Retail
         let result = try importer.read(csv)
         #expect(result.items.isEmpty)
         #expect(result.errors.map(\.column) == ["gtin", "name_en", "price", "tax", "min_age"])
+        #expect(result.errors.map(\.code) == ["invalid-gtin", "invalid-name_en", "invalid-price", "invalid-tax", "invalid-min_age"])
         #expect(Set(result.errors.map(\.line)) == [2])
     }
 
@@ -154,6 +156,7 @@ import Retail
         let result = try importer.read(csv)
         #expect(result.items.map(\.name.en) == ["First"])
         #expect(result.errors.map(\.description) == ["line 3: gtin: 0036000291452 is already listed on line 2"])
+        #expect(result.errors.map(\.code) == ["duplicate-gtin"])
     }
 
     @Test func syntaxErrorsAreRowErrors() throws {
@@ -169,7 +172,7 @@ import Retail
         let result = try importer.read(csv)
         #expect(result.items.count == 2)
         #expect(result.errors.map(\.line) == [2, 4, 6])
-        #expect(result.errors.allSatisfy { $0.column == nil })
+        #expect(result.errors.allSatisfy { $0.column == nil && $0.code == "unreadable-row" })
     }
 
     @Test func skipsBlankLinesButCountsThem() throws {
@@ -186,8 +189,8 @@ import Retail
     }
 
     @Test func rowErrorDescription() {
-        #expect(CatalogRowError(line: 17, column: "price", message: #"malformed amount "12,3""#).description
+        #expect(CatalogRowError(line: 17, problem: .invalid(column: "price"), message: #"malformed amount "12,3""#).description
                 == #"line 17: price: malformed amount "12,3""#)
-        #expect(CatalogRowError(line: 3, column: nil, message: "broken").description == "line 3: broken")
+        #expect(CatalogRowError(line: 3, problem: .unreadable, message: "broken").description == "line 3: broken")
     }
 }

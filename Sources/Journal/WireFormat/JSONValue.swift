@@ -124,6 +124,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     public let path: String
     public let problem: String
 
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
     public var description: String { "\(path.isEmpty ? "record" : path): \(problem)" }
 }
 

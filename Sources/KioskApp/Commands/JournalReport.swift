@@ -73,7 +73,8 @@ public struct JournalReport {
         case .syncAcknowledged(let seq, _, let client): return "\(event.kind) up to #\(seq) by \(client)"
         case .catalogInstalled(let install):
             return "\(event.kind) \(install.version) (\(install.items) items, \(install.rejected) rejected) by \(install.client)"
-        case .couponKeysInstalled(let keys, let client): return "\(event.kind) \(keys.map(\.id).joined(separator: ", ")) by \(client)"
+        case .couponKeysInstalled(let keys, let client):
+            return "\(event.kind) \(keys.isEmpty ? "no keys" : keys.map(\.id).joined(separator: ", ")) by \(client)"
         case .staffListInstalled(let badges, _, let client): return "\(event.kind) \(badges.count) staff by \(client)"
         case .couponsRedeemedElsewhere(let ids, let client): return "\(event.kind) \(ids.count) coupons by \(client)"
         }

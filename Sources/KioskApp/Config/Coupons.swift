@@ -69,8 +69,11 @@ public struct CouponSigner: Sendable {
         try load(assets.appendingPathComponent("demo/coupon-signing-key.DEMO-ONLY.json"))
     }
 
+    /// The raw 32-byte public key.
+    public var publicKey: [UInt8] { Array(key.publicKey.rawRepresentation) }
+
     /// The base64 public key to list in a store profile's `couponKeys`.
-    public var publicKeyBase64: String { key.publicKey.rawRepresentation.base64EncodedString() }
+    public var publicKeyBase64: String { Data(publicKey).base64EncodedString() }
 
     /// The text to print as a QR code: `KC1.<payload>.<signature>`.
     public func sign(_ coupon: Coupon) throws -> String {

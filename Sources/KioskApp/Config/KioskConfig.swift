@@ -106,8 +106,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")
         try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
-        try check(Set(staff.map(\.badge)).count == staff.count, "staff badges must be unique")
-        for member in staff { try member.validate(source: source) }
+        if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }
         try camera?.validate(source: source)
         do { try sync?.validate() } catch let error as SyncSettingsError {
             throw KioskSetupError.config(source, error.message)

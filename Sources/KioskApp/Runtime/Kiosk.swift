@@ -41,7 +41,6 @@ public enum Kiosk {
     public static func run(_ options: RunOptions, logger: Logger) async throws {
         var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
         if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
-        if config.staff.isEmpty { logger.warning("no staff configured: age checks, voids and cancellations cannot be approved") }
 
         let assets = try AssetLocator.find(explicit: options.assets)
         let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
@@ -67,18 +66,13 @@ public enum Kiosk {
             emptyCartTimeout: Timestamp(config.emptyCartTimeoutSeconds) * 1000,
             abandonedCartTimeout: Timestamp(config.abandonedCartTimeoutSeconds) * 1000,
             receiptTimeout: Timestamp(config.receiptTimeoutSeconds) * 1000))
-        let staff = StaffDirectory(config.staff)
-        let catalogStore = try LaneCatalog.importedStore(stateDirectory: state)
-        if let version = try catalogStore?.currentVersion() {
-            logger.info("lane looks items up in the imported catalog", metadata: [
-                "version": "\(version.id)", "items": "\(version.itemCount)", "source": "\(version.source)"])
-        }
-        let runtime = LaneRuntime(
-            lane: lane, journal: journal, catalog: setup.catalog,
-            interpreter: try setup.profile.scanInterpreter(),
+        // The state folder's catalog store and head office's pushes (coupon keys, staff) take
+        // precedence over the settings; the runtime reads them.
+        let runtime = try LaneRuntime(
+            lane: lane, journal: journal, stateDirectory: state, profile: setup.profile, catalog: setup.catalog,
+            staff: config.staff, demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
             terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated, receipts: receipts,
-            paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo,
-            storeName: setup.profile.name, logger: logger, staff: staff, catalogStore: catalogStore)
+            paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger)
         await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }
@@ -89,8 +83,9 @@ public enum Kiosk {
         }
         // Before anything listens: a bad TLS certificate or key stops the start here.
         let sync = try syncServer(config, configFile: options.configFile, logger: logger,
-                                  routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets))
-        let web = WebServer(runtime: runtime, staff: staff, journal: journal, receipts: receipts, demo: demo,
+                                  routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets,
+                                                           stateDirectory: state))
+        let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, logger: logger)
         let app = application(web.router(), options: options, logger: logger)
 

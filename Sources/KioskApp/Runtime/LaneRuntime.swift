@@ -1,6 +1,6 @@
-import CatalogStore
 import Checkout
 import Devices
+import Foundation
 import Journal
 import Logging
 import Payments
@@ -20,16 +20,24 @@ public actor LaneRuntime {
     /// restored): every event is refused.
     public private(set) var outOfService: OutOfService?
     let catalog: LaneCatalog
-    let router: ScanRouter
+    /// Replaced when head office pushes coupon keys (`installCouponKeys`).
+    var router: ScanRouter
+    /// The store profile, with the coupon keys in force.
+    var profile: StoreProfile
     let terminal: any PaymentTerminal
     let printer: any ReceiptPrinter
     let receipts: ReceiptComposer
     let paymentTimeout: Duration
     let demo: Bool
-    let storeName: LocalizedName
     let logger: Logger
-    /// Who may approve; a scanned badge is looked up here.
-    let staff: StaffDirectory
+    /// Who may approve; a scanned badge is looked up here. Replaced by head office's push (`installStaff`).
+    var staff: StaffDirectory
+    /// Head office's pushes that outlive a restart.
+    let pushed: PushedFiles
+    /// The public half of the published demo coupon key: a push may list it only in demo mode.
+    let demoCouponKey: [UInt8]
+    /// True while a pushed catalog is imported: pushes are journaled in the order they switched.
+    var installingCatalog = false
     /// Payments and printing run here, as child tasks of one task group (`kiosk run` runs it as
     /// a service, so shutdown cancels them; tests await `effects.drained()`).
     public nonisolated let effects = EffectRunner()
@@ -50,22 +58,35 @@ public actor LaneRuntime {
     /// Rebuilds the lane from its journal (the session open when the kiosk stopped, after a
     /// crash or a power cut). A journal that cannot be restored leaves the lane out of service,
     /// with the reason on the page and in the log, rather than a cart the journal does not hold.
-    init(lane: Lane, journal: LaneJournal, catalog: Catalog, interpreter: ScanInterpreter,
-         terminal: any PaymentTerminal, printer: any ReceiptPrinter, scanner: DeviceState, receipts: ReceiptComposer,
-         paymentTimeout: Duration, demo: Bool, storeName: LocalizedName, logger: Logger,
-         staff: StaffDirectory = StaffDirectory([]), catalogStore: CatalogStore? = nil) {
+    ///
+    /// The state folder holds the catalog store and head office's pushes: pushed coupon keys
+    /// replace `profile`'s, a pushed staff list replaces `staff`, an imported catalog replaces
+    /// `catalog` (the settings' CSV). A damaged pushed file is a `KioskSetupError`.
+    init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
+         staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
+         scanner: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool, logger: Logger) throws {
         self.lane = lane
         self.journal = journal
-        self.catalog = LaneCatalog(csv: catalog, store: catalogStore, logger: logger)
-        router = ScanRouter(interpreter: interpreter)
+        pushed = PushedFiles(stateDirectory: stateDirectory)
+        var profile = profile
+        if let keys = try pushed.couponKeys() {
+            profile.couponKeys = keys
+            logger.notice("coupon keys pushed by head office replace the store profile's", metadata: ["keys": "\(keys.map(\.id))"])
+        }
+        self.profile = profile
+        router = ScanRouter(interpreter: try profile.scanInterpreter())
+        let members = try pushed.staff()
+        if let members { logger.notice("the staff list pushed by head office replaces the settings'", metadata: ["staff": "\(members.count)"]) }
+        if (members ?? staff).isEmpty { logger.warning("no staff: age checks, voids and cancellations cannot be approved") }
+        self.staff = StaffDirectory(members ?? staff)
+        self.catalog = try LaneCatalog(csv: catalog, stateDirectory: stateDirectory, format: CatalogCSV(store: profile), logger: logger)
+        self.demoCouponKey = demoCouponKey
         self.terminal = terminal
         self.printer = printer
         self.receipts = receipts
         self.paymentTimeout = paymentTimeout
         self.demo = demo
-        self.storeName = storeName
         self.logger = logger
-        self.staff = staff
         // Until the printer and terminal answer, they are what the kiosk was started with.
         devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: .simulated)
         do {
@@ -180,13 +201,18 @@ public actor LaneRuntime {
         }
     }
 
+    /// Badge and PIN of staff deciding at the lane (a badge locks after repeated wrong PINs).
+    public func authenticateStaff(badge: String, pin: String) -> StaffDirectory.Answer {
+        staff.authenticate(badge: badge, pin: pin)
+    }
+
     /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
     /// the badge filled in and asks for the PIN (approval itself goes through the staff API).
     func presentBadge(_ badge: String) -> ScanOutcome {
         guard case .attendantNeeded = state.phase else {
             return .refused(code: RefusalCode.nothingToApprove.rawValue, message: "staff badge \(badge): nothing is waiting for staff")
         }
-        guard let name = staff.badgeNames[badge] else {
+        guard let name = staff.name(ofBadge: badge) else {
             return .refused(code: RefusalCode.unknownBadge.rawValue, message: "badge \(badge) is not one of this lane's staff")
         }
         presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
@@ -319,7 +345,7 @@ public actor LaneRuntime {
 
     public func view() -> LaneView {
         LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
-                 receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: storeName,
+                 receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: profile.name,
                  staffBadge: presentedBadge, outOfService: outOfService)
     }
 

@@ -10,10 +10,15 @@ public struct StaffMember: Codable, Sendable, Equatable {
     public var pinSHA256: String
 
     public init(badge: String, name: String, pin: String, salt: String) {
+        self.init(badge: badge, name: name, pinSalt: salt, pinSHA256: Self.hash(pin: pin, salt: salt))
+    }
+
+    /// A member as stored: the salt and the hash, never the PIN.
+    public init(badge: String, name: String, pinSalt: String, pinSHA256: String) {
         self.badge = badge
         self.name = name
-        self.pinSalt = salt
-        self.pinSHA256 = Self.hash(pin: pin, salt: salt)
+        self.pinSalt = pinSalt
+        self.pinSHA256 = pinSHA256
     }
 
     /// Demo and training: badge 1001, PIN 1234.
@@ -23,26 +28,50 @@ public struct StaffMember: Codable, Sendable, Equatable {
         SHA256.hash(data: Data((salt + pin).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    func validate(source: String) throws {
-        guard !badge.isEmpty, !pinSalt.isEmpty, pinSHA256.count == 64, pinSHA256.allSatisfy(\.isHexDigit) else {
-            throw KioskSetupError.config(source, "staff \"\(badge)\" needs a badge, a pinSalt and a 64-hex-digit pinSHA256")
+    static let maximumListCount = 10_000
+
+    /// The first problem with a staff list: the field at fault (`staff[3].badge`) and why; nil when
+    /// there is none. The settings' `staff` and head office's pushes are held to the same rules.
+    static func problem(in list: [StaffMember]) -> (field: String, message: String)? {
+        guard list.count <= maximumListCount else { return ("staff", "more than \(maximumListCount) members") }
+        // Badges and names reach the journal, the log and the page: no control characters.
+        func plain(_ text: String, _ lengths: ClosedRange<Int>) -> Bool {
+            lengths.contains(text.count) && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
         }
+        var badges: Set<String> = []
+        for (index, member) in list.enumerated() {
+            let at = "staff[\(index)]"
+            guard plain(member.badge, 1...64) else { return ("\(at).badge", "must be 1 to 64 characters, none of them control characters") }
+            guard badges.insert(member.badge).inserted else { return ("\(at).badge", "badge \"\(member.badge)\" is listed twice: badges must be unique") }
+            guard plain(member.name, 0...200) else { return ("\(at).name", "must be at most 200 characters, none of them control characters") }
+            guard (1...200).contains(member.pinSalt.count) else { return ("\(at).pinSalt", "must be 1 to 200 characters") }
+            guard member.pinSHA256.utf8.count == 64, member.pinSHA256.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+                return ("\(at).pinSHA256", "must be a 64-hex-digit SHA-256 of pinSalt and the PIN")
+            }
+        }
+        return nil
     }
 }
 
-/// Checks badge + PIN, and locks a badge for a while after repeated wrong PINs.
-public actor StaffDirectory {
-    private let members: [String: StaffMember]
+/// Who may approve at the lane: checks badge + PIN, and locks a badge for a while after repeated
+/// wrong PINs. The lane runtime holds the one copy; head office's push replaces its members.
+public struct StaffDirectory: Sendable {
+    private var members: [String: StaffMember] = [:]
     private var failures: [String: (count: Int, lockedUntil: ContinuousClock.Instant?)] = [:]
     static let allowedFailures = 5
     static let lockout = Duration.seconds(300)
-    /// Badge -> name, for a scanned badge: who is at the lane (the PIN is still asked).
-    public nonisolated let badgeNames: [String: String]
 
     public init(_ members: [StaffMember]) {
-        self.members = Dictionary(members.map { ($0.badge, $0) }, uniquingKeysWith: { first, _ in first })
-        badgeNames = self.members.mapValues(\.name)
+        replace(members)
     }
+
+    /// A new staff list. Lockouts stay: a push must not unlock a badge whose PIN is being guessed.
+    public mutating func replace(_ members: [StaffMember]) {
+        self.members = Dictionary(members.map { ($0.badge, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Who a scanned badge belongs to (the PIN is still asked).
+    public func name(ofBadge badge: String) -> String? { members[badge]?.name }
 
     public enum Answer: Equatable, Sendable {
         case granted(StaffMember)
@@ -50,7 +79,7 @@ public actor StaffDirectory {
         case locked
     }
 
-    public func authenticate(badge: String, pin: String) -> Answer {
+    public mutating func authenticate(badge: String, pin: String) -> Answer {
         if let until = failures[badge]?.lockedUntil, ContinuousClock.now < until { return .locked }
         guard let member = members[badge],
               Self.constantTimeEqual(StaffMember.hash(pin: pin, salt: member.pinSalt), member.pinSHA256.lowercased()) else {

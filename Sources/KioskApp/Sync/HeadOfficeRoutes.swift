@@ -10,12 +10,14 @@ struct HeadOfficeRoutes: Sendable {
     let journal: LaneJournal
     let identity: LaneIdentity
     let assets: URL
+    let stateDirectory: URL
 
     func add(to router: Router<SyncRequestContext>) {
         // docs/ sits beside assets/ in a checkout and in an installed tree alike.
         let spec = assets.deletingLastPathComponent().appendingPathComponent("docs/sync-api.yaml")
         PullRoutes(journal: journal, identity: identity, softwareVersion: KioskVersion.current, spec: spec).add(to: router)
         AcknowledgementRoutes(runtime: runtime).add(to: router)
+        PushRoutes(runtime: runtime, incoming: stateDirectory.appendingPathComponent("incoming")).add(to: router)
     }
 }
 

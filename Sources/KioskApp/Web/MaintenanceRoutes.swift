@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdWebSocket
+import Journal
 
 /// What a technician reads off a running lane.
 struct MaintenanceRoutes {
@@ -8,6 +9,23 @@ struct MaintenanceRoutes {
     func routes() -> RouteCollection<BasicWebSocketRequestContext> {
         let routes = RouteCollection(context: BasicWebSocketRequestContext.self)
         routes.get("/api/maintenance/scan-latency") { _, _ in JSONBody(await runtime.scanLatencySummary()) }
+        routes.get("/api/maintenance/sync") { _, _ in JSONBody(try SyncBacklog(runtime.journal.pullStatus())) }
         return routes
+    }
+}
+
+/// Head office's backlog, for the maintenance screen: what it has not acknowledged yet, and since when.
+struct SyncBacklog: Encodable, Sendable {
+    let newestSeq: Int64
+    let acknowledgedSeq: Int64
+    let backlog: Int64
+    /// Milliseconds since the epoch of the oldest event head office has not acknowledged.
+    let oldestUnacknowledgedAt: Int64?
+
+    init(_ status: PullStatus) {
+        newestSeq = status.newestSeq
+        acknowledgedSeq = status.acknowledgedSeq
+        backlog = status.backlog
+        oldestUnacknowledgedAt = status.oldestUnacknowledgedAt
     }
 }

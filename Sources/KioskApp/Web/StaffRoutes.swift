@@ -6,7 +6,6 @@ import Logging
 /// Staff decisions at the lane: badge and PIN, then approve or reject what the lane waits for.
 struct StaffRoutes {
     let shopper: ShopperRoutes
-    let staff: StaffDirectory
     let logger: Logger
 
     func routes() -> RouteCollection<BasicWebSocketRequestContext> {
@@ -19,7 +18,7 @@ struct StaffRoutes {
     private func decide(_ request: Request, approve: Bool) async throws -> JSONBody<LaneView> {
         struct StaffBody: Decodable { let badge: String; let pin: String }
         let body = try await request.decodeJSON(as: StaffBody.self)
-        switch await staff.authenticate(badge: body.badge, pin: body.pin) {
+        switch await shopper.runtime.authenticateStaff(badge: body.badge, pin: body.pin) {
         case .denied:
             throw APIError(.unauthorized, .badCredentials, "Badge or PIN not recognised.")
         case .locked:

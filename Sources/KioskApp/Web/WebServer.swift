@@ -10,7 +10,6 @@ import Logging
 /// decides anything: it calls the runtime.
 struct WebServer {
     let runtime: LaneRuntime
-    let staff: StaffDirectory
     let journal: LaneJournal
     let receipts: ReceiptComposer
     /// Demo and training mode only: the simulated scanner and the demo panel's items.
@@ -24,7 +23,7 @@ struct WebServer {
         router.add(middleware: FileMiddleware(assets.appendingPathComponent("l10n").path, urlBasePath: "/l10n", logger: logger))
         let shopper = ShopperRoutes(runtime: runtime)
         router.addRoutes(shopper.routes())
-        router.addRoutes(StaffRoutes(shopper: shopper, staff: staff, logger: logger).routes())
+        router.addRoutes(StaffRoutes(shopper: shopper, logger: logger).routes())
         router.addRoutes(ReceiptRoutes(journal: journal, receipts: receipts).routes())
         router.addRoutes(MaintenanceRoutes(runtime: runtime).routes())
         if let demo { router.addRoutes(DemoRoutes(runtime: runtime, scanner: demo.scanner, items: demo.items).routes()) }
