@@ -34,9 +34,11 @@ public struct StaffMember: Codable, Sendable, Equatable {
     /// there is none. The settings' `staff` and head office's pushes are held to the same rules.
     static func problem(in list: [StaffMember]) -> (field: String, message: String)? {
         guard list.count <= maximumListCount else { return ("staff", "more than \(maximumListCount) members") }
-        // Badges and names reach the journal, the log and the page: no control characters.
+        // Badges and names reach the journal, the log and the page: no control characters. Lengths
+        // are in code points, as JSON Schema counts them (docs/sync-api.yaml): a grapheme can
+        // carry any number of combining marks.
         func plain(_ text: String, _ lengths: ClosedRange<Int>) -> Bool {
-            lengths.contains(text.count) && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            lengths.contains(text.unicodeScalars.count) && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
         }
         var badges: Set<String> = []
         for (index, member) in list.enumerated() {
@@ -44,7 +46,7 @@ public struct StaffMember: Codable, Sendable, Equatable {
             guard plain(member.badge, 1...64) else { return ("\(at).badge", "must be 1 to 64 characters, none of them control characters") }
             guard badges.insert(member.badge).inserted else { return ("\(at).badge", "badge \"\(member.badge)\" is listed twice: badges must be unique") }
             guard plain(member.name, 0...200) else { return ("\(at).name", "must be at most 200 characters, none of them control characters") }
-            guard (1...200).contains(member.pinSalt.count) else { return ("\(at).pinSalt", "must be 1 to 200 characters") }
+            guard (1...200).contains(member.pinSalt.unicodeScalars.count) else { return ("\(at).pinSalt", "must be 1 to 200 characters") }
             guard member.pinSHA256.utf8.count == 64, member.pinSHA256.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
                 return ("\(at).pinSHA256", "must be a 64-hex-digit SHA-256 of pinSalt and the PIN")
             }

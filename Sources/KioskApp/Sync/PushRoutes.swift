@@ -31,7 +31,8 @@ struct PushRoutes: Sendable {
         router.put("/sync/v1/coupon-keys") { request, context in
             let body = try await SyncBody.object(request, limit: 16 * 1024, keys: ["keys"])
             let keys = try SyncBody.field { () throws(WireError) in
-                try body.objects("keys") { (key) throws(WireError) in
+                try Self.required(body, "keys")
+                return try body.objects("keys") { (key) throws(WireError) in
                     try Self.only(key, ["id", "publicKey"])
                     return AdminEvent.InstalledKey(id: try key.string("id"), publicKey: try key.string("publicKey"))
                 }
@@ -42,7 +43,8 @@ struct PushRoutes: Sendable {
         router.put("/sync/v1/staff") { request, context in
             let body = try await SyncBody.object(request, limit: 4 << 20, keys: ["staff"])
             let members = try SyncBody.field { () throws(WireError) in
-                try body.objects("staff") { (member) throws(WireError) in
+                try Self.required(body, "staff")
+                return try body.objects("staff") { (member) throws(WireError) in
                     try Self.only(member, ["badge", "name", "pinSalt", "pinSHA256"])
                     return StaffMember(badge: try member.string("badge"), name: try member.string("name"),
                                        pinSalt: try member.string("pinSalt"), pinSHA256: try member.string("pinSHA256"))
@@ -54,7 +56,8 @@ struct PushRoutes: Sendable {
         router.post("/sync/v1/redeemed-coupons") { request, context in
             let body = try await SyncBody.object(request, limit: 1 << 20, keys: ["ids"])
             let ids = try SyncBody.field { () throws(WireError) in
-                try body.array("ids") { (value, path) throws(WireError) in
+                try Self.required(body, "ids")
+                return try body.array("ids") { (value, path) throws(WireError) in
                     guard case .string(let id) = value else { throw WireError(path: path, problem: "not a string") }
                     return id
                 }
@@ -62,6 +65,11 @@ struct PushRoutes: Sendable {
             let count = try await applying { try await runtime.blockRedeemedCoupons(ids: ids, client: context.credential.name) }
             return SyncResponse.json(.ok, .object(["count": .int(Int64(count))]))
         }
+    }
+
+    /// The list a push carries must be there, as a list: absent or null is not "empty".
+    static func required(_ body: WireObject, _ key: String) throws(WireError) {
+        guard case .array? = body.fields[key] else { throw body.error(key, "must be a list") }
     }
 
     /// Unknown keys inside an element are refused like unknown keys at the top.
