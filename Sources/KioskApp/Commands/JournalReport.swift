@@ -18,8 +18,8 @@ public struct JournalReport {
         let journal = try LaneJournal(path: stateDirectory.appendingPathComponent("journal.sqlite").path, identity: identity)
         let report = try journal.verify()
         var out = ["journal verified: \(report.events) entries, hash chain intact",
-                   identity == nil ? "signed heads: not checked (no lane key in the state folder)"
-                       : "signed heads: \(report.signedHeads) checked with key \(identity!.fingerprint)",
+                   identity.map { "signed heads: \(report.signedHeads) checked with key \($0.fingerprint)" }
+                       ?? "signed heads: not checked (no lane key in the state folder)",
                    "derived tables: \(report.derivedRows) rows match what the events wrote"]
         if report.legacyEvents > 0 {
             out.append("entries 1...\(report.legacyEvents) were written before events carried their writes: their sale rows are not covered by the hash")
