@@ -178,10 +178,18 @@ extension JournalWrite {
 /// Lower-case hex for hashes and signatures in the wire format and the sync API.
 public enum Hex {
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }
+        append(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The hex digits of `bytes`, appended to `out` (for writers that build their bytes directly).
+    public static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        for byte in bytes {
+            out.append(digits.utf8Start[Int(byte >> 4)])
+            out.append(digits.utf8Start[Int(byte & 0xF)])
+        }
     }
 
     /// Exactly `2 * count` hex digits (either case), or nil.

@@ -158,11 +158,7 @@ public struct PullRoutes: Sendable {
         out.append(contentsOf: #"{"at":"#.utf8)
         int(event.at)
         out.append(contentsOf: #","hash":""#.utf8)
-        let digits: StaticString = "0123456789abcdef"
-        for byte in event.hash {
-            out.append(digits.utf8Start[Int(byte >> 4)])
-            out.append(digits.utf8Start[Int(byte & 0xF)])
-        }
+        Hex.append(event.hash, to: &out)
         out.append(contentsOf: #"","kind":"#.utf8)
         JSONValue.appendQuoted(event.kind, to: &out)
         out.append(contentsOf: #","payload":"#.utf8)
@@ -174,14 +170,6 @@ public struct PullRoutes: Sendable {
         out.append(contentsOf: #","writes":"#.utf8)
         if let writes = event.writes { JSONValue.appendQuoted(writes, to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(UInt8(ascii: "}"))
-    }
-
-    static func wire(_ event: StoredEvent) -> JSONValue {
-        .object([
-            "seq": .int(event.seq), "at": .int(event.at), "session": event.session.map(JSONValue.string) ?? .null,
-            "kind": .string(event.kind), "payload": .string(event.payload),
-            "writes": event.writes.map(JSONValue.string) ?? .null, "hash": .string(Hex.encode(event.hash)),
-        ])
     }
 
     public static func wire(_ head: SignedHead) -> JSONValue {

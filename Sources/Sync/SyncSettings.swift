@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 
 /// The `sync` setting: where head office pulls from, and who may.
 ///
@@ -71,7 +72,7 @@ public struct SyncSettings: Codable, Sendable, Equatable {
         }
 
         /// The 32 bytes of `sha256`, or nil if it is not 64 hex digits.
-        var digest: [UInt8]? { hexBytes(sha256, count: 32) }
+        var digest: [UInt8]? { Hex.decode(sha256, count: 32) }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case listen, tls, tokens, clientCertificates }
@@ -201,27 +202,6 @@ func refuseUnknownKeys(_ decoder: any Decoder, known: [String]) throws {
     if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
         throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown setting \"\(unknown)\""))
     }
-}
-
-/// `count` bytes from exactly `2 * count` hex digits (either case), else nil.
-func hexBytes(_ text: String, count: Int) -> [UInt8]? {
-    let digits = Array(text.utf8)
-    guard digits.count == 2 * count else { return nil }
-    func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(count)
-    for i in stride(from: 0, to: digits.count, by: 2) {
-        guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
-        bytes.append(high << 4 | low)
-    }
-    return bytes
 }
 
 extension UInt8 {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Journal
 
 /// A head-office bearer token: "kst_" and 43 base64url characters, the 32 random bytes (256 bits)
 /// without padding. The settings keep only `sha256`, the SHA-256 of the token's text.
@@ -37,7 +38,7 @@ public struct SyncToken: Sendable, Equatable, CustomStringConvertible {
 
     /// SHA-256 of the token's text, the form the settings store.
     public var sha256: [UInt8] { Array(SHA256.hash(data: Array(text.utf8))) }
-    public var sha256Hex: String { sha256.map { String(format: "%02x", $0) }.joined() }
+    public var sha256Hex: String { Hex.encode(sha256) }
 
     /// Never the token: a token must not reach a log by string interpolation.
     public var description: String { "SyncToken(…)" }

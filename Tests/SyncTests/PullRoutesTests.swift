@@ -20,7 +20,16 @@ import Testing
                                     hash: (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) })
             var written: [UInt8] = []
             PullRoutes.appendWire(event, to: &written)
-            #expect(String(decoding: written, as: UTF8.self) == PullRoutes.wire(event).text, "\(event)")
+            #expect(String(decoding: written, as: UTF8.self) == Self.wire(event).text, "\(event)")
         }
+    }
+
+    /// The page's event as a JSON value, written the plain way: what the direct writer must equal.
+    static func wire(_ event: StoredEvent) -> JSONValue {
+        .object([
+            "seq": .int(event.seq), "at": .int(event.at), "session": event.session.map(JSONValue.string) ?? .null,
+            "kind": .string(event.kind), "payload": .string(event.payload),
+            "writes": event.writes.map(JSONValue.string) ?? .null, "hash": .string(Hex.encode(event.hash)),
+        ])
     }
 }
