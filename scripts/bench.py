@@ -445,14 +445,7 @@ def bench_usb(scans=10_000, idle_seconds=10):
     """Scan-to-cart latency and idle CPU of the release kiosk, its USB drivers on emulated devices."""
     import json
     import urllib.request
-    items = []
-    with open(os.path.join(ROOT, "assets/demo/catalog.csv")) as catalog:
-        header = catalog.readline().strip().split(",")
-        for line in catalog:
-            fields = dict(zip(header, line.strip().split(",")))
-            if fields.get("pricing", "unit") in ("", "unit") and not fields.get("min_age") and not fields["gtin"].startswith(("02", "2")):
-                items.append(fields["gtin"])
-    items = items[:200]
+    items = demo_scan_items(200)
     emulator = Emulator()
     emulator.send(f"add scanner {ROOT}/devices/fixtures/honeywell-voyager-1400g/device.umockdev 0=usbhid")
     emulator.send(f"add printer {ROOT}/devices/fixtures/epson-tm-t20iii/device.umockdev 0=usblp")

@@ -15,31 +15,12 @@ import Retail
 /// coupon in 5%, no paper receipt in 25%; it is paid by card (4% declined first) or, in 20%, by a
 /// wallet code; then the receipt prints and the shopper leaves.
 struct JournalGenerator {
-    /// SplitMix64, as in the tests' KioskTestSupport (a benchmark does not depend on test targets).
-    struct Random {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// 0..<n (n small: the bias of the modulo is negligible and the same on every run).
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        /// True `percent` times in 100.
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-        mutating func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(below(10))) }) }
-    }
-
     struct Figures {
         var sessions = 0, sales = 0, cancelled = 0, abandoned = 0, scans = 0, refused = 0
     }
 
     var engine: LaneEngine
-    var random: Random
+    var random: SeededRandom
     var now: Timestamp = 1_767_225_600_000 // 2026-01-01T00:00:00Z
     let items: [CatalogItem]
     let currency: Currency
@@ -54,7 +35,7 @@ struct JournalGenerator {
         let catalog = try CatalogCSV(store: profile).read(Data(contentsOf: assets.appendingPathComponent("demo/catalog.csv")))
         items = catalog.items
         currency = profile.currency
-        random = Random(state: seed)
+        random = SeededRandom(state: seed)
         var key: [UInt8] = []
         for _ in 0..<4 { withUnsafeBytes(of: random.next().littleEndian) { key += $0 } }
         let identity = try LaneIdentity(laneID: Self.laneID, privateKey: key)

@@ -62,6 +62,7 @@ struct ScanMix {
     }
 }
 
+/// SplitMix64, as in the tests' KioskTestSupport (a benchmark does not depend on test targets).
 struct SeededRandom {
     var state: UInt64
     mutating func next() -> UInt64 {
@@ -71,7 +72,11 @@ struct SeededRandom {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+    /// 0..<n (n small: the bias of the modulo is negligible and the same on every run).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// True `percent` times in 100.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    mutating func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(below(10))) }) }
 }
 
 func scanBenchmark(assets: URL, mixFile: String?) throws {
