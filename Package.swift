@@ -68,6 +68,8 @@ let package = Package(
             "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision", "Sync",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,7 +112,6 @@ let package = Package(
         .testTarget(name: "KioskAppTests", dependencies: [
             "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "Sync", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
     ]

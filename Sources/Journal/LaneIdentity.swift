@@ -44,45 +44,23 @@ public struct LaneIdentity: Sendable {
 
     // MARK: - The key file
 
-    public enum FileError: Error, CustomStringConvertible {
-        case unreadable(String, String)
-        case tooOpen(String, mode: UInt16)
-
-        public var description: String {
-            switch self {
-            case .unreadable(let path, let why): return "lane key \(path) cannot be used: \(why)"
-            case .tooOpen(let path, let mode):
-                return "lane key \(path) is readable by other users (mode \(String(mode, radix: 8))): it must be 0600"
-            }
-        }
-    }
+    public typealias FileError = PrivateFileError
+    static let what = "lane key"
 
     /// The lane's key from `stateDirectory`, made there (and the folder made private) on first use.
     /// A key file that other users can read is refused, not used: anyone could sign as this lane.
     public static func loadOrCreate(stateDirectory: URL, laneID: String) throws -> LaneIdentity {
-        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
-        guard chmod(stateDirectory.path, 0o700) == 0 else {
-            throw FileError.unreadable(stateDirectory.path, "cannot make the state folder private (errno \(errno))")
-        }
+        try PrivateFile.makePrivateFolder(stateDirectory, what: what)
         let path = stateDirectory.appendingPathComponent(fileName).path
         if let existing = try load(path: path, laneID: laneID) { return existing }
-        var seed = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for i in seed.indices { seed[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        let seed = PrivateFile.randomKey()
         let identity = try LaneIdentity(laneID: laneID, privateKey: seed)
         let text = JSONValue.object(["v": .int(1), "algorithm": "ed25519",
                                      "privateKey": .string(Data(seed).base64EncodedString())]).text + "\n"
-        // O_EXCL: two kiosks starting at once never overwrite each other's key; 0600 from birth.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 {
-            if errno == EEXIST, let other = try load(path: path, laneID: laneID) { return other }
-            throw FileError.unreadable(path, "cannot be created (errno \(errno))")
+        guard try PrivateFile.create(path, bytes: Array(text.utf8), what: what) else {
+            guard let other = try load(path: path, laneID: laneID) else { throw FileError(what: what, path: path, problem: "vanished") }
+            return other
         }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == bytes.count, synced == 0 else { throw FileError.unreadable(path, "cannot be written") }
         return identity
     }
 
@@ -93,25 +71,18 @@ public struct LaneIdentity: Sendable {
 
     /// The key at `path`, or nil when there is no file.
     static func load(path: String, laneID: String) throws -> LaneIdentity? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return nil }
-            throw FileError.unreadable(path, "cannot be read (errno \(errno))")
-        }
-        let mode = UInt16(info.st_mode & 0o777)
-        guard mode & 0o077 == 0 else { throw FileError.tooOpen(path, mode: mode) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.unreadable(path, "cannot be read") }
+        guard let data = try PrivateFile.read(path, what: what) else { return nil }
         do {
             let o = try WireObject(try JSONValue.parse(String(decoding: data, as: UTF8.self)))
             guard try o.int("v") == 1, try o.string("algorithm") == "ed25519",
                   let seed = Data(base64Encoded: try o.string("privateKey")), seed.count == 32 else {
-                throw FileError.unreadable(path, "not a version 1 ed25519 key file")
+                throw FileError(what: what, path: path, problem: "cannot be used: not a version 1 ed25519 key file")
             }
             return try LaneIdentity(laneID: laneID, privateKey: Array(seed))
         } catch let error as FileError {
             throw error
         } catch {
-            throw FileError.unreadable(path, "not a lane key file (\(error))")
+            throw FileError(what: what, path: path, problem: "cannot be used: not a lane key file (\(error))")
         }
     }
 }

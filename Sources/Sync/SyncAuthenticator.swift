@@ -47,8 +47,13 @@ public struct SyncAuthenticator: Sendable {
 
     /// From validated settings (entries whose hash is not 64 hex digits are skipped).
     public init(settings: SyncSettings) {
-        tokens = settings.tokens.compactMap { entry in entry.digest.map { (entry.name, $0) } }
-        certificates = settings.clientCertificates.compactMap { entry in entry.digest.map { (entry.name, $0) } }
+        self.init(tokens: settings.tokens, clientCertificates: settings.clientCertificates)
+    }
+
+    /// From validated credential lists (the page's network listener has tokens only).
+    public init(tokens: [SyncSettings.Credential], clientCertificates: [SyncSettings.Credential] = []) {
+        self.tokens = tokens.compactMap { entry in entry.digest.map { (entry.name, $0) } }
+        certificates = clientCertificates.compactMap { entry in entry.digest.map { (entry.name, $0) } }
     }
 
     /// Whether the listener should ask clients for a certificate at all.

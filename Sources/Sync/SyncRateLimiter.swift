@@ -83,6 +83,11 @@ public final class SyncRateLimiter: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: address) }
     }
 
+    /// A wait as a Retry-After value: whole seconds, rounded up, at least 1.
+    public static func retryAfter(_ wait: Duration) -> String {
+        "\(max(1, wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0)))"
+    }
+
     /// How many addresses are tracked (for tests of the bound).
     public var trackedAddresses: Int { entries.withLock { $0.count } }
 

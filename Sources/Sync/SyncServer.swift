@@ -64,7 +64,7 @@ public struct SyncServer: Service {
         routes(router)
         let responder = SyncAuthResponder(routes: router.buildResponder(), authenticator: authenticator, limiter: rateLimiter,
                                           readsClientCertificates: authenticator.acceptsClientCertificates)
-        let tls = try settings.tls.map { try Self.tlsConfiguration(files: $0, clientCertificates: authenticator.acceptsClientCertificates) }
+        let tls = try settings.tls.map { try Self.tlsConfiguration(files: $0, setting: "sync.tls", clientCertificates: authenticator.acceptsClientCertificates) }
         let scheme = tls == nil ? "http" : "https"
         application = Application(
             responder: responder,
@@ -90,18 +90,20 @@ public struct SyncServer: Service {
     /// still checks, in the handshake, that the client holds the certificate's private key; which
     /// certificates are welcome is decided per request by fingerprint (`SyncAuthenticator`), so an
     /// unlisted or self-signed one gets the same 401 as a wrong token, and is logged and counted.
-    static func tlsConfiguration(files: SyncSettings.TLSFiles, clientCertificates: Bool) throws -> TLSChannelConfiguration {
-        func read(_ path: String, _ setting: String) throws -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: path) else { throw SyncSettingsError("sync.tls.\(setting) \(path) cannot be read") }
+    /// `setting` names the files' setting in every error ("sync.tls"; the page's listener uses it too).
+    public static func tlsConfiguration(files: SyncSettings.TLSFiles, setting: String,
+                                        clientCertificates: Bool = false) throws -> TLSChannelConfiguration {
+        func read(_ path: String, _ name: String) throws -> [UInt8] {
+            guard let data = FileManager.default.contents(atPath: path) else { throw SyncSettingsError("\(setting).\(name) \(path) cannot be read") }
             return Array(data)
         }
         let certificatePEM = try read(files.certificate, "certificate")
         let keyPEM = try read(files.key, "key")
         guard let chain = try? NIOSSLCertificate.fromPEMBytes(certificatePEM), !chain.isEmpty else {
-            throw SyncSettingsError("sync.tls.certificate \(files.certificate) holds no PEM certificate")
+            throw SyncSettingsError("\(setting).certificate \(files.certificate) holds no PEM certificate")
         }
         guard let key = try? NIOSSLPrivateKey(bytes: keyPEM, format: .pem) else {
-            throw SyncSettingsError("sync.tls.key \(files.key) holds no unencrypted PEM private key")
+            throw SyncSettingsError("\(setting).key \(files.key) holds no unencrypted PEM private key")
         }
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         tls.minimumTLSVersion = .tlsv12
@@ -112,7 +114,7 @@ public struct SyncServer: Service {
         }
         // Made here once to check the pair now (BoringSSL refuses a key that is not the certificate's).
         do { _ = try NIOSSLContext(configuration: tls) } catch {
-            throw SyncSettingsError("sync.tls.key \(files.key) cannot be used with the certificate \(files.certificate) (is it its key?)")
+            throw SyncSettingsError("\(setting).key \(files.key) cannot be used with the certificate \(files.certificate) (is it its key?)")
         }
         guard clientCertificates else { return TLSChannelConfiguration(tlsConfiguration: tls) }
         return TLSChannelConfiguration(tlsConfiguration: tls, customVerificationCallback: { _, promise in
@@ -160,11 +162,7 @@ struct SyncAuthResponder<Routes: HTTPResponder>: HTTPResponder where Routes.Cont
 
     static func unauthorized(retryAfter: Duration?) -> Response {
         var headers: HTTPFields = [.wwwAuthenticate: "Bearer", .contentType: "application/json"]
-        if let retryAfter {
-            // Whole seconds, rounded up, as Retry-After takes.
-            let seconds = retryAfter.components.seconds + (retryAfter.components.attoseconds > 0 ? 1 : 0)
-            headers[.retryAfter] = "\(max(1, seconds))"
-        }
+        if let retryAfter { headers[.retryAfter] = SyncRateLimiter.retryAfter(retryAfter) }
         return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: unauthorizedBody)))
     }
 
@@ -189,7 +187,7 @@ func describe(_ address: SocketAddress?) -> String {
 
 /// What failures are counted by: the IPv4 address, or the /64 of an IPv6 one (one machine usually
 /// has a whole /64, so counting single IPv6 addresses would count nothing).
-func rateLimitKey(_ address: SocketAddress?) -> String {
+public func rateLimitKey(_ address: SocketAddress?) -> String {
     guard let address else { return "unknown" }
     switch address {
     case .v4:

@@ -72,7 +72,7 @@ public struct SyncSettings: Codable, Sendable, Equatable {
         }
 
         /// The 32 bytes of `sha256`, or nil if it is not 64 hex digits.
-        var digest: [UInt8]? { Hex.decode(sha256, count: 32) }
+        public var digest: [UInt8]? { Hex.decode(sha256, count: 32) }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case listen, tls, tokens, clientCertificates }
@@ -191,7 +191,7 @@ public struct ListenAddress: Sendable, Equatable {
 
 /// Decoding refuses fields it does not know: a mistyped "clientCertificate" must not leave the
 /// listener open to fewer clients than the operator thinks, or more.
-func refuseUnknownKeys(_ decoder: any Decoder, known: [String]) throws {
+public func refuseUnknownKeys(_ decoder: any Decoder, known: [String]) throws {
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

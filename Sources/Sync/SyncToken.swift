@@ -46,7 +46,7 @@ public struct SyncToken: Sendable, Equatable, CustomStringConvertible {
 
 /// Whether two byte arrays are equal, in time that depends on their lengths only: every byte is
 /// looked at, whatever differs first, so the time taken does not tell how much of a secret matched.
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     guard a.count == b.count else { return false }
     var difference: UInt8 = 0
     for i in a.indices { difference |= a[i] ^ b[i] }

@@ -1,18 +1,11 @@
 import Checkout
 import Foundation
-import HummingbirdWSClient
 import Journal
 import KioskTestSupport
-import Logging
 import Testing
 
 /// The whole lane as a store runs it: the real executable, HTTP and WebSocket, the journal on
 /// disk, a SIGKILL in the middle of a cart, and the receipt files of the simulated printer.
-/// Cart sizes of the states the WebSocket pushed.
-actor PushedStates {
-    private(set) var lineCounts: [Int] = []
-    func add(lineCount: Int) { lineCounts.append(lineCount) }
-}
 
 @Suite(.serialized) struct EndToEndTests {
 
@@ -24,17 +17,8 @@ actor PushedStates {
         var api = APIClient(base: kiosk.baseURL)
 
         // The page's WebSocket sees every change.
-        let pushed = PushedStates()
-        let socket = Task { [url = "ws://127.0.0.1:\(kiosk.port)/ws"] in
-            try await WebSocketClient.connect(url: url, logger: Logger(label: "e2e-ws")) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message,
-                          let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                          object["type"] as? String == "state", let state = object["state"] as? [String: Any] else { continue }
-                    await pushed.add(lineCount: (state["lines"] as? [Any])?.count ?? -1)
-                }
-            }
-        }
+        let socket = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
+        #expect(socket.status == 101)
 
         let demo = try await api.get("/api/demo/items")
         let items = try #require(JSONSerialization.jsonObject(with: Data(demo.text.utf8)) as? [[String: Any]])
@@ -65,8 +49,8 @@ actor PushedStates {
         let totalBefore = try #require((before["totals"] as? [String: Any])?["total"] as? String)
 
         // The WebSocket pushed the growing cart.
-        #expect(await eventually(30, every: .milliseconds(50)) { await pushed.lineCounts.contains(3) })
-        socket.cancel()
+        #expect(socket.waitForMessage { Self.lineCount(inStateMessage: $0) == 3 } != nil)
+        socket.disconnect()
 
         // Power cut in the middle of the cart.
         kiosk.kill9()
@@ -100,7 +84,7 @@ actor PushedStates {
         #expect(receiptText.contains(totalBefore))
         let escpos = try Data(contentsOf: stateDir.appendingPathComponent("receipts/\(saleID).escpos"))
         #expect(escpos.prefix(2) == Data([0x1B, 0x40]))
-        // The page's receipt link carries the sale's integrity code; without it there is nothing to see.
+        // The page's receipt link carries the sale's link secret; without it there is nothing to see.
         let textLink = try #require(sale["receiptText"] as? String)
         #expect(try await api.get(textLink).text == receiptText)
         #expect(try await api.get("/receipts/\(saleID).txt").status == 404)
@@ -118,6 +102,13 @@ actor PushedStates {
         #expect(try journal.openSession() == nil)
         let recorded = try #require(try journal.sale(id: saleID))
         #expect(recorded.lines.count == 3)
+    }
+
+    /// The cart size of a pushed `{"type": "state", "state": VIEW}` message, nil for anything else.
+    static func lineCount(inStateMessage text: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              object["type"] as? String == "state", let state = object["state"] as? [String: Any] else { return nil }
+        return (state["lines"] as? [Any])?.count
     }
 
     /// The page's DOM after its scripts ran, from headless Chromium (which scripts/setup installs).

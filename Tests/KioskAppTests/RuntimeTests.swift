@@ -44,7 +44,8 @@ struct TestLane {
             journal: journal, stateDirectory: directory, profile: setup.profile, catalog: setup.catalog, staff: staff,
             demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
             terminal: terminal, printer: printer, scanner: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
-                                                                                     eReceiptBase: "https://r.example/r/"),
+                                                                                     eReceiptBase: "https://r.example/r/",
+                                                                                     linkKey: ReceiptLinkKey(bytes: Array(repeating: 7, count: 32))),
             paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"))
         // What `kiosk run` runs as a service: payments and printing.
         Task { [runtime] in await runtime.effects.run() }

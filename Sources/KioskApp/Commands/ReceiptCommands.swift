@@ -28,6 +28,7 @@ public struct ReceiptCommands {
         var options = RunOptions(stateDirectory: stateDirectory)
         options.port = 0
         composer = try Kiosk.receiptComposer(config: config, store: store, assets: assetsURL, options: options,
+                                             linkKey: try ReceiptLinkKey.loadOrCreate(stateDirectory: stateDirectory),
                                              logger: Logger(label: "kiosk-receipt"))
         self.stateDirectory = stateDirectory
         self.configFile = configFile
@@ -46,7 +47,7 @@ public struct ReceiptCommands {
     /// The built-in sample receipt: logo, Western and Chinese names, discounts, tax, QR, barcode.
     public func sample(format: Format) throws -> [UInt8] {
         var receipt = SampleReceipt.make()
-        if let link = composer.eReceiptLink(saleID: receipt.saleID, integrityCode: receipt.integrityCode) { receipt.qrCode = link }
+        if let link = composer.eReceiptLink(saleID: receipt.saleID) { receipt.qrCode = link }
         return try render(receipt, format: format)
     }
 

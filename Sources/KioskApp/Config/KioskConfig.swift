@@ -14,7 +14,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     /// The receipt printer's profile: a file name (without .json) in devices/printers/.
     public var printerProfile = "generic-80mm"
     /// Where e-receipts live, e.g. "https://receipts.example.com/r/": the receipt's QR code and the
-    /// page link to `<base><sale id>?c=<integrity code>`. Without it (and outside demo mode) no QR is printed.
+    /// page link to `<base><sale id>?k=<the sale's link secret>` (ReceiptLinkKey.swift). Without it (and outside demo mode) no QR is printed.
     public var eReceiptBaseURL: String?
     /// Who may approve age checks, voids and cancellations. Empty outside demo mode unless configured.
     public var staff: [StaffMember] = []
@@ -32,13 +32,15 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var scannerKeyboardLayout: KeyboardLayout?
     /// Head office's sync listener (SyncSettings.swift); none when absent.
     public var sync: SyncSettings?
+    /// Permission for the page's listener to be reached from the network (PageNetworkSettings.swift).
+    public var pageNetwork: PageNetworkSettings?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
-        case usbDevices, scannerKeyboardLayout, sync
+        case usbDevices, scannerKeyboardLayout, sync, pageNetwork
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,6 +61,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         usbDevices = try c.decodeIfPresent(Bool.self, forKey: .usbDevices) ?? defaults.usbDevices
         scannerKeyboardLayout = try c.decodeIfPresent(KeyboardLayout.self, forKey: .scannerKeyboardLayout)
         sync = try c.decodeIfPresent(SyncSettings.self, forKey: .sync)
+        pageNetwork = try c.decodeIfPresent(PageNetworkSettings.self, forKey: .pageNetwork)
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -108,6 +111,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }
         try camera?.validate(source: source)
+        if let problem = pageNetwork?.problem() { throw KioskSetupError.config(source, problem) }
         do { try sync?.validate() } catch let error as SyncSettingsError {
             throw KioskSetupError.config(source, error.message)
         }
@@ -121,13 +125,15 @@ public enum KioskSetupError: Error, CustomStringConvertible {
     case assets(String)
     /// The state folder or the lane's key cannot be used.
     case state(String)
+    /// `--listen` names an address the settings do not allow.
+    case listen(String)
 
     public var description: String {
         switch self {
         case .config(let file, let message): return "config \(file) \(message)"
         case .store(let file, let message): return "store profile \(file): \(message)"
         case .catalog(let file, let message): return "catalog \(file): \(message)"
-        case .assets(let message), .state(let message): return message
+        case .assets(let message), .state(let message), .listen(let message): return message
         }
     }
 }

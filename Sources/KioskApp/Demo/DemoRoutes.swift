@@ -16,8 +16,8 @@ struct DemoRoutes {
         let hint: String?
     }
 
-    func routes() -> RouteCollection<BasicWebSocketRequestContext> {
-        let routes = RouteCollection(context: BasicWebSocketRequestContext.self)
+    func routes() -> RouteCollection<PageRequestContext> {
+        let routes = RouteCollection(context: PageRequestContext.self)
         routes.post("/api/scan") { request, _ in
             struct CodeBody: Decodable { let code: String }
             let body = try await request.decodeJSON(as: CodeBody.self)

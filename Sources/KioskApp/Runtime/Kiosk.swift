@@ -41,6 +41,8 @@ public enum Kiosk {
     public static func run(_ options: RunOptions, logger: Logger) async throws {
         var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
         if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
+        // Before anything else: a page listener the settings do not allow stops the start here.
+        let listener = try PageListener(host: options.host, config: config, configFile: options.configFile)
 
         let assets = try AssetLocator.find(explicit: options.assets)
         let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
@@ -49,8 +51,11 @@ public enum Kiosk {
         logger.info("catalog loaded", metadata: ["items": "\(setup.catalog.count)", "rejected": "\(setup.rejectedRows.count)"])
 
         let state = options.stateDirectory
-        let identity: LaneIdentity
-        do { identity = try LaneIdentity.loadOrCreate(stateDirectory: state, laneID: config.laneID) } catch {
+        let identity: LaneIdentity, linkKey: ReceiptLinkKey
+        do {
+            identity = try LaneIdentity.loadOrCreate(stateDirectory: state, laneID: config.laneID)
+            linkKey = try ReceiptLinkKey.loadOrCreate(stateDirectory: state)
+        } catch {
             throw KioskSetupError.state("\(error)")
         }
         logger.info("lane identity", metadata: ["lane": "\(identity.laneID)", "fingerprint": "\(identity.fingerprint)"])
@@ -59,7 +64,8 @@ public enum Kiosk {
         let printer = LanePrinter(simulated: try SimulatedPrinter(folder: state.appendingPathComponent("receipts")))
         // Demo and training only: outside --demo nothing can inject scans.
         let scanner = options.demo ? SimulatedScanner() : nil
-        let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, logger: logger)
+        let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, linkKey: linkKey,
+                                           logger: logger)
 
         let lane = Lane(config: LaneConfig(
             laneID: config.laneID, pricing: setup.profile.pricingRules,
@@ -86,8 +92,8 @@ public enum Kiosk {
                                   routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets,
                                                            stateDirectory: state))
         let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
-                            assets: assets, logger: logger)
-        let app = application(web.router(), options: options, logger: logger)
+                            assets: assets, listener: listener, logger: logger)
+        let app = try application(web.router(), listener: listener, options: options, logger: logger)
 
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
@@ -103,15 +109,18 @@ public enum Kiosk {
 
     /// The HTTP and WebSocket server; prints "kiosk ready on URL" once it listens (unbuffered,
     /// so scripts and tests waiting for the line see it at once).
-    static func application(_ router: Router<BasicWebSocketRequestContext>, options: RunOptions, logger: Logger) -> any Service {
+    static func application(_ router: Router<PageRequestContext>, listener: PageListener, options: RunOptions,
+                            logger: Logger) throws -> any Service {
         let host = options.host
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            server: try listener.tls.map { try .tls(.http1WebSocketUpgrade(webSocketRouter: router), configuration: $0) }
+                ?? .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(host, port: options.port), serverName: "kiosk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
-                FileHandle.standardOutput.write(Data("kiosk ready on http://\(host):\(port)\n".utf8))
+                let urlHost = host.contains(":") ? "[\(host)]" : host
+                FileHandle.standardOutput.write(Data("kiosk ready on \(listener.scheme)://\(urlHost):\(port)\n".utf8))
             },
             logger: logger)
     }
@@ -147,7 +156,7 @@ public enum Kiosk {
     }
 
     static func receiptComposer(config: KioskConfig, store: StoreProfile, assets: URL, options: RunOptions,
-                                logger: Logger) throws -> ReceiptComposer {
+                                linkKey: ReceiptLinkKey, logger: Logger) throws -> ReceiptComposer {
         // devices/ sits beside assets/ in a checkout and in an installed tree alike.
         let profile = try ReceiptResources.profile(named: config.printerProfile,
                                                    devices: assets.deletingLastPathComponent().appendingPathComponent("devices"))
@@ -159,6 +168,7 @@ public enum Kiosk {
         }
         // In demo mode the kiosk serves its own e-receipts, reachable where it listens.
         let demoBase = options.demo && options.port != 0 ? "http://\(options.host):\(options.port)/receipts/" : nil
-        return ReceiptComposer(store: store, profile: profile, logo: logo, eReceiptBase: config.eReceiptBaseURL ?? demoBase)
+        return ReceiptComposer(store: store, profile: profile, logo: logo, eReceiptBase: config.eReceiptBaseURL ?? demoBase,
+                               linkKey: linkKey)
     }
 }

@@ -46,8 +46,6 @@ public actor LaneRuntime {
     /// lane stops waiting.
     private var presentedBadge: LaneView.StaffBadgeView?
     private var clock = LaneClock()
-    /// The receipt links of the last sale, looked up once per sale.
-    private var receiptLinks: (saleID: String, links: LaneView.ReceiptLinks)?
     private var devices: LaneView.Devices
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
@@ -350,12 +348,7 @@ public actor LaneRuntime {
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {
-        guard let sale else { return nil }
-        if let cached = receiptLinks, cached.saleID == sale.id { return cached.links }
-        guard let code = try? journal.integrityCode(forSale: sale.id) else { return nil }
-        let links = LaneView.ReceiptLinks(integrityCode: code, eReceiptURL: receipts.eReceiptLink(saleID: sale.id, integrityCode: code))
-        receiptLinks = (sale.id, links)
-        return links
+        sale.map { LaneView.ReceiptLinks(key: receipts.linkKey.secret(forSale: $0.id), eReceiptURL: receipts.eReceiptLink(saleID: $0.id)) }
     }
 
     /// A stream of views, starting with the current one. A slow reader only misses stale views.

@@ -14,10 +14,11 @@ struct ReceiptComposer: Sendable {
     let logo: MonochromeImage?
     /// Base of e-receipt links; nil prints no QR code.
     let eReceiptBase: String?
+    /// Signs the links (ReceiptLinkKey.swift).
+    let linkKey: ReceiptLinkKey
 
-    func eReceiptLink(saleID: String, integrityCode: String?) -> String? {
-        guard let base = eReceiptBase, let code = integrityCode else { return nil }
-        return base + saleID + "?c=" + code
+    func eReceiptLink(saleID: String) -> String? {
+        eReceiptBase.map { $0 + saleID + "?k=" + linkKey.secret(forSale: saleID) }
     }
 
     /// The receipt for the lane's printer; `printer` is that printer's own profile when it has one.
@@ -68,7 +69,7 @@ struct ReceiptComposer: Sendable {
             integrityCode: integrityCode,
             footer: footer,
             addedTax: priced.taxMode == .exclusive ? priced.addedTax : nil)
-        receipt.qrCode = eReceiptLink(saleID: sale.id, integrityCode: integrityCode)
+        receipt.qrCode = eReceiptLink(saleID: sale.id)
         // The sale id as a barcode: returns desks scan it to find the sale.
         receipt.barcode = sale.id
         return receipt

@@ -1,6 +1,7 @@
 import Checkout
 import Foundation
 import Hummingbird
+import Sync
 
 /// The web API's own error codes (the lane's refusals are `RefusalCode`s). The page translates
 /// both as `error.<code>`; a test checks every code has a text in every language.
@@ -11,6 +12,14 @@ enum APIErrorCode: String, CaseIterable, Sendable {
     case badgeLocked = "badge-locked"
     case noSuchReceipt = "no-such-receipt"
     case noEReceipt = "no-e-receipt"
+    /// The page guard (PageGuard.swift): a request not meant for this kiosk, or not from its page.
+    case foreignHost = "foreign-host"
+    case foreignOrigin = "foreign-origin"
+    case notJSON = "not-json"
+    /// A network listener's request without the page credential (PageCredential.swift).
+    case unauthorized = "unauthorized"
+    /// Too many wrong receipt links from one address.
+    case tooManyAttempts = "too-many-attempts"
 }
 
 /// An error answer: `{"error": {"code", "message"}}` with its HTTP status. Thrown by handlers.
@@ -18,9 +27,12 @@ struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let code: String
     let message: String
+    /// For 429: when the client may try again.
+    var retryAfter: Duration?
 
-    init(_ status: HTTPResponse.Status, _ code: APIErrorCode, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ code: APIErrorCode, _ message: String, retryAfter: Duration? = nil) {
         self.init(status: status, code: code.rawValue, message: message)
+        self.retryAfter = retryAfter
     }
 
     /// The lane refused: 409, it cannot take this now. Unknown and unreadable scans are 422.
@@ -48,7 +60,9 @@ struct APIError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONBody(Body(error: .init(code: code, message: message)), status: status).response(from: request, context: context)
+        var response = try JSONBody(Body(error: .init(code: code, message: message)), status: status).response(from: request, context: context)
+        if let retryAfter { response.headers[.retryAfter] = SyncRateLimiter.retryAfter(retryAfter) }
+        return response
     }
 }
 

@@ -76,7 +76,7 @@ public struct LaneView: Codable, Sendable, Equatable {
         let id: String
         let total: String
         let receiptPrinted: Bool?
-        /// The receipt as text and as a picture, served by the kiosk (the code guards against guessing ids).
+        /// The receipt as text and as a picture, served by the kiosk (the link's secret guards against guessing ids).
         let receiptText: String
         let receiptPicture: String
         /// The e-receipt link and its QR code as an SVG, when e-receipts are set up.
@@ -86,7 +86,8 @@ public struct LaneView: Codable, Sendable, Equatable {
 
     /// What the view needs to know about the sale's receipt beyond the lane state.
     struct ReceiptLinks: Equatable {
-        let integrityCode: String
+        /// The sale's link secret (ReceiptLinkKey): the links' `?k=`.
+        let key: String
         let eReceiptURL: String?
     }
 
@@ -184,7 +185,7 @@ public struct LaneView: Codable, Sendable, Equatable {
         paperDeclined = state.paperDeclined
         notice = state.notice.map(Self.notice)
         if let sale = state.lastSale, let links = receiptLinks {
-            let query = "?c=" + links.integrityCode
+            let query = "?k=" + links.key
             self.sale = SaleView(id: sale.id, total: sale.priced.total.description, receiptPrinted: printed,
                                  receiptText: "/receipts/\(sale.id).txt" + query, receiptPicture: "/receipts/\(sale.id).svg" + query,
                                  eReceiptURL: links.eReceiptURL,

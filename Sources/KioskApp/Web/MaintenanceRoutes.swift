@@ -6,8 +6,8 @@ import Journal
 struct MaintenanceRoutes {
     let runtime: LaneRuntime
 
-    func routes() -> RouteCollection<BasicWebSocketRequestContext> {
-        let routes = RouteCollection(context: BasicWebSocketRequestContext.self)
+    func routes() -> RouteCollection<PageRequestContext> {
+        let routes = RouteCollection(context: PageRequestContext.self)
         routes.get("/api/maintenance/scan-latency") { _, _ in JSONBody(await runtime.scanLatencySummary()) }
         routes.get("/api/maintenance/sync") { _, _ in JSONBody(try SyncBacklog(runtime.journal.pullStatus())) }
         return routes

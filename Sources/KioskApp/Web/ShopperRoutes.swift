@@ -6,8 +6,8 @@ import HummingbirdWebSocket
 struct ShopperRoutes {
     let runtime: LaneRuntime
 
-    func routes() -> RouteCollection<BasicWebSocketRequestContext> {
-        let routes = RouteCollection(context: BasicWebSocketRequestContext.self)
+    func routes() -> RouteCollection<PageRequestContext> {
+        let routes = RouteCollection(context: PageRequestContext.self)
         routes.get("/api/state") { _, _ in JSONBody(await runtime.view()) }
         routes.post("/api/lines/:id/remove") { _, context in
             guard let id = context.parameters.get("id", as: Int.self) else {

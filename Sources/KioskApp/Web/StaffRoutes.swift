@@ -8,8 +8,8 @@ struct StaffRoutes {
     let shopper: ShopperRoutes
     let logger: Logger
 
-    func routes() -> RouteCollection<BasicWebSocketRequestContext> {
-        let routes = RouteCollection(context: BasicWebSocketRequestContext.self)
+    func routes() -> RouteCollection<PageRequestContext> {
+        let routes = RouteCollection(context: PageRequestContext.self)
         routes.post("/api/staff/approve") { request, _ in try await decide(request, approve: true) }
         routes.post("/api/staff/reject") { request, _ in try await decide(request, approve: false) }
         return routes

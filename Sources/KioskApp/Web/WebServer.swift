@@ -15,10 +15,14 @@ struct WebServer {
     /// Demo and training mode only: the simulated scanner and the demo panel's items.
     let demo: (scanner: SimulatedScanner, items: [DemoRoutes.DemoItem])?
     let assets: URL
+    /// Which requests are served at all (Host, Origin, token): checked before anything else.
+    let listener: PageListener
     let logger: Logger
 
-    func router() -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    func router() -> Router<PageRequestContext> {
+        let router = Router(context: PageRequestContext.self)
+        router.add(middleware: PageGuard(policy: listener.policy))
+        if let credential = listener.credential { router.add(middleware: credential) }
         router.add(middleware: FileMiddleware(assets.appendingPathComponent("web").path, searchForIndexHtml: true, logger: logger))
         router.add(middleware: FileMiddleware(assets.appendingPathComponent("l10n").path, urlBasePath: "/l10n", logger: logger))
         let shopper = ShopperRoutes(runtime: runtime)
