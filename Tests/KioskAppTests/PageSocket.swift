@@ -14,7 +14,19 @@ final class PageSocket: @unchecked Sendable {
     private var pending: [UInt8]
 
     init(port: Int, host: String? = nil, origin: String?) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let handshake = try Self.handshake(port: port, host: host ?? "127.0.0.1:\(port)", origin: origin)
+        (fd, status, response, pending) = (handshake.fd, handshake.status, handshake.response, handshake.rest)
+        if status == 101 {
+            Thread.detachNewThread { [self] in readFrames() }
+        } else {
+            Foundation.close(fd)
+        }
+    }
+
+    /// Connects, sends the upgrade request, reads the answer's head (and, when refused, its body).
+    private static func handshake(port: Int, host: String, origin: String?) throws
+        -> (fd: Int32, status: Int, response: String, rest: [UInt8]) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PageSocketError.failed("socket") }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -26,13 +38,12 @@ final class PageSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { Foundation.close(fd); throw PageSocketError.failed("connect") }
-        var request = "GET /ws HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        var request = "GET /ws HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let origin { request += "Origin: \(origin)\r\n" }
         request += "\r\n"
         _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
 
-        // The answer's head, then (when refused) its body.
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         func more() -> Bool {
@@ -48,22 +59,13 @@ final class PageSocket: @unchecked Sendable {
         }
         guard let headEnd else { Foundation.close(fd); throw PageSocketError.failed("no answer to the handshake") }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
-        status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        var rest = Array(buffer[(headEnd + 4)...])
-        if status != 101 {
-            let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-            buffer = rest
-            while buffer.count < length && more() {}
-            rest = buffer
-            response = head + "\r\n\r\n" + String(decoding: rest, as: UTF8.self)
-            pending = []
-            Foundation.close(fd)
-            return
-        }
-        response = head
-        pending = rest
-        Thread.detachNewThread { [self] in readFrames() }
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        buffer = Array(buffer[(headEnd + 4)...])
+        if status == 101 { return (fd, status, head, buffer) }
+        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        while buffer.count < length && more() {}
+        return (fd, status, head + "\r\n\r\n" + String(decoding: buffer, as: UTF8.self), [])
     }
 
     /// The text messages so far.
