@@ -112,6 +112,7 @@ let package = Package(
         .testTarget(name: "KioskAppTests", dependencies: [
             "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "Sync", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
     ]

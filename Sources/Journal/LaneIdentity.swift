@@ -50,18 +50,13 @@ public struct LaneIdentity: Sendable {
     /// The lane's key from `stateDirectory`, made there (and the folder made private) on first use.
     /// A key file that other users can read is refused, not used: anyone could sign as this lane.
     public static func loadOrCreate(stateDirectory: URL, laneID: String) throws -> LaneIdentity {
-        try PrivateFile.makePrivateFolder(stateDirectory, what: what)
         let path = stateDirectory.appendingPathComponent(fileName).path
-        if let existing = try load(path: path, laneID: laneID) { return existing }
-        let seed = PrivateFile.randomKey()
-        let identity = try LaneIdentity(laneID: laneID, privateKey: seed)
-        let text = JSONValue.object(["v": .int(1), "algorithm": "ed25519",
-                                     "privateKey": .string(Data(seed).base64EncodedString())]).text + "\n"
-        guard try PrivateFile.create(path, bytes: Array(text.utf8), what: what) else {
-            guard let other = try load(path: path, laneID: laneID) else { throw FileError(what: what, path: path, problem: "vanished") }
-            return other
+        return try PrivateFile.loadOrCreate(fileName, in: stateDirectory, what: what, parse: { try parse($0, path: path, laneID: laneID) }) {
+            let seed = PrivateFile.randomKey()
+            let text = JSONValue.object(["v": .int(1), "algorithm": "ed25519",
+                                         "privateKey": .string(Data(seed).base64EncodedString())]).text + "\n"
+            return (try LaneIdentity(laneID: laneID, privateKey: seed), Array(text.utf8))
         }
-        return identity
     }
 
     /// The lane's key if `stateDirectory` has one (commands that only read use this).
@@ -71,7 +66,10 @@ public struct LaneIdentity: Sendable {
 
     /// The key at `path`, or nil when there is no file.
     static func load(path: String, laneID: String) throws -> LaneIdentity? {
-        guard let data = try PrivateFile.read(path, what: what) else { return nil }
+        try PrivateFile.read(path, what: what).map { try parse($0, path: path, laneID: laneID) }
+    }
+
+    static func parse(_ data: Data, path: String, laneID: String) throws -> LaneIdentity {
         do {
             let o = try WireObject(try JSONValue.parse(String(decoding: data, as: UTF8.self)))
             guard try o.int("v") == 1, try o.string("algorithm") == "ed25519",

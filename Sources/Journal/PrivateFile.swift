@@ -20,6 +20,20 @@ public enum PrivateFile {
         return data
     }
 
+    /// The secret in `folder`/`name`, parsed; on first use the folder is made private and the file
+    /// made from `make` (the value, and the bytes to write). If another process made it first, its
+    /// file wins and is read.
+    public static func loadOrCreate<Value>(_ name: String, in folder: URL, what: String, parse: (Data) throws -> Value,
+                                           make: () throws -> (value: Value, bytes: [UInt8])) throws -> Value {
+        try makePrivateFolder(folder, what: what)
+        let path = folder.appendingPathComponent(name).path
+        if let data = try read(path, what: what) { return try parse(data) }
+        let made = try make()
+        if try create(path, bytes: made.bytes, what: what) { return made.value }
+        guard let data = try read(path, what: what) else { throw PrivateFileError(what: what, path: path, problem: "vanished") }
+        return try parse(data)
+    }
+
     /// Makes `folder` (if needed) and makes it private.
     public static func makePrivateFolder(_ folder: URL, what: String) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

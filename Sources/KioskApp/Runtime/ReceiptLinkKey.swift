@@ -20,20 +20,14 @@ struct ReceiptLinkKey: Sendable {
 
     /// The key from `stateDirectory`, made there on first use.
     static func loadOrCreate(stateDirectory: URL) throws -> ReceiptLinkKey {
-        try PrivateFile.makePrivateFolder(stateDirectory, what: what)
         let path = stateDirectory.appendingPathComponent(fileName).path
-        if let existing = try load(path) { return existing }
-        let bytes = PrivateFile.randomKey()
-        let text = #"{"v": 1, "key": "\#(Data(bytes).base64EncodedString())"}"# + "\n"
-        guard try PrivateFile.create(path, bytes: Array(text.utf8), what: what) else {
-            guard let other = try load(path) else { throw PrivateFileError(what: what, path: path, problem: "vanished") }
-            return other
+        return try PrivateFile.loadOrCreate(fileName, in: stateDirectory, what: what, parse: { try parse($0, path: path) }) {
+            let bytes = PrivateFile.randomKey()
+            return (ReceiptLinkKey(bytes: bytes), Array((#"{"v": 1, "key": "\#(Data(bytes).base64EncodedString())"}"# + "\n").utf8))
         }
-        return ReceiptLinkKey(bytes: bytes)
     }
 
-    private static func load(_ path: String) throws -> ReceiptLinkKey? {
-        guard let data = try PrivateFile.read(path, what: what) else { return nil }
+    private static func parse(_ data: Data, path: String) throws -> ReceiptLinkKey {
         struct File: Decodable { let v: Int; let key: String }
         guard let file = try? JSONDecoder().decode(File.self, from: data), file.v == 1,
               let bytes = Data(base64Encoded: file.key), bytes.count == 32 else {
