@@ -72,4 +72,38 @@ import Testing
         let key = try FileManager.default.attributesOfItem(atPath: state.appendingPathComponent("receipt-link.key").path)
         #expect((key[.posixPermissions] as? Int) == 0o600)
     }
+
+    /// The e-receipt QR, the page's links and `kiosk receipt preview` all carry the one secret.
+    @Test func theQRThePageAndTheReceiptCommandShareTheSecret() async throws {
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let state = folder.appendingPathComponent("state")
+        let config = folder.appendingPathComponent("kiosk.json")
+        try Data(#"{"eReceiptBaseURL": "https://receipts.example/r/"}"#.utf8).write(to: config)
+        let kiosk = try KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
+        defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
+        let api = APIClient(base: kiosk.baseURL)
+        let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
+        #expect(try await api.scan(try #require(items.first?["code"] as? String)).status == 200)
+        #expect(try await api.post("/api/pay").status == 200)
+        let sale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" }?["sale"] as? [String: Any])
+        let saleID = try #require(sale["id"] as? String)
+        let secret = String(try #require((sale["receiptText"] as? String)?.split(separator: "?k=").last))
+        let eReceipt = "https://receipts.example/r/\(saleID)?k=\(secret)"
+        #expect(sale["eReceiptURL"] as? String == eReceipt)
+        #expect(try await api.get(try #require(sale["eReceiptQR"] as? String)).status == 200)
+        #expect(kiosk.terminate() == 0)
+
+        // The receipt as `kiosk receipt preview` renders it; its QR code read back with zbar.
+        let png = folder.appendingPathComponent("receipt.png")
+        let preview = try await run(KioskProcess.binary.path, ["receipt", "preview", saleID, "--format", "png", "--output", png.path,
+                                                               "--state-dir", state.path, "--config", config.path,
+                                                               "--assets", repositoryRoot.appendingPathComponent("assets").path],
+                                    in: folder, mergingErrors: true)
+        #expect(preview.status == 0, "\(preview.output)")
+        let scanned = try await run("zbarimg", ["--raw", "-q", png.path], in: folder)
+        #expect(scanned.output.split(separator: "\n").contains(Substring(eReceipt)), "\(scanned.output)")
+        let journal = try Data(contentsOf: state.appendingPathComponent("journal.sqlite"))
+        #expect(journal.range(of: Data(secret.utf8)) == nil)
+    }
 }
