@@ -119,7 +119,7 @@ public enum Kiosk {
             configuration: .init(address: .hostname(host, port: options.port), serverName: "kiosk"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
-                let urlHost = host.contains(":") ? "[\(host)]" : host
+                let urlHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
                 FileHandle.standardOutput.write(Data("kiosk ready on \(listener.scheme)://\(urlHost):\(port)\n".utf8))
             },
             logger: logger)
