@@ -148,3 +148,17 @@ struct APIClient {
         }
     }
 }
+
+extension KioskProcess {
+    /// The `"store"` and `"catalog"` settings a lane outside --demo must have, as a JSON fragment:
+    /// the demo store's profile without the published demo coupon key (a store's lane refuses it),
+    /// written into `folder`, and the demo catalog.
+    static func storeSettings(in folder: URL) throws -> String {
+        let assets = repositoryRoot.appendingPathComponent("assets")
+        var profile = try JSONSerialization.jsonObject(with: Data(contentsOf: assets.appendingPathComponent("demo/store.json"))) as! [String: Any]
+        profile["couponKeys"] = []
+        let store = folder.appendingPathComponent("store.json")
+        try JSONSerialization.data(withJSONObject: profile).write(to: store)
+        return #""store": "\#(store.path)", "catalog": "\#(assets.appendingPathComponent("demo/catalog.csv").path)""#
+    }
+}

@@ -85,7 +85,8 @@ import FoundationNetworking
     @Test func aTokenMadeByTheCommandOpensTheListener() async throws {
         try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
-            try Data(#"{"laneID": "L07", "usbDevices": false, "sync": {"listen": "127.0.0.1:0"}}"#.utf8).write(to: config)
+            try Data(#"{"laneID": "L07", "usbDevices": false, \#(try KioskProcess.storeSettings(in: folder)), "sync": {"listen": "127.0.0.1:0"}}"#.utf8)
+                .write(to: config)
             let added = try runTool(KioskProcess.binary, ["sync", "token", "add", "hq", "--config", config.path])
             #expect(added.status == 0)
             let token = try #require(added.output.split(separator: "\n").first.map(String.init))
@@ -123,7 +124,8 @@ import FoundationNetworking
         try withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
             try Data(#"""
-                {"usbDevices": false, "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "/nonexistent/cert.pem", "key": "/nonexistent/key.pem"},
+                {"usbDevices": false, \#(try KioskProcess.storeSettings(in: folder)),
+                 "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "/nonexistent/cert.pem", "key": "/nonexistent/key.pem"},
                  "tokens": [{"name": "hq", "sha256": "\#(String(repeating: "a", count: 64))"}]}}
                 """#.utf8).write(to: config)
             do {
