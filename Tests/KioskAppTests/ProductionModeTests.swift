@@ -11,9 +11,9 @@ import FoundationNetworking
 /// simulated scanner, printer or terminal, no demo routes, and takes injected scans only from an
 /// authenticated integrator on the sync listener.
 @Suite struct ProductionModeTests {
-    func startFailure(_ arguments: [String], state: URL) -> String? {
+    func startFailure(_ arguments: [String], state: URL) async -> String? {
         do {
-            let kiosk = try KioskProcess(stateDirectory: state, demo: false, extraArguments: arguments)
+            let kiosk = try await KioskProcess(stateDirectory: state, demo: false, extraArguments: arguments)
             _ = kiosk.terminate()
             return nil
         } catch KioskProcessError.notReady(let log) {
@@ -23,33 +23,33 @@ import FoundationNetworking
         }
     }
 
-    @Test func withoutSettingsAStoresLaneDoesNotStart() throws {
+    @Test func withoutSettingsAStoresLaneDoesNotStart() async throws {
         let etc = RunOptions.defaultConfigFile.path
         try #require(!FileManager.default.fileExists(atPath: etc), "this machine has \(etc): the test needs a machine without one")
-        try withTemporaryDirectory { folder in
-            let log = try #require(startFailure([], state: folder.appendingPathComponent("state")), "the lane started without settings")
+        try await withTemporaryDirectory { folder in
+            let log = try #require(await startFailure([], state: folder.appendingPathComponent("state")), "the lane started without settings")
             #expect(log.contains("kiosk: config \(etc) does not exist: a lane outside --demo needs settings naming its store and catalog"), "\(log)")
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("state/journal.sqlite").path))
         }
     }
 
-    @Test func settingsMustNameTheStoreAndTheCatalog() throws {
-        try withTemporaryDirectory { folder in
+    @Test func settingsMustNameTheStoreAndTheCatalog() async throws {
+        try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
             for settings in [#"{"usbDevices": false}"#, #"{"store": "demo/store.json"}"#, #"{"catalog": "demo/catalog.csv"}"#] {
                 try Data(settings.utf8).write(to: config)
-                let log = try #require(startFailure(["--config", config.path], state: folder.appendingPathComponent("state")),
+                let log = try #require(await startFailure(["--config", config.path], state: folder.appendingPathComponent("state")),
                                        "the lane started on \(settings)")
                 #expect(log.contains(#"must name the lane's "store" and "catalog": outside --demo there is no demo store"#), "\(log)")
             }
         }
     }
 
-    @Test func theDemoStoreWithItsPublishedCouponKeyIsRefused() throws {
-        try withTemporaryDirectory { folder in
+    @Test func theDemoStoreWithItsPublishedCouponKeyIsRefused() async throws {
+        try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
             try Data(#"{"store": "demo/store.json", "catalog": "demo/catalog.csv", "usbDevices": false}"#.utf8).write(to: config)
-            let log = try #require(startFailure(["--config", config.path], state: folder.appendingPathComponent("state")),
+            let log = try #require(await startFailure(["--config", config.path], state: folder.appendingPathComponent("state")),
                                    "a store's lane started with the demo coupon key")
             #expect(log.contains(#"the store profile list coupon key "demo", the published demo key"#), "\(log)")
         }
@@ -59,7 +59,7 @@ import FoundationNetworking
         try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
             try Data(#"{"usbDevices": false, \#(try KioskProcess.storeSettings(in: folder))}"#.utf8).write(to: config)
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
                                          extraArguments: ["--config", config.path])
             defer { _ = kiosk.terminate() }
             let api = APIClient(base: kiosk.baseURL)
@@ -84,10 +84,10 @@ import FoundationNetworking
                           "tokens": [{"name": "hq", "sha256": "\#(headOffice.sha256Hex)"}, {"name": "pos-bridge", "sha256": "\#(bridge.sha256Hex)"}],
                           "scanInjectors": ["pos-bridge"]}}
                 """#.utf8).write(to: config)
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
                                          extraArguments: ["--config", config.path])
             defer { _ = kiosk.terminate() }
-            let line = try #require(kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
+            let line = try #require(await kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
             let sync = try #require(line.split(separator: " ").last.map(String.init)) + "/sync/v1/scans"
             func inject(_ body: String, token: SyncToken?, type: String = "application/json") async throws -> CurlReply {
                 try await curl(sync, in: folder, headers: ["Content-Type: \(type)"] + (token.map { ["Authorization: Bearer \($0.text)"] } ?? []),

@@ -51,10 +51,10 @@ import Testing
                           "tokens": [{"name": "schemathesis", "sha256": "\#(token.sha256Hex)"}],
                           "scanInjectors": ["schemathesis"]}}
                 """#.utf8).write(to: config)
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true,
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true,
                                          extraArguments: ["--config", config.path])
             defer { if kiosk.process.isRunning { kiosk.kill9() } }
-            let line = try #require(kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
+            let line = try #require(await kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
             let sync = try #require(line.split(separator: " ").last.map(String.init))
 
             // A sale, so that events, writes and signed heads are there to be pulled.
