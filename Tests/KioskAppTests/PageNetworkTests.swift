@@ -45,10 +45,10 @@ import Testing
                 {"pageNetwork": {"tls": {"certificate": "\#(pki.certificate("server"))", "key": "\#(pki.key("server"))"},
                                  "tokens": [{"name": "office", "sha256": "\#(token.sha256Hex)"}]}}
                 """#.utf8).write(to: config)
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"),
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"),
                                          extraArguments: ["--config", config.path, "--listen", "0.0.0.0:0"])
             defer { _ = kiosk.terminate() }
-            #expect(kiosk.waitForLine(containing: "kiosk ready on")?.contains("https://0.0.0.0:") == true)
+            #expect(await kiosk.waitForLine(containing: "kiosk ready on")?.contains("https://0.0.0.0:") == true)
             let url = "https://127.0.0.1:\(kiosk.port)"
             func request(_ path: String, _ headers: [String] = [], _ extra: [String] = []) async throws -> CurlReply {
                 try await curl(url + path, in: folder, caFile: pki.certificate("ca"), headers: headers, extra: extra)

@@ -81,7 +81,7 @@ import Testing
             // The same handshake from the page's own origin is upgraded and receives the state.
             let own = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
             #expect(own.status == 101)
-            #expect(own.waitForMessage { $0.contains(#""type":"state""#) } != nil)
+            #expect(await own.waitForMessage { $0.contains(#""type":"state""#) } != nil)
             own.disconnect()
         }
     }
@@ -114,7 +114,7 @@ import Testing
 
             let socket = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
             #expect(socket.status == 101)
-            #expect(socket.waitForMessage { $0.contains(#""type":"state""#) } != nil)
+            #expect(await socket.waitForMessage { $0.contains(#""type":"state""#) } != nil)
             socket.disconnect()
             let noOrigin = try PageSocket(port: kiosk.port, origin: nil)
             #expect(noOrigin.status == 101)
@@ -127,7 +127,7 @@ import Testing
     func withKiosk(_ body: (KioskProcess, URL) async throws -> Void) async throws {
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"))
+        let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"))
         defer { _ = kiosk.terminate() }
         try await body(kiosk, folder)
     }

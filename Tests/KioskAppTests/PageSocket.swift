@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 /// The page's WebSocket (/ws) over a plain TCP socket, opened with the headers a browser sends
 /// (Host, Origin), so tests choose them exactly: the handshake's answer, then the text messages
@@ -9,7 +10,7 @@ final class PageSocket: @unchecked Sendable {
     let status: Int
     let response: String
     private let fd: Int32
-    private let lock = NSCondition()
+    private let lock = NSLock()
     private var received: [String] = []
     private var pending: [UInt8]
 
@@ -75,15 +76,10 @@ final class PageSocket: @unchecked Sendable {
         return received
     }
 
-    /// Waits up to `timeout` seconds for a message that satisfies `condition`.
-    func waitForMessage(timeout: TimeInterval = 30, where condition: (String) -> Bool = { _ in true }) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        lock.lock()
-        defer { lock.unlock() }
-        while true {
-            if let message = received.first(where: condition) { return message }
-            if !lock.wait(until: deadline) { return nil }
-        }
+    /// Waits up to `timeout` seconds for a message that satisfies `condition` (polling: no
+    /// concurrency-pool thread is blocked while the reader thread collects).
+    func waitForMessage(timeout: Double = 30, where condition: (String) -> Bool = { _ in true }) async -> String? {
+        await poll(timeout) { messages.first(where: condition) }
     }
 
     /// Ends the connection; the reading thread then closes the socket.
@@ -113,7 +109,6 @@ final class PageSocket: @unchecked Sendable {
             if opcode == 0x1 {
                 lock.lock()
                 received.append(String(decoding: payload, as: UTF8.self))
-                lock.broadcast()
                 lock.unlock()
             }
         }

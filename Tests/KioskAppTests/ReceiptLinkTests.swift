@@ -11,7 +11,7 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
-        let kiosk = try KioskProcess(stateDirectory: state)
+        let kiosk = try await KioskProcess(stateDirectory: state)
         defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
         let api = APIClient(base: kiosk.baseURL)
 
@@ -80,7 +80,7 @@ import Testing
         let state = folder.appendingPathComponent("state")
         let config = folder.appendingPathComponent("kiosk.json")
         try Data(#"{"eReceiptBaseURL": "https://receipts.example/r/"}"#.utf8).write(to: config)
-        let kiosk = try KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
+        let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
         defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
         let api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
