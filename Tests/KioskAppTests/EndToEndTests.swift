@@ -17,7 +17,7 @@ import Testing
         var api = APIClient(base: kiosk.baseURL)
 
         // The page's WebSocket sees every change.
-        let socket = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
+        let socket = try await PageSocket.open(port: kiosk.port, origin: kiosk.baseURL)
         #expect(socket.status == 101)
 
         let demo = try await api.get("/api/demo/items")

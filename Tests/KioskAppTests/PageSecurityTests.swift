@@ -67,7 +67,7 @@ import Testing
     @Test func webSocketFromAForeignOriginReceivesNothing() async throws {
         try await withKiosk { kiosk, folder in
             for origin in [attacker, "null", "http://127.0.0.1:1", "https://127.0.0.1:\(kiosk.port)"] {
-                let socket = try PageSocket(port: kiosk.port, origin: origin)
+                let socket = try await PageSocket.open(port: kiosk.port, origin: origin)
                 #expect(socket.status == 400, "origin \(origin): \(socket.response)")
                 #expect(!socket.response.contains("phase"))
                 let plain = try await curl(kiosk.baseURL + "/ws", in: folder, headers: ["Origin: \(origin)"])
@@ -76,10 +76,10 @@ import Testing
             }
             #expect(kiosk.log.components(separatedBy: "page request refused").count - 1 == 8)
             #expect(kiosk.log.contains("foreign-origin"))
-            let rebound = try PageSocket(port: kiosk.port, host: "attacker.example:\(kiosk.port)", origin: "http://attacker.example:\(kiosk.port)")
+            let rebound = try await PageSocket.open(port: kiosk.port, host: "attacker.example:\(kiosk.port)", origin: "http://attacker.example:\(kiosk.port)")
             #expect(rebound.status == 400)
             // The same handshake from the page's own origin is upgraded and receives the state.
-            let own = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
+            let own = try await PageSocket.open(port: kiosk.port, origin: kiosk.baseURL)
             #expect(own.status == 101)
             #expect(await own.waitForMessage { $0.contains(#""type":"state""#) } != nil)
             own.disconnect()
@@ -112,11 +112,11 @@ import Testing
             // Error answers carry them too.
             #expect(try await curl(kiosk.baseURL + "/nothing-here", in: folder).header("X-Content-Type-Options") == "nosniff")
 
-            let socket = try PageSocket(port: kiosk.port, origin: kiosk.baseURL)
+            let socket = try await PageSocket.open(port: kiosk.port, origin: kiosk.baseURL)
             #expect(socket.status == 101)
             #expect(await socket.waitForMessage { $0.contains(#""type":"state""#) } != nil)
             socket.disconnect()
-            let noOrigin = try PageSocket(port: kiosk.port, origin: nil)
+            let noOrigin = try await PageSocket.open(port: kiosk.port, origin: nil)
             #expect(noOrigin.status == 101)
             noOrigin.disconnect()
         }

@@ -14,7 +14,17 @@ final class PageSocket: @unchecked Sendable {
     private var received: [String] = []
     private var pending: [UInt8]
 
-    init(port: Int, host: String? = nil, origin: String?) throws {
+    /// Opens the socket and does the handshake on a thread of its own: its reads block, and must
+    /// not hold one of the concurrency pool's few threads while the kiosk answers.
+    static func open(port: Int, host: String? = nil, origin: String?) async throws -> PageSocket {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try PageSocket(port: port, host: host, origin: origin) })
+            }
+        }
+    }
+
+    private init(port: Int, host: String?, origin: String?) throws {
         let handshake = try Self.handshake(port: port, host: host ?? "127.0.0.1:\(port)", origin: origin)
         (fd, status, response, pending) = (handshake.fd, handshake.status, handshake.response, handshake.rest)
         if status == 101 {
