@@ -18,11 +18,18 @@ actor PushedText {
     static let alipay = "28765432109876543210"
 
     /// Almost-valid payment codes: each is rejected as a scan, and each carries a wallet code's digits.
-    static let variants: [(scan: String, digits: String)] = [wechat, alipay].flatMap { code in [
-        (code + "\t", code), (code + " ", code), (" " + code, code), ("\t" + code + "\r", code),
-        (String(code.dropLast()), String(code.dropLast())), (code + "7", code + "7"),
-        ("]C1" + code, code), ("]E0" + code + " ", code), ("x" + code, code), (code + "-A", code),
-    ] }
+    static let variants: [(scan: String, digits: String)] = [wechat, alipay].flatMap(almostValid) + [
+        // A digit too few or too many: WeChat Pay codes are exactly 18 digits, Alipay's 16 to 24.
+        (String(wechat.dropLast()), String(wechat.dropLast())), (wechat + "7", wechat + "7"),
+        (String(alipay.prefix(15)), String(alipay.prefix(15))), (alipay + "12345", alipay + "12345"),
+    ]
+
+    static func almostValid(_ code: String) -> [(scan: String, digits: String)] {
+        [
+            (code + "\t", code), (code + " ", code), (" " + code, code), ("\t" + code + "\r", code),
+            ("]C1" + code, code), ("]E0" + code + " ", code), ("x" + code, code), (code + "-A", code),
+        ]
+    }
 
     @Test func almostValidWalletCodesNeverReachTheStateFolderTheLogOrThePage() async throws {
         let stateDir = try temporaryDirectory()

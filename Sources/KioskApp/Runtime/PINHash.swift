@@ -39,9 +39,10 @@ public struct PINHash: Equatable, Sendable {
     }
 
     private static func derive(pin: String, salt: [UInt8], log2N: Int, r: Int, p: Int, count: Int) -> [UInt8] {
-        // Parameters are within the ranges above (parse and make check them): BoringSSL cannot refuse them.
-        let key = try! KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: count,
-                                            rounds: 1 << log2N, blockSize: r, parallelism: p)
+        // Parameters are within the ranges above, which BoringSSL takes; should it refuse anyway
+        // (memory), the empty key matches nothing: a refused login, never a crash.
+        guard let key = try? KDF.Scrypt.deriveKey(from: Array(pin.utf8), salt: salt, outputByteCount: count,
+                                                  rounds: 1 << log2N, blockSize: r, parallelism: p) else { return [] }
         return key.withUnsafeBytes { Array($0) }
     }
 

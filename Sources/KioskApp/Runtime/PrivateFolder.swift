@@ -27,8 +27,8 @@ struct PrivateFolder: Sendable {
         var description: String { "\(path): \(operation): \(String(cString: strerror(errno)))" }
     }
 
-    /// Writes `bytes` as `name` at once (see `prepare`).
-    func write(_ bytes: [UInt8], as name: String) throws {
+    /// Stores `bytes` as `name` at once (see `prepare`).
+    func store(_ bytes: [UInt8], as name: String) throws {
         let pending = try prepare(bytes, as: name)
         do { try pending.commit() } catch { pending.discard(); throw error }
     }

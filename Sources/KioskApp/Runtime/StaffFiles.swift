@@ -51,7 +51,7 @@ struct StaffFiles: Sendable {
                 let u = try listed.object(badge)
                 let text = try u.string("pinHash")
                 let hash: PINHash
-                do { hash = try PINHash(parsing: text) } catch { throw u.error("pinHash", error.description) }
+                do throws(PINHash.Problem) { hash = try PINHash(parsing: text) } catch { throw u.error("pinHash", error.description) }
                 upgrades[badge] = Upgrade(replaces: try u.string("replaces"), hash: hash)
             }
             return upgrades
@@ -81,11 +81,11 @@ struct StaffFiles: Sendable {
             "v": .int(1), "badges": .object(lockout.badges.mapValues(record)), "unknown": record(lockout.unknown),
             "lane": record(lockout.lane), "laneLockouts": .int(Int64(lockout.laneLockouts)),
         ]).text
-        try folder.write(Array(text.utf8), as: Self.lockoutFile)
+        try folder.store(Array(text.utf8), as: Self.lockoutFile)
     }
 
     func save(_ upgrades: [String: Upgrade]) throws {
         let listed = upgrades.mapValues { JSONValue.object(["replaces": .string($0.replaces), "pinHash": .string($0.hash.text)]) }
-        try folder.write(Array(JSONValue.object(["v": .int(1), "upgrades": .object(listed)]).text.utf8), as: Self.upgradesFile)
+        try folder.store(Array(JSONValue.object(["v": .int(1), "upgrades": .object(listed)]).text.utf8), as: Self.upgradesFile)
     }
 }
