@@ -50,6 +50,13 @@ public struct PINHash: Equatable, Sendable {
         "scrypt$\(log2N)$\(r)$\(p)$\(Data(salt).base64EncodedString())$\(Data(key).base64EncodedString())"
     }
 
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+extension PINHash {
     /// Reads a stored hash; throws why when `text` is not one.
     init(parsing text: String) throws(Problem) {
         let fields = text.split(separator: "$", omittingEmptySubsequences: false)
@@ -68,18 +75,5 @@ public struct PINHash: Equatable, Sendable {
             throw Problem("salt must be \(Self.saltRange) and key \(Self.keyRange) bytes, in base64")
         }
         self.init(log2N: log2N, r: r, p: p, salt: Array(salt), key: Array(key))
-    }
-
-    private init(log2N: Int, r: Int, p: Int, salt: [UInt8], key: [UInt8]) {
-        self.log2N = log2N
-        self.r = r
-        self.p = p
-        self.salt = salt
-        self.key = key
-    }
-
-    public struct Problem: Error, Equatable, CustomStringConvertible {
-        public let description: String
-        init(_ description: String) { self.description = description }
     }
 }
