@@ -223,7 +223,7 @@ import Testing
     @Test func aPushedStaffListDecidesOnTheRunningLaneAndAfterARestart() async throws {
         let lane = try TestLane()
         let ann = StaffMember.legacy(badge: "2002", name: "Ann", pin: "5678", salt: "s2")
-        let bob = StaffMember(badge: "1500", name: "Bob", pin: "4321")  // the scrypt format
+        let bob = StaffLoginTests.member(badge: "1500", name: "Bob", pin: "4321")  // the scrypt format
         #expect(await lane.runtime.authenticateStaff(badge: "1001", pin: "1234") == .granted(.demoSupervisor))
 
         try await lane.runtime.installStaff([ann, bob], client: "ho")
