@@ -37,6 +37,13 @@ static int fail(kiosk_v4l2 *camera, const char **stage, const char *what) {
     return -error;
 }
 
+/* A failed step of a started camera: the caller still owns it (and closes it). */
+static int failed(const char **stage, const char *what) {
+    int error = errno ? errno : EIO;
+    *stage = what;
+    return -error;
+}
+
 /* Asks for a pixel format; 1 when the driver took it. */
 static int try_format(int fd, uint32_t width, uint32_t height, uint32_t pixel_format, struct v4l2_format *format) {
     memset(format, 0, sizeof *format);
@@ -49,7 +56,7 @@ static int try_format(int fd, uint32_t width, uint32_t height, uint32_t pixel_fo
     return format->fmt.pix.pixelformat == pixel_format;
 }
 
-int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height, uint32_t fps,
+int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height,
                     kiosk_v4l2 **out, kiosk_v4l2_format *agreed, const char **stage) {
     *out = NULL;
     errno = 0;
@@ -80,7 +87,12 @@ int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height, uint32_t 
     agreed->bytes_per_line = format.fmt.pix.bytesperline;
     agreed->size_image = format.fmt.pix.sizeimage;
     agreed->pixel_format = format.fmt.pix.pixelformat;
+    *out = camera;
+    return 0;
+}
 
+int kiosk_v4l2_start(kiosk_v4l2 *camera, uint32_t fps, const char **stage) {
+    errno = 0;
     if (fps > 0) { /* A wish: many drivers pick the nearest rate, some ignore it. */
         struct v4l2_streamparm parameters;
         memset(&parameters, 0, sizeof parameters);
@@ -95,8 +107,8 @@ int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height, uint32_t 
     request.count = BUFFER_COUNT;
     request.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     request.memory = V4L2_MEMORY_MMAP;
-    if (xioctl(camera->fd, VIDIOC_REQBUFS, &request) == -1) return fail(camera, stage, "VIDIOC_REQBUFS");
-    if (request.count < 2) { errno = ENOMEM; return fail(camera, stage, "VIDIOC_REQBUFS (fewer than 2 buffers)"); }
+    if (xioctl(camera->fd, VIDIOC_REQBUFS, &request) == -1) return failed(stage, "VIDIOC_REQBUFS");
+    if (request.count < 2) { errno = ENOMEM; return failed(stage, "VIDIOC_REQBUFS (fewer than 2 buffers)"); }
     camera->count = request.count < BUFFER_COUNT ? request.count : BUFFER_COUNT;
     for (unsigned i = 0; i < camera->count; i++) {
         struct v4l2_buffer buffer;
@@ -104,58 +116,56 @@ int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height, uint32_t 
         buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         buffer.memory = V4L2_MEMORY_MMAP;
         buffer.index = i;
-        if (xioctl(camera->fd, VIDIOC_QUERYBUF, &buffer) == -1) return fail(camera, stage, "VIDIOC_QUERYBUF");
+        if (xioctl(camera->fd, VIDIOC_QUERYBUF, &buffer) == -1) return failed(stage, "VIDIOC_QUERYBUF");
         void *start = mmap(NULL, buffer.length, PROT_READ | PROT_WRITE, MAP_SHARED, camera->fd, buffer.m.offset);
-        if (start == MAP_FAILED) return fail(camera, stage, "mmap");
+        if (start == MAP_FAILED) return failed(stage, "mmap");
         camera->start[i] = start;
         camera->length[i] = buffer.length;
-        if (xioctl(camera->fd, VIDIOC_QBUF, &buffer) == -1) return fail(camera, stage, "VIDIOC_QBUF");
+        if (xioctl(camera->fd, VIDIOC_QBUF, &buffer) == -1) return failed(stage, "VIDIOC_QBUF");
     }
     enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    if (xioctl(camera->fd, VIDIOC_STREAMON, &type) == -1) return fail(camera, stage, "VIDIOC_STREAMON");
+    if (xioctl(camera->fd, VIDIOC_STREAMON, &type) == -1) return failed(stage, "VIDIOC_STREAMON");
     camera->streaming = 1;
-    *out = camera;
     return 0;
 }
 
-int kiosk_v4l2_read(kiosk_v4l2 *camera, int timeout_ms, uint8_t *destination, size_t capacity, size_t *used,
-                    const char **stage) {
-    *used = 0;
+int kiosk_v4l2_wait(kiosk_v4l2 *camera, int timeout_ms, const char **stage) {
     struct pollfd waiting = {.fd = camera->fd, .events = POLLIN};
     int ready;
     do { ready = poll(&waiting, 1, timeout_ms); } while (ready == -1 && errno == EINTR);
-    if (ready == -1) { *stage = "poll"; return -errno; }
+    if (ready == -1) return failed(stage, "poll");
     if (ready == 0) return 0;
-    if (waiting.revents & (POLLERR | POLLHUP | POLLNVAL)) { *stage = "poll (device gone)"; return -ENODEV; }
-
-    /* Take every buffer that is ready; keep the newest, give the older ones straight back. */
-    struct v4l2_buffer newest;
-    int have = 0;
-    for (;;) {
-        struct v4l2_buffer buffer;
-        memset(&buffer, 0, sizeof buffer);
-        buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        buffer.memory = V4L2_MEMORY_MMAP;
-        if (xioctl(camera->fd, VIDIOC_DQBUF, &buffer) == -1) {
-            if (errno == EAGAIN) break;
-            *stage = "VIDIOC_DQBUF";
-            int error = -errno;
-            if (have) (void)xioctl(camera->fd, VIDIOC_QBUF, &newest);
-            return error;
-        }
-        if (buffer.index >= camera->count) { *stage = "VIDIOC_DQBUF (bad index)"; return -EIO; }
-        if (have && xioctl(camera->fd, VIDIOC_QBUF, &newest) == -1) { *stage = "VIDIOC_QBUF"; return -errno; }
-        newest = buffer;
-        have = 1;
-    }
-    if (!have) return 0;
-    size_t bytes = newest.bytesused;
-    if (newest.flags & V4L2_BUF_FLAG_ERROR) bytes = 0;
-    if (bytes > camera->length[newest.index]) bytes = camera->length[newest.index];
-    memcpy(destination, camera->start[newest.index], bytes < capacity ? bytes : capacity);
-    *used = bytes;
-    if (xioctl(camera->fd, VIDIOC_QBUF, &newest) == -1) { *stage = "VIDIOC_QBUF"; return -errno; }
+    if (waiting.revents & (POLLERR | POLLHUP | POLLNVAL)) { errno = ENODEV; return failed(stage, "poll (device gone)"); }
     return 1;
+}
+
+int kiosk_v4l2_dequeue(kiosk_v4l2 *camera, kiosk_v4l2_frame *frame, const char **stage) {
+    struct v4l2_buffer buffer;
+    memset(&buffer, 0, sizeof buffer);
+    buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    buffer.memory = V4L2_MEMORY_MMAP;
+    if (xioctl(camera->fd, VIDIOC_DQBUF, &buffer) == -1) {
+        if (errno == EAGAIN) return 0;
+        return failed(stage, "VIDIOC_DQBUF");
+    }
+    /* Not one of ours: nothing to read, nothing that could be given back. */
+    if (buffer.index >= camera->count) { errno = EIO; return failed(stage, "VIDIOC_DQBUF (bad index)"); }
+    size_t used = (buffer.flags & V4L2_BUF_FLAG_ERROR) ? 0 : buffer.bytesused;
+    frame->index = buffer.index;
+    frame->bytes = camera->start[buffer.index];
+    frame->used = used < camera->length[buffer.index] ? used : camera->length[buffer.index];
+    frame->reported = used;
+    return 1;
+}
+
+int kiosk_v4l2_requeue(kiosk_v4l2 *camera, const kiosk_v4l2_frame *frame, const char **stage) {
+    struct v4l2_buffer buffer;
+    memset(&buffer, 0, sizeof buffer);
+    buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    buffer.memory = V4L2_MEMORY_MMAP;
+    buffer.index = frame->index;
+    if (xioctl(camera->fd, VIDIOC_QBUF, &buffer) == -1) return failed(stage, "VIDIOC_QBUF");
+    return 0;
 }
 
 void kiosk_v4l2_close(kiosk_v4l2 *camera) {

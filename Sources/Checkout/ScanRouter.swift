@@ -34,8 +34,11 @@ public struct ScanRouter: Sendable {
     }
 
     public func route(_ data: String, symbology: String?, lookup: (GTIN) -> CatalogItem?) -> ScanRoute {
-        let shown = Self.printable(data)
-        func rejected(_ reason: String) -> ScanRoute { .event(.scanRejected(code: shown, reason: reason, unknownItem: false)) }
+        // The one place raw scanner text enters the lane: what a rejected scan keeps is redacted here.
+        let shown = ScanRedaction.redact(data)
+        func rejected(_ reason: String) -> ScanRoute {
+            .event(.scanRejected(code: shown, reason: ScanRedaction.redact(reason, limit: 400), unknownItem: false))
+        }
         let meaning: ScanMeaning
         do {
             meaning = try interpreter.interpret(Self.interpretable(data, symbology: symbology))
@@ -74,14 +77,5 @@ public struct ScanRouter: Sendable {
             return .staffBadge(badge)
         }
         return .event(.scanRejected(code: shown, reason: "item \(shown) is not in the catalog", unknownItem: true))
-    }
-
-    /// Scanner data as it may be shown and journaled: printable characters only, bounded length,
-    /// and a wallet code masked (it is a bearer credential).
-    public static func printable(_ data: String) -> String {
-        let visible = data.unicodeScalars.filter { $0.properties.generalCategory != .control }
-        var text = String(String.UnicodeScalarView(visible.prefix(64)))
-        if let wallet = WalletCode(digits: text.hasPrefix("]") ? text.dropFirst(3) : Substring(text)) { text = wallet.masked }
-        return visible.count > 64 ? text + "…" : text
     }
 }

@@ -8,12 +8,12 @@ import Foundation
 public final class V4L2Camera: FrameSource {
     public let name: String
     public let path: String
-    public let width: Int
-    public let height: Int
-    private let bytesPerLine: Int
-    private let yuyv: Bool
+    public let geometry: V4L2Geometry
+    public var width: Int { geometry.width }
+    public var height: Int { geometry.height }
     private var handle: OpaquePointer?
-    private var buffer: [UInt8]
+    /// A buffer the driver would not take back: the stream is broken, and the next read says so.
+    private var requeueFailure: FrameSourceError?
 
     /// How long `next` waits for the camera before it reports `.nothing`.
     public static let timeoutMilliseconds: Int32 = 250
@@ -22,26 +22,27 @@ public final class V4L2Camera: FrameSource {
         var camera: OpaquePointer?
         var format = kiosk_v4l2_format()
         var stage: UnsafePointer<CChar>?
-        let result = kiosk_v4l2_open(path, UInt32(max(1, width)), UInt32(max(1, height)), UInt32(max(0, fps.rounded())),
-                                     &camera, &format, &stage)
+        let result = kiosk_v4l2_open(path, UInt32(clamping: max(1, width)), UInt32(clamping: max(1, height)), &camera, &format, &stage)
         guard result == 0, let camera else {
             throw Self.error(path: path, code: -result, stage: stage.map { String(cString: $0) } ?? "open")
         }
-        self.path = path
-        handle = camera
-        self.width = Int(format.width)
-        self.height = Int(format.height)
-        yuyv = format.pixel_format == KIOSK_V4L2_YUYV
-        let minimumLine = self.width * (yuyv ? 2 : 1)
-        bytesPerLine = max(Int(format.bytes_per_line), minimumLine)
-        buffer = [UInt8](repeating: 0, count: max(Int(format.size_image), bytesPerLine * self.height))
-        name = "v4l2 \(path) \(self.width)x\(self.height) \(yuyv ? "YUYV" : "GREY")"
-        // The agreed size must make sense before any frame is trusted.
-        do { try GrayFrame.checkDimensions(width: self.width, height: self.height) } catch {
+        // What the driver agreed to must make sense before a buffer is requested or mapped for it.
+        do {
+            geometry = try V4L2Geometry.check(width: format.width, height: format.height, bytesPerLine: format.bytes_per_line,
+                                              sizeImage: format.size_image, yuyv: format.pixel_format == KIOSK_V4L2_YUYV)
+        } catch {
             kiosk_v4l2_close(camera)
-            handle = nil
             throw .failed("\(path): \(error)")
         }
+        let started = kiosk_v4l2_start(camera, UInt32(clamping: Int(max(0, fps.rounded()))), &stage)
+        guard started == 0 else {
+            let failure = Self.error(path: path, code: -started, stage: stage.map { String(cString: $0) } ?? "start")
+            kiosk_v4l2_close(camera)
+            throw failure
+        }
+        self.path = path
+        handle = camera
+        name = "v4l2 \(path) \(geometry.width)x\(geometry.height) \(geometry.yuyv ? "YUYV" : "GREY")"
     }
 
     deinit {
@@ -50,26 +51,53 @@ public final class V4L2Camera: FrameSource {
 
     public func next() throws(FrameSourceError) -> FrameSourceEvent {
         guard let handle else { return .end }
-        var used = 0
+        if let requeueFailure { throw requeueFailure }
         var stage: UnsafePointer<CChar>?
-        let capacity = buffer.count
-        let result = buffer.withUnsafeMutableBufferPointer { out in
-            kiosk_v4l2_read(handle, Self.timeoutMilliseconds, out.baseAddress, capacity, &used, &stage)
+        func failure(_ code: Int32) -> FrameSourceError {
+            Self.error(path: path, code: -code, stage: stage.map { String(cString: $0) } ?? "read")
         }
-        if result < 0 {
-            throw Self.error(path: path, code: -result, stage: stage.map { String(cString: $0) } ?? "read")
-        }
-        if result == 0 { return .nothing }
-        let needed = bytesPerLine * height
-        guard used >= needed, used <= capacity else {
-            throw .frameRejected("\(path): frame of \(used) bytes, \(needed) expected for \(width)x\(height): rejected")
-        }
-        do {
-            let bytes = buffer[0..<needed]
-            if yuyv {
-                return .frame(try GrayFrame.yuyv(width: width, height: height, bytesPerLine: bytesPerLine, bytes: bytes))
+        let ready = kiosk_v4l2_wait(handle, Self.timeoutMilliseconds, &stage)
+        guard ready > 0 else { if ready == 0 { return .nothing } else { throw failure(ready) } }
+
+        // Take every buffer that is ready and keep the newest (a slow decoder never works on stale
+        // frames). Each one dequeued is given back: the older ones at once, the newest by the defer,
+        // on every path out, errors included.
+        var newest: kiosk_v4l2_frame?
+        defer {
+            if var newest {
+                let requeued = kiosk_v4l2_requeue(handle, &newest, &stage)
+                if requeued != 0 { requeueFailure = failure(requeued) }
             }
-            return .frame(try GrayFrame(width: width, height: height, bytesPerLine: bytesPerLine, bytes: bytes))
+        }
+        while true {
+            var frame = kiosk_v4l2_frame()
+            let dequeued = kiosk_v4l2_dequeue(handle, &frame, &stage)
+            if dequeued == 0 { break }
+            if dequeued < 0 { throw failure(dequeued) }
+            if var older = newest {
+                newest = frame
+                let requeued = kiosk_v4l2_requeue(handle, &older, &stage)
+                if requeued != 0 { throw failure(requeued) }
+            } else {
+                newest = frame
+            }
+        }
+        guard let frame = newest else { return .nothing }
+        return .frame(try Self.grayFrame(frame, geometry: geometry, path: path))
+    }
+
+    /// The luma of a dequeued buffer, copied out of the driver's memory; a short frame is rejected.
+    static func grayFrame(_ frame: kiosk_v4l2_frame, geometry: V4L2Geometry, path: String) throws(FrameSourceError) -> GrayFrame {
+        guard frame.used >= geometry.frameBytes, frame.reported <= geometry.imageBytes, let start = frame.bytes else {
+            throw .frameRejected("\(path): frame of \(frame.reported) bytes, \(geometry.frameBytes) expected for "
+                                 + "\(geometry.width)x\(geometry.height): rejected")
+        }
+        let bytes = UnsafeBufferPointer(start: start, count: geometry.frameBytes)
+        do {
+            if geometry.yuyv {
+                return try GrayFrame.yuyv(width: geometry.width, height: geometry.height, bytesPerLine: geometry.bytesPerLine, bytes: bytes)
+            }
+            return try GrayFrame(width: geometry.width, height: geometry.height, bytesPerLine: geometry.bytesPerLine, bytes: bytes)
         } catch {
             throw .frameRejected("\(path): \(error)")
         }

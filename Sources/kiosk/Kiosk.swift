@@ -9,7 +9,7 @@ struct KioskCommand: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
         subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
-                      DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self])
+                      DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self, StaffCommand.self])
 }
 
 struct StateOption: ParsableArguments {

@@ -242,8 +242,8 @@ import Testing
 
     @Test func aPushedStaffListDecidesOnTheRunningLaneAndAfterARestart() async throws {
         let lane = try TestLane()
-        let ann = StaffMember(badge: "2002", name: "Ann", pin: "5678", salt: "s2")
-        let bob = StaffMember(badge: "1500", name: "Bob", pin: "4321", salt: "s3")
+        let ann = StaffMember.legacy(badge: "2002", name: "Ann", pin: "5678", salt: "s2")
+        let bob = StaffLoginTests.member(badge: "1500", name: "Bob", pin: "4321")  // the scrypt format
         #expect(await lane.runtime.authenticateStaff(badge: "1001", pin: "1234") == .granted(.demoSupervisor))
 
         try await lane.runtime.installStaff([ann, bob], client: "ho")
@@ -259,7 +259,7 @@ import Testing
         let stored = try Data(contentsOf: lane.directory.appendingPathComponent("pushed/staff.json"))
         #expect(try adminEvents(lane) == [.staffListInstalled(badges: ["1500", "2002"], sha256: Array(SHA256.hash(data: stored)), client: "ho")])
         let payload = try lane.journal.rows("SELECT payload FROM event", []).joined()
-        #expect(!payload.contains(ann.pinSHA256) && !payload.contains(bob.pinSHA256))
+        #expect(!payload.contains(ann.pinSHA256!) && !payload.contains(bob.pinHash!))
         _ = try lane.journal.verify()
         #expect(try report(lane).contains("staff-list-installed 2 staff by ho"))
         let mode = try FileManager.default.attributesOfItem(atPath: lane.directory.appendingPathComponent("pushed/staff.json").path)[.posixPermissions]
@@ -273,7 +273,7 @@ import Testing
 
     @Test func aBadStaffListIsRefusedAndChangesNothing() async throws {
         let lane = try TestLane()
-        let ann = StaffMember(badge: "2002", name: "Ann", pin: "5678", salt: "s2")
+        let ann = StaffMember.legacy(badge: "2002", name: "Ann", pin: "5678", salt: "s2")
         var noHash = ann
         noHash.pinSHA256 = "1234"
         var noSalt = ann
@@ -283,11 +283,11 @@ import Testing
         func push(_ members: [StaffMember]) -> () async throws -> Void {
             { try await lane.runtime.installStaff(members, client: "ho") }
         }
-        await expectRefusal(.badRequest, field: "staff[1].badge", push([ann, StaffMember(badge: "2002", name: "Other", pin: "1", salt: "x")]))
+        await expectRefusal(.badRequest, field: "staff[1].badge", push([ann, StaffMember.legacy(badge: "2002", name: "Other", pin: "1", salt: "x")]))
         await expectRefusal(.badRequest, field: "staff[0].pinSHA256", push([noHash]))
         await expectRefusal(.badRequest, field: "staff[0].pinSalt", push([noSalt]))
         await expectRefusal(.badRequest, field: "staff[0].name", push([controlName]))
-        await expectRefusal(.badRequest, field: "staff[0].badge", push([StaffMember(badge: "", name: "", pin: "1", salt: "x")]))
+        await expectRefusal(.badRequest, field: "staff[0].badge", push([StaffMember.legacy(badge: "", name: "", pin: "1", salt: "x")]))
         await expectRefusal(.badRequest, field: "staff", push(Array(repeating: ann, count: 10_001)))
 
         #expect(try adminEvents(lane).isEmpty)

@@ -57,26 +57,6 @@ import Testing
     }
 }
 
-@Suite struct StaffTests {
-    @Test func badgeAndPinAreChecked() {
-        var staff = StaffDirectory([.demoSupervisor, StaffMember(badge: "2002", name: "B", pin: "9876", salt: "x")])
-        #expect(staff.authenticate(badge: "1001", pin: "1234") == .granted(.demoSupervisor))
-        #expect(staff.authenticate(badge: "1001", pin: "9876") == .denied)
-        #expect(staff.authenticate(badge: "2002", pin: "1234") == .denied)
-        #expect(staff.authenticate(badge: "9999", pin: "1234") == .denied)
-        #expect(staff.authenticate(badge: "2002", pin: "9876") != .denied)
-    }
-
-    @Test func repeatedWrongPinsLockTheBadge() {
-        var staff = StaffDirectory([.demoSupervisor])
-        for _ in 0..<StaffDirectory.allowedFailures { #expect(staff.authenticate(badge: "1001", pin: "0000") == .denied) }
-        // Locked even for the right PIN, and still after a new staff list arrives.
-        #expect(staff.authenticate(badge: "1001", pin: "1234") == .locked)
-        staff.replace([.demoSupervisor])
-        #expect(staff.authenticate(badge: "1001", pin: "1234") == .locked)
-    }
-}
-
 @Suite struct StoreSetupTests {
     @Test func aCorruptCatalogRowIsReportedByLineAndTheRestImported() throws {
         let directory = try temporaryDirectory()

@@ -8,6 +8,7 @@ public enum CatalogCommands {
         let config = try KioskConfig.forCommand(configFile)
         let assetsURL = try AssetLocator.find(explicit: assets)
         let profile = try StoreSetup.loadProfile(AssetLocator.resolve(config.storeOrDemo, in: assetsURL))
+        try StateFolder.makePrivate(stateDirectory)
         let store = try CatalogStore(directory: stateDirectory.appendingPathComponent("catalog").path)
         let result = try store.importCSV(file: file, format: CatalogCSV(store: profile))
         var lines = ["catalog version \(result.version.id) is current: \(result.report.items) items, "

@@ -62,6 +62,7 @@ public struct ReceiptCommands {
                                              text: String(decoding: try commands.sample(format: .text), as: UTF8.self)))
             return "test receipt printed by \(printer.name)"
         }
+        try StateFolder.makePrivate(stateDirectory)
         let printer = try SimulatedPrinter(folder: stateDirectory.appendingPathComponent("receipts"))
         try await printer.print(PrintJob(saleID: id, escpos: try sample(format: .escpos),
                                          text: String(decoding: try sample(format: .text), as: UTF8.self)))

@@ -52,6 +52,7 @@ public enum Kiosk {
         logger.info("catalog loaded", metadata: ["items": "\(setup.catalog.count)", "rejected": "\(setup.rejectedRows.count)"])
 
         let state = options.stateDirectory
+        do { try StateFolder.makePrivate(state) } catch { throw KioskSetupError.state("\(error)") }
         let identity: LaneIdentity, linkKey: ReceiptLinkKey
         do {
             identity = try LaneIdentity.loadOrCreate(stateDirectory: state, laneID: config.laneID)

@@ -123,7 +123,7 @@ extension LaneRuntime {
     /// place: a push is journaled when, and only when, it will be in force after a restart (but for
     /// a rename that fails after the journal committed, which is logged).
     private func persist(_ bytes: [UInt8], as name: String, journaling event: AdminEvent) throws(PushError) {
-        let pending: PushedFiles.Pending
+        let pending: PrivateFolder.Pending
         do { pending = try pushed.prepare(bytes, as: name) } catch {
             logger.error("pushed file not written", metadata: ["file": "\(name)", "error": "\(error)"])
             throw PushError(.storageUnavailable, "the lane cannot store this right now")

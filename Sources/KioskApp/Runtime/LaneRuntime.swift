@@ -34,6 +34,8 @@ public actor LaneRuntime {
     var staff: StaffDirectory
     /// Head office's pushes that outlive a restart.
     let pushed: PushedFiles
+    /// Staff lockouts and PIN hash upgrades, saved as they change.
+    let staffFiles: StaffFiles
     /// The public half of the published demo coupon key: a push may list it only in demo mode.
     let demoCouponKey: [UInt8]
     /// True while a pushed catalog is imported: pushes are journaled in the order they switched.
@@ -83,7 +85,9 @@ public actor LaneRuntime {
         let members = try pushed.staff()
         if let members { logger.notice("the staff list pushed by head office replaces the settings'", metadata: ["staff": "\(members.count)"]) }
         if (members ?? staff).isEmpty { logger.warning("no staff: age checks, voids and cancellations cannot be approved") }
-        self.staff = StaffDirectory(members ?? staff)
+        staffFiles = StaffFiles(stateDirectory: stateDirectory)
+        self.staff = StaffDirectory(members ?? staff, lockout: try staffFiles.lockout(now: Self.wallClock()),
+                                    upgrades: try staffFiles.upgrades())
         self.catalog = try LaneCatalog(csv: catalog, stateDirectory: stateDirectory, format: CatalogCSV(store: profile), logger: logger)
         self.demoCouponKey = demoCouponKey
         self.terminal = terminal
@@ -207,9 +211,27 @@ public actor LaneRuntime {
     }
 
     /// Badge and PIN of staff deciding at the lane (a badge locks after repeated wrong PINs).
+    /// A wrong PIN is saved before the answer goes out, so a restart does not clear a lockout.
+    /// The check (scrypt, about 50-100 ms) runs on the lane's actor: logins are serialised, and
+    /// the lockout caps how many an attacker can ask for.
     public func authenticateStaff(badge: String, pin: String) -> StaffDirectory.Answer {
-        staff.authenticate(badge: badge, pin: pin)
+        let before = staff
+        let (answer, changed) = staff.authenticate(badge: badge, pin: pin, now: Self.wallClock())
+        guard changed else { return answer }
+        do {
+            if staff.lockout != before.lockout { try staffFiles.save(staff.lockout) }
+            if staff.upgrades != before.upgrades {
+                try staffFiles.save(staff.upgrades)
+                logger.notice("staff PIN hash upgraded to scrypt", metadata: ["badge": "\(badge)"])
+            }
+        } catch {
+            logger.error("staff login state not saved", metadata: ["error": "\(error)"])
+        }
+        return answer
     }
+
+    /// Wall-clock milliseconds, for lockouts that outlive a restart.
+    static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
     /// the badge filled in and asks for the PIN (approval itself goes through the staff API).

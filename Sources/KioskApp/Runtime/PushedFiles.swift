@@ -25,14 +25,11 @@ struct PushedFiles: Sendable {
         return Array(JSONValue.object(["v": .int(1), "keys": .array(keys)]).text.utf8)
     }
 
-    /// `{"staff":[{"badge","name","pinSHA256","pinSalt"}],"v":1}`, in the order given (the lane
-    /// gives it sorted by badge). The journal's `staff-list-installed` carries these bytes' SHA-256.
+    /// `{"staff":[{"badge","name","pinHash"}],"v":1}` (or `"pinSalt","pinSHA256"` in place of
+    /// `pinHash`, the first format), in the order given (the lane gives it sorted by badge). The
+    /// journal's `staff-list-installed` carries these bytes' SHA-256.
     static func text(staff: [StaffMember]) -> [UInt8] {
-        let members = staff.map {
-            JSONValue.object(["badge": .string($0.badge), "name": .string($0.name),
-                              "pinSalt": .string($0.pinSalt), "pinSHA256": .string($0.pinSHA256)])
-        }
-        return Array(JSONValue.object(["v": .int(1), "staff": .array(members)]).text.utf8)
+        Array(JSONValue.object(["v": .int(1), "staff": .array(staff.map(\.wire))]).text.utf8)
     }
 
     // MARK: - Reading, at start
@@ -51,10 +48,7 @@ struct PushedFiles: Sendable {
     func staff() throws -> [StaffMember]? {
         try read(Self.staffFile) { o throws(WireError) in
             _ = try o.int("v", in: 1...1)
-            return try o.objects("staff") { (m) throws(WireError) in
-                StaffMember(badge: try m.string("badge"), name: try m.string("name"),
-                            pinSalt: try m.string("pinSalt"), pinSHA256: try m.string("pinSHA256"))
-            }
+            return try o.objects("staff") { (m) throws(WireError) in try StaffMember(wire: m) }
         }.map { members in try checked(Self.staffFile) { () throws(PushError) in try PushRules.staff(members) } }
     }
 
@@ -87,61 +81,7 @@ struct PushedFiles: Sendable {
 
     // MARK: - Writing
 
-    /// A new version of a file, written and synced under a temporary name: `commit` puts it in
-    /// place, `discard` removes it.
-    struct Pending {
-        let temporary: String
-        let path: String
-        let directory: String
-
-        func commit() throws {
-            guard rename(temporary, path) == 0 else { throw Failure(path: path, operation: "rename", errno: errno) }
-            try PushedFiles.sync(directory)
-        }
-
-        func discard() { unlink(temporary) }
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let path: String
-        let operation: String
-        let errno: Int32
-        var description: String { "\(path): \(operation): \(String(cString: strerror(errno)))" }
-    }
-
-    func prepare(_ bytes: [UInt8], as name: String) throws -> Pending {
-        let folder = directory.path
-        if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw Failure(path: folder, operation: "mkdir", errno: errno) }
-        guard chmod(folder, 0o700) == 0 else { throw Failure(path: folder, operation: "chmod", errno: errno) }
-        let path = directory.appendingPathComponent(name).path
-        let temporary = path + ".new"
-        // O_TRUNC: a file left by a write that died halfway is simply overwritten.
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(path: temporary, operation: "open", errno: errno) }
-        var failure: Failure?
-        if fchmod(fd, 0o600) != 0 { failure = Failure(path: temporary, operation: "fchmod", errno: errno) }
-        var offset = 0
-        while failure == nil, offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno != EINTR { failure = Failure(path: temporary, operation: "write", errno: errno) }
-            } else {
-                offset += written
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = Failure(path: temporary, operation: "fsync", errno: errno) }
-        close(fd)
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
-        return Pending(temporary: temporary, path: path, directory: folder)
-    }
-
-    static func sync(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw Failure(path: path, operation: "fsync", errno: errno) }
+    func prepare(_ bytes: [UInt8], as name: String) throws -> PrivateFolder.Pending {
+        try PrivateFolder(directory: directory).prepare(bytes, as: name)
     }
 }

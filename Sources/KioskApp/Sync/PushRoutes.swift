@@ -45,9 +45,8 @@ struct PushRoutes: Sendable {
             let members = try SyncBody.field { () throws(WireError) in
                 try Self.required(body, "staff")
                 return try body.objects("staff") { (member) throws(WireError) in
-                    try Self.only(member, ["badge", "name", "pinSalt", "pinSHA256"])
-                    return StaffMember(badge: try member.string("badge"), name: try member.string("name"),
-                                       pinSalt: try member.string("pinSalt"), pinSHA256: try member.string("pinSHA256"))
+                    try Self.only(member, StaffMember.wireKeys)
+                    return try StaffMember(wire: member)
                 }
             }
             try await applying { try await runtime.installStaff(members, client: context.credential.name) }

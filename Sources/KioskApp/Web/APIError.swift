@@ -10,6 +10,8 @@ enum APIErrorCode: String, CaseIterable, Sendable {
     case badLine = "bad-line"
     case badCredentials = "bad-credentials"
     case badgeLocked = "badge-locked"
+    /// Too many wrong PINs across the lane, whatever the badges: every login waits a while.
+    case staffLocked = "staff-locked"
     case noSuchReceipt = "no-such-receipt"
     case noEReceipt = "no-e-receipt"
     /// The page guard (PageGuard.swift): a request not meant for this kiosk, or not from its page.

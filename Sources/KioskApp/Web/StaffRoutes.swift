@@ -23,6 +23,8 @@ struct StaffRoutes {
             throw APIError(.unauthorized, .badCredentials, "Badge or PIN not recognised.")
         case .locked:
             throw APIError(.tooManyRequests, .badgeLocked, "Too many wrong PINs: this badge is locked for a few minutes.")
+        case .laneLocked:
+            throw APIError(.tooManyRequests, .staffLocked, "Too many wrong PINs at this lane: staff login is paused for a while.")
         case .granted(let member):
             logger.info("staff decision", metadata: ["badge": "\(member.badge)", "approve": "\(approve)"])
             return try await shopper.submit(approve ? .staffApproved(staffID: member.badge) : .staffRejected(staffID: member.badge))
