@@ -46,7 +46,7 @@ struct CatalogImportCommandTests {
 
     @Test func aNegativeMaxRejectedIsAUsageError() throws {
         try withTemporaryDirectory("catalog-limit") { state in
-            let result = try importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected", "-1"])
+            let result = try importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected=-1"])
             #expect(result.status == 64, "\(result.output)")
             #expect(result.output.contains("--max-rejected must be 0 or more"))
             #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("catalog").path), "nothing imported")

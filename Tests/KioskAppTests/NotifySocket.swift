@@ -45,7 +45,8 @@ final class NotifySocket: @unchecked Sendable {
             if ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { return nil }
             var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(descriptor, &buffer, buffer.count, 0)
+            let size = buffer.count
+            let count = recv(descriptor, &buffer, size, 0)
             guard count >= 0 else { return nil }
             return String(decoding: buffer[..<count], as: UTF8.self)
         }

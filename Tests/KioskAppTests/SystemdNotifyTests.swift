@@ -1,6 +1,7 @@
 import Foundation
 import KioskTestSupport
 import Logging
+import Synchronization
 import Testing
 @testable import KioskApp
 
@@ -34,19 +35,25 @@ import Testing
 
     @Test func theTickerTicksEverySecondAndPingsOnItsOwnCadence() {
         var schedule = TickerSchedule(tickEvery: .seconds(1), pingEvery: .milliseconds(400))
+        // (offset woken at, tick due, ping due, next wake)
+        let steps: [(Duration, Bool, Bool, Duration)] = [
+            (.milliseconds(400), false, true, .milliseconds(800)),
+            (.milliseconds(800), false, true, .seconds(1)),
+            (.seconds(1), true, false, .milliseconds(1200)),
+            // A late wake (a stopped process) makes each due once, then counts from the wake: no burst.
+            (.seconds(10), true, true, .milliseconds(10_400)),
+        ]
         #expect(schedule.nextWake == .milliseconds(400))
-        #expect(schedule.due(at: .milliseconds(400)) == (false, true))
-        #expect(schedule.nextWake == .milliseconds(800))
-        #expect(schedule.due(at: .milliseconds(800)) == (false, true))
-        #expect(schedule.nextWake == .seconds(1))
-        #expect(schedule.due(at: .seconds(1)) == (true, false))
-        // A late wake (a stopped process) makes each due once, then counts from the wake: no burst.
-        #expect(schedule.due(at: .seconds(10)) == (true, true))
-        #expect(schedule.nextTick == .seconds(11) && schedule.nextPing == .milliseconds(10_400))
+        for (now, tick, ping, next) in steps {
+            let due = schedule.due(at: now)
+            #expect(due.tick == tick && due.ping == ping && schedule.nextWake == next, "at \(now)")
+        }
+        #expect(schedule.nextTick == .seconds(11))
 
         var unwatched = TickerSchedule(tickEvery: .seconds(1), pingEvery: nil)
         #expect(unwatched.nextWake == .seconds(1))
-        #expect(unwatched.due(at: .seconds(5)) == (true, false))
+        let due = unwatched.due(at: .seconds(5))
+        #expect(due.tick && !due.ping && unwatched.nextWake == .seconds(6))
     }
 
     @Test func theStateFolderIsSystemdsStateDirectoryFirst() {
@@ -85,12 +92,14 @@ import Testing
 
         let gate = Gate()
         let holder = Task { await lane.runtime.hold(until: gate) }
-        #expect(await gate.waitUntilHeld(timeout: 30))
+        #expect(await eventually(30) { gate.isHeld })
         // At most the one ping already past the actor when it was held; none after (five waits of
         // five intervals each would see them).
         _ = socket.drain()
         var pingsWhileHung = 0
-        for _ in 0..<5 where await socket.receive(timeout: 0.5) != nil { pingsWhileHung += 1 }
+        for _ in 0..<5 {
+            if await socket.receive(timeout: 0.5) != nil { pingsWhileHung += 1 }
+        }
         #expect(pingsWhileHung <= 1, "\(pingsWhileHung) pings while the lane actor was hung")
 
         gate.release()
@@ -117,7 +126,6 @@ import Testing
         let output = OutputCollector(process: process)
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-        environment["WATCHDOG_PID"] = "\(process.processIdentifier)"
 
         // READY=1 comes only once the page answers: the first thing done on hearing it is loading it.
         let ready = await socket.wait(for: "READY=1", timeout: 60)
@@ -132,7 +140,7 @@ import Testing
 
         // Frozen: not a ping. A stopped process sends nothing, so this waits on no clock but its own.
         kill(process.processIdentifier, SIGSTOP)
-        #expect(try await eventually(30) { Self.isStopped(process.processIdentifier) })
+        #expect(await eventually(30) { Self.isStopped(process.processIdentifier) })
         _ = socket.drain()
         #expect(await socket.receive(timeout: 2) == nil, "pings from a stopped kiosk")
 
@@ -141,7 +149,7 @@ import Testing
 
         kill(process.processIdentifier, SIGTERM)
         #expect(await socket.wait(for: "STOPPING=1", timeout: 30) != nil)
-        #expect(try await eventually(30) { !process.isRunning })
+        #expect(await eventually(30) { !process.isRunning })
         #expect(process.terminationStatus == 0, "\(output.text)")
     }
 
@@ -156,34 +164,19 @@ import Testing
     }
 }
 
-/// Blocks the lane actor from a test: `hold(until:)` runs on the actor and waits for `release()`.
-final class Gate: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var held = false
-    private var released = false
+/// Blocks the lane actor from a test: `hold()`, run on the actor, waits for `release()`.
+final class Gate: Sendable {
+    private let entered = Mutex(false)
+    private let released = DispatchSemaphore(value: 0)
 
     func hold() {
-        condition.lock()
-        held = true
-        condition.broadcast()
-        while !released { condition.wait() }
-        condition.unlock()
+        entered.withLock { $0 = true }
+        released.wait()
     }
 
-    func waitUntilHeld(timeout: Double) async -> Bool {
-        (try? await eventually(timeout) {
-            condition.lock()
-            defer { condition.unlock() }
-            return held
-        }) ?? false
-    }
+    var isHeld: Bool { entered.withLock { $0 } }
 
-    func release() {
-        condition.lock()
-        released = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func release() { released.signal() }
 }
 
 extension LaneRuntime {

@@ -13,7 +13,7 @@ public enum CatalogCommands {
         let profile = try StoreSetup.loadProfile(AssetLocator.resolve(config.store, in: assetsURL))
         let store = try CatalogStore(directory: stateDirectory.appendingPathComponent("catalog").path)
         var options = CatalogImportOptions(maximumRejectedRows: maxRejected)
-        options.progress = progress.map { line in { line.update($0) } }
+        if let progress { options.progress = { progress.update($0) } }
         let result: CatalogImportResult
         do {
             defer { progress?.finish() }

@@ -28,7 +28,7 @@ public final class CatalogImportProgressLine: Sendable {
 
     func update(_ progress: CatalogImportProgress) {
         let now = clock.now
-        let due = drawn.withLock { drawn -> Bool in
+        let due = drawn.withLock { (drawn: inout Drawn) -> Bool in
             if let at = drawn.at, now - at < .milliseconds(100) { return false }
             drawn = Drawn(at: now, any: true)
             return true
