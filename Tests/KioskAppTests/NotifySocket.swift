@@ -1,4 +1,5 @@
 import Foundation
+@testable import KioskApp
 
 /// systemd's side of the sd_notify protocol, for tests: a datagram socket bound at a path or, for a
 /// name starting with "@", in the abstract namespace; each datagram is one notification.
@@ -9,15 +10,10 @@ final class NotifySocket: @unchecked Sendable {
     /// A new socket with a unique abstract name (`abstract`) or a path in `folder`.
     init(abstract: Bool, folder: URL) throws {
         name = abstract ? "@kiosk-test-\(UUID().uuidString)" : folder.appendingPathComponent("notify.sock").path
+        let (address, length) = try SystemdSocket.socketAddress(name)
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(name.utf8)
-        if abstract { bytes[0] = 0 }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (abstract ? 0 : 1))
-        let bound = withUnsafePointer(to: &address) {
+        let bound = withUnsafePointer(to: address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
         guard bound == 0 else {

@@ -44,7 +44,8 @@ enum SystemdSocket {
         var description: String { "\(operation): \(String(cString: strerror(errno)))" }
     }
 
-    static func send(_ bytes: [UInt8], to socketName: String) throws {
+    /// The address of a socket named by a path or "@name", and its length.
+    static func socketAddress(_ socketName: String) throws -> (sockaddr_un, socklen_t) {
         var name = Array(socketName.utf8)
         let abstract = name.first == UInt8(ascii: "@")
         if abstract { name[0] = 0 }
@@ -53,12 +54,15 @@ enum SystemdSocket {
         guard name.count < MemoryLayout.size(ofValue: address.sun_path) else { throw SendError(operation: "socket name", errno: ENAMETOOLONG) }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: name) }
         // An abstract name is exactly its bytes; a path ends at its NUL.
-        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + name.count + (abstract ? 0 : 1))
+        return (address, socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + name.count + (abstract ? 0 : 1)))
+    }
 
+    static func send(_ bytes: [UInt8], to socketName: String) throws {
+        let (address, length) = try socketAddress(socketName)
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SendError(operation: "socket", errno: errno) }
         defer { close(descriptor) }
-        let sent = withUnsafePointer(to: &address) { pointer in
+        let sent = withUnsafePointer(to: address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                 bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), address, length) }
             }
