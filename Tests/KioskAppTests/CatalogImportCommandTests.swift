@@ -31,7 +31,7 @@ struct CatalogImportCommandTests {
             #expect(refused.output.contains("line 3"), "the rejected rows are listed: \(refused.output)")
 
             // The lane still sells from the first version: the refused file's new item is unknown.
-            let kiosk = try KioskProcess(stateDirectory: state)
+            let kiosk = try await KioskProcess(stateDirectory: state)
             defer { _ = kiosk.terminate() }
             let api = APIClient(base: kiosk.baseURL)
             #expect(try await api.scan("4006381333931").status == 200)

@@ -94,11 +94,11 @@ import Testing
         let holder = Task { await lane.runtime.hold(until: gate) }
         #expect(await eventually(30) { gate.isHeld })
         // At most the one ping already past the actor when it was held; none after (five waits of
-        // five intervals each would see them).
+        // six intervals each would see them). Short: the held actor holds a thread of the pool.
         _ = socket.drain()
         var pingsWhileHung = 0
         for _ in 0..<5 {
-            if await socket.receive(timeout: 0.5) != nil { pingsWhileHung += 1 }
+            if await socket.receive(timeout: 0.3) != nil { pingsWhileHung += 1 }
         }
         #expect(pingsWhileHung <= 1, "\(pingsWhileHung) pings while the lane actor was hung")
 
@@ -130,7 +130,7 @@ import Testing
         // READY=1 comes only once the page answers: the first thing done on hearing it is loading it.
         let ready = await socket.wait(for: "READY=1", timeout: 60)
         #expect(ready != nil, "no READY=1: \(output.text)")
-        let line = try #require(output.waitForLine(containing: "kiosk ready on", timeout: 30))
+        let line = try #require(await output.line(containing: "kiosk ready on", timeout: 30))
         let port = try #require(Int(line.split(separator: ":").last ?? ""))
         let page = try await APIClient(base: "http://127.0.0.1:\(port)").get("/")
         #expect(page.status == 200)

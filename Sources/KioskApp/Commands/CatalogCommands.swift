@@ -8,9 +8,9 @@ public enum CatalogCommands {
     /// current catalog in force. `progress` shows the rows as they are read.
     public static func importCSV(file: String, configFile: URL?, assets: String?, stateDirectory: URL,
                                  maxRejected: Int? = nil, progress: CatalogImportProgressLine? = nil) throws -> String {
-        let config = try configFile.map(KioskConfig.load) ?? KioskConfig()
+        let config = try KioskConfig.forCommand(configFile)
         let assetsURL = try AssetLocator.find(explicit: assets)
-        let profile = try StoreSetup.loadProfile(AssetLocator.resolve(config.store, in: assetsURL))
+        let profile = try StoreSetup.loadProfile(AssetLocator.resolve(config.storeOrDemo, in: assetsURL))
         let store = try CatalogStore(directory: stateDirectory.appendingPathComponent("catalog").path)
         var options = CatalogImportOptions(maximumRejectedRows: maxRejected)
         if let progress { options.progress = { progress.update($0) } }

@@ -57,6 +57,8 @@ enum SystemdSocket {
         return (address, socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + name.count + (abstract ? 0 : 1)))
     }
 
+    /// Never waits: with the receiver's queue full (systemd busy) the send fails at once, rather
+    /// than blocking the lane's ticker on a thread of the concurrency pool.
     static func send(_ bytes: [UInt8], to socketName: String) throws {
         let (address, length) = try socketAddress(socketName)
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -64,7 +66,7 @@ enum SystemdSocket {
         defer { close(descriptor) }
         let sent = withUnsafePointer(to: address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), address, length) }
+                bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), address, length) }
             }
         }
         guard sent == bytes.count else { throw SendError(operation: "sendto", errno: sent < 0 ? errno : EMSGSIZE) }
