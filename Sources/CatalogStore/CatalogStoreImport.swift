@@ -25,11 +25,6 @@ public struct CatalogImportOptions: Sendable {
 public struct CatalogImportProgress: Hashable, Sendable {
     public let rows: Int
     public let rejectedRows: Int
-
-    public init(rows: Int, rejectedRows: Int) {
-        self.rows = rows
-        self.rejectedRows = rejectedRows
-    }
 }
 
 /// What an import did with the file's rows.

@@ -10,22 +10,27 @@ import Testing
 struct CatalogImportCommandTests {
     static let header = "gtin,name_en,name_zh,price,member_price,tax,min_age,multibuy,pricing\n"
 
-    func importCatalog(_ csv: String, state: URL, _ extra: [String] = []) throws -> (status: Int32, output: String) {
+    /// Through `run`, which waits without holding a thread of the concurrency pool.
+    func importCatalog(_ csv: String, state: URL, _ extra: [String] = []) async throws -> (status: Int32, output: String) {
         let file = state.appendingPathComponent("import-\(UUID().uuidString).csv")
         try Data(csv.utf8).write(to: file)
-        return try runTool(KioskProcess.binary, ["catalog", "import", file.path, "--state-dir", state.path,
+        return try await importFile(file, state: state, extra)
+    }
+
+    func importFile(_ file: URL, state: URL, _ extra: [String] = []) async throws -> (status: Int32, output: String) {
+        try await run(KioskProcess.binary.path, ["catalog", "import", file.path, "--state-dir", state.path,
                                                  "--assets", repositoryRoot.appendingPathComponent("assets").path] + extra,
-                           mergingErrors: true)
+                      in: state, mergingErrors: true)
     }
 
     @Test func pastMaxRejectedTheImportFailsAndTheCurrentCatalogStays() async throws {
         try await withTemporaryDirectory("catalog-limit") { state in
-            let first = try importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected", "0"])
+            let first = try await importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected", "0"])
             #expect(first.status == 0, "\(first.output)")
 
             let twoBad = Self.header + "5012345678900,Notebook,笔记本,9.90,,A,,,unit\nnot-a-gtin,Broken,,1.00,,A,,,unit\n"
                 + "4006381333931,Highlighter,荧光笔,abc,,A,,,unit\n"
-            let refused = try importCatalog(twoBad, state: state, ["--max-rejected", "1"])
+            let refused = try await importCatalog(twoBad, state: state, ["--max-rejected", "1"])
             #expect(refused.status == 3, "\(refused.output)")
             #expect(refused.output.contains("2 rows rejected, more than the 1 allowed"), "\(refused.output)")
             #expect(refused.output.contains("line 3"), "the rejected rows are listed: \(refused.output)")
@@ -38,15 +43,15 @@ struct CatalogImportCommandTests {
             #expect(try await api.scan("5012345678900").status == 422)
 
             // At the limit it goes through.
-            let atLimit = try importCatalog(twoBad, state: state, ["--max-rejected", "2"])
+            let atLimit = try await importCatalog(twoBad, state: state, ["--max-rejected", "2"])
             #expect(atLimit.status == 0 && atLimit.output.contains("2 rows rejected"), "\(atLimit.output)")
             #expect(try await eventually(20, every: .milliseconds(250)) { try await api.scan("5012345678900").status == 200 })
         }
     }
 
-    @Test func aNegativeMaxRejectedIsAUsageError() throws {
-        try withTemporaryDirectory("catalog-limit") { state in
-            let result = try importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected=-1"])
+    @Test func aNegativeMaxRejectedIsAUsageError() async throws {
+        try await withTemporaryDirectory("catalog-limit") { state in
+            let result = try await importCatalog(Self.header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\n", state: state, ["--max-rejected=-1"])
             #expect(result.status == 64, "\(result.output)")
             #expect(result.output.contains("--max-rejected must be 0 or more"))
             #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("catalog").path), "nothing imported")
@@ -55,8 +60,8 @@ struct CatalogImportCommandTests {
 
     /// On a terminal (here a pseudo-terminal made by script(1)) the rows, the rate and the rejected
     /// rows are shown as they are read; in a pipe only the summary is printed.
-    @Test func progressIsShownOnATerminalOnly() throws {
-        try withTemporaryDirectory("catalog-progress") { state in
+    @Test func progressIsShownOnATerminalOnly() async throws {
+        try await withTemporaryDirectory("catalog-progress") { state in
             var csv = Self.header
             for index in 0..<2_000 {
                 let body = String(format: "40%010d", index)
@@ -67,13 +72,12 @@ struct CatalogImportCommandTests {
             try Data(csv.utf8).write(to: file)
             let command = [KioskProcess.binary.path, "catalog", "import", file.path, "--state-dir", state.path,
                            "--assets", repositoryRoot.appendingPathComponent("assets").path].map { "'\($0)'" }.joined(separator: " ")
-            let terminal = try runTool(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], mergingErrors: true)
+            let terminal = try await run("script", ["-qec", command, "/dev/null"], in: state, mergingErrors: true)
             #expect(terminal.status == 0, "\(terminal.output)")
             #expect(terminal.output.contains("catalog import: 2001 rows, "), "\(terminal.output)")
             #expect(terminal.output.contains("rows/s, 1 rejected"), "\(terminal.output)")
 
-            let piped = try runTool(KioskProcess.binary, ["catalog", "import", file.path, "--state-dir", state.path,
-                                                          "--assets", repositoryRoot.appendingPathComponent("assets").path], mergingErrors: true)
+            let piped = try await importFile(file, state: state)
             #expect(piped.status == 0)
             #expect(!piped.output.contains("rows/s") && piped.output.contains("2000 items, 1 rows rejected"), "\(piped.output)")
         }

@@ -8,9 +8,12 @@ import Testing
 @Suite struct DistributionTests {
     static let script = repositoryRoot.appendingPathComponent("scripts/install")
 
-    /// `scripts/install --prefix ROOT` with the kiosk under test; ROOT is returned, the caller removes it.
-    static func install(into root: URL) throws -> String {
-        let result = try runTool(script, ["--prefix", root.path, "--binary", KioskProcess.binary.path], mergingErrors: true)
+    // Programs run through `run` (Network.swift), which waits without holding a thread of the
+    // concurrency pool: the in-process lanes of other suites need those few threads.
+
+    /// `scripts/install --prefix ROOT` with the kiosk under test: its output.
+    static func install(into root: URL) async throws -> String {
+        let result = try await run(script.path, ["--prefix", root.path, "--binary", KioskProcess.binary.path], in: root, mergingErrors: true)
         #expect(result.status == 0, "\(result.output)")
         return result.output
     }
@@ -19,9 +22,9 @@ import Testing
         try (FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
-    @Test func installPutsEveryFileInItsDebianPlaceAndKeepsAStoresSettings() throws {
-        try withTemporaryDirectory("kiosk-install") { root in
-            let output = try Self.install(into: root)
+    @Test func installPutsEveryFileInItsDebianPlaceAndKeepsAStoresSettings() async throws {
+        try await withTemporaryDirectory("kiosk-install") { root in
+            let output = try await Self.install(into: root)
             #expect(output.contains("kiosk \(KioskVersion.current) installed"), "\(output)")
             let expected: [(String, Int)] = [
                 ("usr/local/bin/kiosk", 0o755),
@@ -53,10 +56,8 @@ import Testing
             for id in ["04b8", "0e28", "0c2e", "0b81", "05e0", "1200"] { #expect(rules.contains("\"\(id)\""), "\(id) not in the udev rules") }
             #expect(rules.contains("GROUP=\"plugdev\""))
             // The installed program finds its installed assets and profiles (PREFIX/share/kiosk), from anywhere.
-            var environment = ProcessInfo.processInfo.environment
-            environment["KIOSK_ASSETS"] = nil
-            let explain = try runTool(root.appendingPathComponent("usr/local/bin/kiosk"), ["explain", "6901234567892"],
-                                      mergingErrors: true, environment: environment, in: root)
+            let explain = try await run("env", ["-u", "KIOSK_ASSETS", root.appendingPathComponent("usr/local/bin/kiosk").path,
+                                                "explain", "6901234567892"], in: root, mergingErrors: true)
             #expect(explain.status == 0, "\(explain.output)")
             #expect(explain.output.lowercased().contains("gtin"), "\(explain.output)")
 
@@ -65,7 +66,7 @@ import Testing
             try Data("{\"laneID\": \"L07\"}".utf8).write(to: settings)
             let stale = root.appendingPathComponent("usr/local/share/kiosk/assets/web/removed-upstream.js")
             try Data().write(to: stale)
-            #expect(try Self.install(into: root).contains("kept the existing"))
+            #expect(try await Self.install(into: root).contains("kept the existing"))
             #expect(try String(contentsOf: settings, encoding: .utf8) == "{\"laneID\": \"L07\"}")
             #expect(!FileManager.default.fileExists(atPath: stale.path))
         }
@@ -79,9 +80,9 @@ import Testing
     /// systemd-analyze verify works without systemd as PID 1. It checks that each ExecStart= program
     /// exists on this machine, so the installed kiosk.service is checked with its program path pointed
     /// at the installed copy in the temporary root (cage is a Debian package scripts/setup installs).
-    @Test func theUnitFilesPassSystemdAnalyzeVerify() throws {
-        try withTemporaryDirectory("kiosk-units") { root in
-            _ = try Self.install(into: root)
+    @Test func theUnitFilesPassSystemdAnalyzeVerify() async throws {
+        try await withTemporaryDirectory("kiosk-units") { root in
+            _ = try await Self.install(into: root)
             let units = root.appendingPathComponent("units")
             try FileManager.default.createDirectory(at: units, withIntermediateDirectories: true)
             for name in ["kiosk.service", "kiosk-screen.service"] {
@@ -89,28 +90,28 @@ import Testing
                 let here = unit.replacingOccurrences(of: "/usr/local/bin/kiosk", with: root.appendingPathComponent("usr/local/bin/kiosk").path)
                 try Data(here.utf8).write(to: units.appendingPathComponent(name))
             }
-            let verify = try runTool(URL(fileURLWithPath: "/usr/bin/systemd-analyze"),
-                                     ["verify", "--man=no", units.appendingPathComponent("kiosk.service").path,
-                                      units.appendingPathComponent("kiosk-screen.service").path], mergingErrors: true)
+            let verify = try await run("systemd-analyze", ["verify", "--man=no", units.appendingPathComponent("kiosk.service").path,
+                                                           units.appendingPathComponent("kiosk-screen.service").path],
+                                       in: root, mergingErrors: true)
             #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
             // systemd's own exposure score for the lane's unit (0 best, 10 worst): 1.9 today; over 2.5
             // means a hardening line was lost.
-            let security = try runTool(URL(fileURLWithPath: "/usr/bin/systemd-analyze"),
-                                       ["security", "--offline=true", "--threshold=25", units.appendingPathComponent("kiosk.service").path],
-                                       mergingErrors: true)
+            let security = try await run("systemd-analyze", ["security", "--offline=true", "--threshold=25",
+                                                             units.appendingPathComponent("kiosk.service").path],
+                                         in: root, mergingErrors: true)
             #expect(security.status == 0, "\(security.output)")
         }
     }
 
     /// The check is real: a unit with a mistake fails it.
-    @Test func systemdAnalyzeVerifyRefusesABrokenUnit() throws {
-        try withTemporaryDirectory("kiosk-units") { folder in
+    @Test func systemdAnalyzeVerifyRefusesABrokenUnit() async throws {
+        try await withTemporaryDirectory("kiosk-units") { folder in
             let unit = try String(contentsOf: repositoryRoot.appendingPathComponent("dist/systemd/kiosk.service"), encoding: .utf8)
                 .replacingOccurrences(of: "/usr/local/bin/kiosk", with: KioskProcess.binary.path)
                 .replacingOccurrences(of: "Restart=always", with: "Restart=sometimes")
             let file = folder.appendingPathComponent("kiosk.service")
             try Data(unit.utf8).write(to: file)
-            let verify = try runTool(URL(fileURLWithPath: "/usr/bin/systemd-analyze"), ["verify", "--man=no", file.path], mergingErrors: true)
+            let verify = try await run("systemd-analyze", ["verify", "--man=no", file.path], in: folder, mergingErrors: true)
             #expect(verify.output.contains("restart specifier"), "\(verify.output)")
         }
     }
@@ -129,16 +130,20 @@ import Testing
         #expect(screen.contains("Requires=kiosk.service") && screen.contains("After=kiosk.service") && screen.contains("/usr/bin/cage"))
     }
 
-    @Test func versionPrintsTheKiosksVersion() throws {
-        let result = try runTool(KioskProcess.binary, ["--version"])
-        #expect(result.status == 0)
-        #expect(result.output == "\(KioskVersion.current)\n")
+    @Test func versionPrintsTheKiosksVersion() async throws {
+        try await withTemporaryDirectory("kiosk-version") { folder in
+            let result = try await run(KioskProcess.binary.path, ["--version"], in: folder)
+            #expect(result.status == 0)
+            #expect(result.output == "\(KioskVersion.current)\n")
+        }
     }
 
     /// docs/man/kiosk.1 is what scripts/make-man makes of this very program: regenerate it with
     /// `scripts/make-man "$KIOSK_BINARY" > docs/man/kiosk.1` when an option or a help text changes.
-    @Test func theManPageIsUpToDateWithTheProgram() throws {
-        let made = try runTool(repositoryRoot.appendingPathComponent("scripts/make-man"), [KioskProcess.binary.path])
+    @Test func theManPageIsUpToDateWithTheProgram() async throws {
+        let made = try await withTemporaryDirectory("kiosk-man") { folder in
+            try await run(repositoryRoot.appendingPathComponent("scripts/make-man").path, [KioskProcess.binary.path], in: folder)
+        }
         #expect(made.status == 0)
         let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/man/kiosk.1"), encoding: .utf8)
         #expect(made.output == committed, "docs/man/kiosk.1 is stale: run scripts/make-man \"$KIOSK_BINARY\" > docs/man/kiosk.1")
@@ -156,12 +161,12 @@ import Testing
     /// this test does not run there; it runs on a Debian machine booted with systemd.
     static let systemdRunsThisMachine = FileManager.default.fileExists(atPath: "/run/systemd/system") && getuid() == 0
 
-    static func systemctl(_ arguments: String...) throws -> (status: Int32, output: String) {
-        try runTool(URL(fileURLWithPath: "/usr/bin/systemctl"), arguments, mergingErrors: true)
+    static func systemctl(_ arguments: String...) async throws -> (status: Int32, output: String) {
+        try await run("systemctl", arguments, in: URL(fileURLWithPath: "/run"), mergingErrors: true)
     }
 
-    static func property(_ unit: String, _ name: String) throws -> String {
-        try systemctl("show", "-p", name, "--value", unit).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func property(_ unit: String, _ name: String) async throws -> String {
+        try await systemctl("show", "-p", name, "--value", unit).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(.enabled(if: systemdRunsThisMachine, "needs systemd as PID 1 (and root to start units): in a build container systemd is not PID 1"))
@@ -170,14 +175,16 @@ import Testing
         // Under /run, not /tmp: the unit's PrivateTmp= would hide a program in the host's /tmp.
         let root = URL(fileURLWithPath: "/run/\(id)")
         let unitFile = URL(fileURLWithPath: "/run/systemd/system/\(id).service")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer {
-            _ = try? Self.systemctl("stop", "\(id).service")
+            // Synchronous cleanup (defer cannot await): the unit stops and its files go.
+            _ = try? runTool(URL(fileURLWithPath: "/usr/bin/systemctl"), ["stop", "\(id).service"])
             try? FileManager.default.removeItem(at: unitFile)
-            _ = try? Self.systemctl("daemon-reload")
+            _ = try? runTool(URL(fileURLWithPath: "/usr/bin/systemctl"), ["daemon-reload"])
             try? FileManager.default.removeItem(at: root)
             try? FileManager.default.removeItem(atPath: "/var/lib/private/\(id)")
         }
-        _ = try DistributionTests.install(into: root)
+        _ = try await DistributionTests.install(into: root)
         // The installed unit as it is, but for the demo store, its own names and a short watchdog.
         let unit = try String(contentsOf: root.appendingPathComponent("etc/systemd/system/kiosk.service"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -191,23 +198,24 @@ import Testing
                 return String(line)
             }.joined(separator: "\n")
         try Data(unit.utf8).write(to: unitFile)
-        #expect(try Self.systemctl("daemon-reload").status == 0)
+        #expect(try await Self.systemctl("daemon-reload").status == 0)
 
         // `systemctl start` of a notify service returns once READY=1 came.
-        let started = try Self.systemctl("start", "\(id).service")
+        let started = try await Self.systemctl("start", "\(id).service")
         #expect(started.status == 0, "\(started.output)")
-        let first = try Self.property("\(id).service", "MainPID")
+        let first = try await Self.property("\(id).service", "MainPID")
         #expect(first != "0" && !first.isEmpty)
-        #expect(try Self.property("\(id).service", "NRestarts") == "0")
+        #expect(try await Self.property("\(id).service", "NRestarts") == "0")
 
         kill(try #require(Int32(first)), SIGSTOP)
         // A hang guard, not a timing check: the watchdog (3 s) aborts it, TimeoutStopSec kills it.
         let restarted = try await eventually(120, every: .milliseconds(500)) {
-            let pid = try Self.property("\(id).service", "MainPID")
-            return try Self.property("\(id).service", "NRestarts") != "0" && pid != first && pid != "0"
-                && Self.property("\(id).service", "ActiveState") == "active"
+            let pid = try await Self.property("\(id).service", "MainPID")
+            let restarts = try await Self.property("\(id).service", "NRestarts")
+            let active = try await Self.property("\(id).service", "ActiveState")
+            return restarts != "0" && pid != first && pid != "0" && active == "active"
         }
-        let status = try Self.systemctl("status", "\(id).service").output
+        let status = try await Self.systemctl("status", "\(id).service").output
         #expect(restarted, "\(status)")
     }
 }

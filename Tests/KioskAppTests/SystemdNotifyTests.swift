@@ -88,7 +88,7 @@ import Testing
                                                     logger: Logger(label: "test")))
         let ticker = Task { await LaneTicker(runtime: lane.runtime, watchdog: notifier).run() }
         defer { ticker.cancel() }
-        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 30) != nil) }
+        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 60) != nil) }
 
         let gate = Gate()
         let holder = Task { await lane.runtime.hold(until: gate) }
@@ -136,7 +136,7 @@ import Testing
         #expect(page.status == 200)
         #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("journal.sqlite").path), "the journal is in $STATE_DIRECTORY")
 
-        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 30) != nil) }
+        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 60) != nil) }
 
         // Frozen: not a ping. A stopped process sends nothing, so this waits on no clock but its own.
         kill(process.processIdentifier, SIGSTOP)

@@ -4,14 +4,10 @@ import Foundation
 /// result: its exit status and what it wrote on standard output (with standard error mixed in
 /// when `mergingErrors`, else discarded). The output is read before waiting, so a chatty tool
 /// cannot block on a full pipe.
-/// `environment` replaces the inherited one and `folder` is the working folder, when given.
-public func runTool(_ executable: URL, _ arguments: [String], mergingErrors: Bool = false,
-                    environment: [String: String]? = nil, in folder: URL? = nil) throws -> (status: Int32, output: String) {
+public func runTool(_ executable: URL, _ arguments: [String], mergingErrors: Bool = false) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let folder { process.currentDirectoryURL = folder }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = mergingErrors ? output : FileHandle.nullDevice
