@@ -13,10 +13,18 @@ public struct CatalogImportOptions: Sendable {
     public var maximumRowBytes = 1 << 20
     /// SQLite page cache while the version file is built (random-order inserts want the B-tree in memory).
     public var buildCacheKiB = 64 * 1024
+    /// Called on the importing thread after each chunk of rows, with the counts so far.
+    public var progress: (@Sendable (CatalogImportProgress) -> Void)?
 
     public init(maximumRejectedRows: Int? = nil) {
         self.maximumRejectedRows = maximumRejectedRows
     }
+}
+
+/// How far an import has got: rows read so far (imported and rejected).
+public struct CatalogImportProgress: Hashable, Sendable {
+    public let rows: Int
+    public let rejectedRows: Int
 }
 
 /// What an import did with the file's rows.
@@ -171,6 +179,7 @@ extension CatalogStore {
                     reject(line, errors)
                 }
             }
+            options.progress?(CatalogImportProgress(rows: report.items + report.rejectedRows, rejectedRows: report.rejectedRows))
         }
         try writer.finish(items: report.items)
         return report

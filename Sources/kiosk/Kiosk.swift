@@ -8,12 +8,13 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
+        version: KioskVersion.current,
         subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
                       DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self, StaffCommand.self])
 }
 
 struct StateOption: ParsableArguments {
-    @Option(name: .customLong("state-dir"), help: "Where the journal and receipts live (default: $XDG_STATE_HOME/kiosk or ~/.local/state/kiosk).")
+    @Option(name: .customLong("state-dir"), help: "Where the journal and receipts live (default: $STATE_DIRECTORY, else $XDG_STATE_HOME/kiosk, else ~/.local/state/kiosk).")
     var stateDir: String?
 
     var url: URL { stateDir.map { URL(fileURLWithPath: $0) } ?? RunOptions.defaultStateDirectory }

@@ -44,7 +44,11 @@ enum AssetLocator {
         var candidates: [URL] = []
         if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
         if let env = ProcessInfo.processInfo.environment["KIOSK_ASSETS"] { candidates.append(URL(fileURLWithPath: env)) }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The running program's own file (found through /proc, also when started through $PATH).
+        let program = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        var folder = program.resolvingSymlinksInPath().deletingLastPathComponent()
+        // Installed (scripts/install): PREFIX/bin/kiosk and PREFIX/share/kiosk/assets.
+        candidates.append(folder.deletingLastPathComponent().appendingPathComponent("share/kiosk/assets"))
         for _ in 0..<5 {
             candidates.append(folder.appendingPathComponent("assets"))
             folder.deleteLastPathComponent()

@@ -28,13 +28,20 @@ public struct RunOptions: Sendable {
     /// Where a store's lane keeps its settings when `--config` does not say.
     public static let defaultConfigFile = URL(fileURLWithPath: "/etc/kiosk/kiosk.json")
 
-    /// `$XDG_STATE_HOME/kiosk`, else `~/.local/state/kiosk`.
     public static var defaultStateDirectory: URL {
-        let env = ProcessInfo.processInfo.environment
-        if let xdg = env["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+        defaultStateDirectory(environment: ProcessInfo.processInfo.environment, home: FileManager.default.homeDirectoryForCurrentUser)
+    }
+
+    /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`, the first when it names several), else
+    /// `$XDG_STATE_HOME/kiosk`, else `~/.local/state/kiosk`. Relative paths are ignored.
+    static func defaultStateDirectory(environment: [String: String], home: URL) -> URL {
+        if let first = environment["STATE_DIRECTORY"]?.split(separator: ":").first, first.hasPrefix("/") {
+            return URL(fileURLWithPath: String(first))
+        }
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             return URL(fileURLWithPath: xdg).appendingPathComponent("kiosk")
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/state/kiosk")
+        return home.appendingPathComponent(".local/state/kiosk")
     }
 }
 
@@ -100,12 +107,14 @@ public enum Kiosk {
                                                            stateDirectory: state, scanInjectors: Set(config.sync?.scanInjectors ?? [])))
         let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, listener: listener, logger: logger)
-        let app = try application(web.router(), listener: listener, options: options, logger: logger)
+        let systemd = SystemdNotifier(logger: logger)
+        let app = try application(web.router(), listener: listener, options: options, logger: logger, onReady: { systemd?.send(.ready) })
 
-        let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)] + (sync.map { [$0] } ?? [])
+        let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime, watchdog: systemd)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
             + cameraServices(config.camera, runtime: runtime, logger: logger)
             + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
+            + (systemd.map { [SystemdStoppingNotice(notifier: $0)] } ?? [])
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -137,9 +146,9 @@ public enum Kiosk {
     }
 
     /// The HTTP and WebSocket server; prints "kiosk ready on URL" once it listens (unbuffered,
-    /// so scripts and tests waiting for the line see it at once).
+    /// so scripts and tests waiting for the line see it at once), then calls `onReady`.
     static func application(_ router: Router<PageRequestContext>, listener: PageListener, options: RunOptions,
-                            logger: Logger) throws -> any Service {
+                            logger: Logger, onReady: @escaping @Sendable () -> Void) throws -> any Service {
         let host = options.host
         return Application(
             router: router,
@@ -150,6 +159,7 @@ public enum Kiosk {
                 let port = channel.localAddress?.port ?? options.port
                 let urlHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
                 FileHandle.standardOutput.write(Data("kiosk ready on \(listener.scheme)://\(urlHost):\(port)\n".utf8))
+                onReady()
             },
             logger: logger)
     }

@@ -138,6 +138,9 @@ public actor LaneRuntime {
         return entry
     }
 
+    /// Returns once the actor runs it: the watchdog's proof that the lane actor is not hung.
+    func answer() {}
+
     /// The lane's state (a fresh one until restored).
     public var state: LaneState { engine?.state ?? LaneState() }
 

@@ -4,16 +4,26 @@ import Peripherals
 import ServiceLifecycle
 
 /// Drives inactivity timeouts: the reducer has no clock, so time arrives as a tick each second.
+/// When systemd watches the kiosk, the ticker also feeds its watchdog, each ping only after a
+/// round trip through the lane actor: a hung actor stops the pings, and systemd restarts the kiosk.
 struct LaneTicker: Service {
     let runtime: LaneRuntime
+    var watchdog: SystemdNotifier? = nil
 
     func run() async {
         // Ends quietly on shutdown: a thrown CancellationError would count as a failed service.
         await cancelWhenGracefulShutdown {
+            let clock = ContinuousClock(), start = clock.now
+            var schedule = TickerSchedule(tickEvery: .seconds(1), pingEvery: watchdog?.settings.watchdogInterval)
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(until: start + schedule.nextWake, clock: clock)
                 guard !Task.isCancelled else { break }
-                await runtime.submit(.tick)
+                let due = schedule.due(at: clock.now - start)
+                if due.tick { await runtime.submit(.tick) }
+                if due.ping, let watchdog {
+                    await runtime.answer()
+                    watchdog.send(.watchdog)
+                }
             }
         }
     }
