@@ -15,6 +15,7 @@ public enum SyncAPI {
         "/sync/v1/staff": [.put],
         "/sync/v1/redeemed-coupons": [.post],
         "/sync/v1/openapi.yaml": [.get],
+        "/metrics": [.get],
     ]
 }
 

@@ -260,10 +260,10 @@ struct HeadOfficeClient {
             var routes: [(method: String, path: String)] = []
             var path: String?
             for line in spec.split(separator: "\n") {
-                if line.hasPrefix("  /sync/") { path = String(line.dropFirst(2).dropLast()) }
+                if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
                 for method in ["get", "post", "put"] where line == "    \(method):" { routes.append((method.uppercased(), path!)) }
             }
-            #expect(routes.count == 8, "\(routes)")
+            #expect(routes.count == 9 && routes.contains { $0.path == "/metrics" }, "\(routes)")
             // First (the refusals below get this address rate-limited): a listed certificate gets in.
             let listed = try await curl(lane.sync + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
                                         certificate: (pki.certificate("listed"), pki.key("listed")))

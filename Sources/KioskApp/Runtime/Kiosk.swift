@@ -41,6 +41,8 @@ public enum Kiosk {
     public static func run(_ options: RunOptions, logger: Logger) async throws {
         var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
         if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
+        var logger = logger
+        logger[metadataKey: "lane"] = "\(config.laneID)"
 
         let assets = try AssetLocator.find(explicit: options.assets)
         let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
@@ -86,8 +88,8 @@ public enum Kiosk {
                                   routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets,
                                                            stateDirectory: state))
         let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
-                            assets: assets, logger: logger)
-        let app = application(web.router(), options: options, logger: logger)
+                            assets: assets, logger: logger.subsystem(.web))
+        let app = application(web.router(), options: options, logger: logger.subsystem(.web))
 
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
@@ -121,7 +123,7 @@ public enum Kiosk {
     static func syncServer(_ config: KioskConfig, configFile: URL?, logger: Logger, routes: HeadOfficeRoutes) throws -> SyncServer? {
         guard let settings = config.sync else { return nil }
         do {
-            return try SyncServer(settings: settings, logger: logger, onServerRunning: { endpoint in
+            return try SyncServer(settings: settings, logger: logger.subsystem(.sync), onServerRunning: { endpoint in
                 FileHandle.standardOutput.write(Data("kiosk sync ready on \(endpoint.url)\n".utf8))
             }, routes: routes.add(to:))
         } catch let error as SyncSettingsError {
@@ -134,6 +136,7 @@ public enum Kiosk {
     static func usbServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, printer: LanePrinter,
                             logger: Logger) -> [any Service] {
         guard config.usbDevices else { return [] }
+        let logger = logger.subsystem(.usb)
         let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
         do {
             let catalog = try DeviceProfileCatalog.load(from: folder)

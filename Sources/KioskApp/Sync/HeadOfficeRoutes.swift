@@ -18,6 +18,7 @@ struct HeadOfficeRoutes: Sendable {
         PullRoutes(journal: journal, identity: identity, softwareVersion: KioskVersion.current, spec: spec).add(to: router)
         AcknowledgementRoutes(runtime: runtime).add(to: router)
         PushRoutes(runtime: runtime, incoming: stateDirectory.appendingPathComponent("incoming")).add(to: router)
+        MetricsRoute(metrics: runtime.metrics, journal: journal).add(to: router)
     }
 }
 
