@@ -15,6 +15,7 @@ public struct LaneLogHandler: LogHandler {
 
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
     let label: String
     let journald: Bool
     let output: Output
@@ -36,10 +37,11 @@ public struct LaneLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
-        let all = explicit.map { metadata.merging($0) { _, new in new } } ?? metadata
-        output(Self.format(level: level, label: label, metadata: all, source: source, message: "\(message)",
+    public func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
+        output(Self.format(level: event.level, label: label, metadata: all, source: event.source, message: "\(event.message)",
                            journald: journald, timestamp: journald ? nil : Date()))
     }
 
