@@ -51,7 +51,7 @@ import Testing
 
             let lines = kiosk.log.split(separator: "\n")
             let warning = try #require(lines.first { $0.contains("sync request refused") }, "\(kiosk.log)")
-            #expect(warning.hasPrefix("<4>warning kiosk.sync : lane=L07 "), "\(warning)")
+            #expect(warning.hasPrefix("<4>warning kiosk.sync : ") && warning.contains(" lane=L07 "), "\(warning)")
             // Only the ready lines (standard output, not the log) have no priority.
             let logLines = lines.filter { !$0.hasPrefix("kiosk ready on") && !$0.hasPrefix("kiosk sync ready on") }
             #expect(logLines.allSatisfy { $0.hasPrefix("<") }, "\(kiosk.log)")

@@ -1,7 +1,8 @@
 import Checkout
-import CoreMetrics
+import Metrics
 import Peripherals
-import Prometheus
+import class Prometheus.PrometheusCollectorRegistry
+import struct Prometheus.PrometheusMetricsFactory
 
 /// The lane's Prometheus metrics, recorded through swift-metrics into a registry of their own
 /// (no global bootstrap: a test's lanes in one process each keep theirs). Head office scrapes
@@ -94,16 +95,16 @@ public final class LaneMetrics: Sendable {
 
     /// From the scanner's read to the new view published (the scan on the page).
     func scanReachedCart(after duration: Duration) {
-        Timer(label: Name.scanToCart, factory: factory).recordInterval(duration)
+        Timer(label: Name.scanToCart, factory: factory).record(duration: duration)
     }
 
     func paymentFinished(_ outcome: PaymentOutcome, after duration: Duration) {
         payments(PaymentResult(outcome)).increment()
-        Timer(label: Name.paymentDuration, factory: factory).recordInterval(duration)
+        Timer(label: Name.paymentDuration, factory: factory).record(duration: duration)
     }
 
     func journalAppended(in duration: Duration) {
-        Timer(label: Name.journalAppend, factory: factory).recordInterval(duration)
+        Timer(label: Name.journalAppend, factory: factory).record(duration: duration)
     }
 
     /// A code the camera confirmed, and what the lane made of it.

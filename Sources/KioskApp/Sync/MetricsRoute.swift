@@ -13,10 +13,9 @@ struct MetricsRoute: Sendable {
         router.get("/metrics") { _, _ in try self.scrape() }
     }
 
-    /// The two gauges the journal knows are read when scraped rather than kept in step: the
-    /// journal stays the one truth, across restarts too. The backlog is a count over the events
-    /// head office has not acknowledged (O(backlog), like `GET /sync/v1/lane`): about 100 ms for a
-    /// million unacknowledged events, once per scrape interval.
+    /// The two gauges the journal knows are read from it when scraped rather than kept in step:
+    /// the journal stays the one truth, across restarts too. Both are cheap: the backlog in
+    /// O(log n) (`pullStatus`), the receipts a count of the few that missed the printer.
     func scrape() throws -> Response {
         metrics.syncBacklog(try journal.pullStatus().backlog)
         metrics.receiptsNotPrinted(try journal.missedReceiptCount())
