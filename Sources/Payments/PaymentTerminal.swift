@@ -48,3 +48,18 @@ public protocol PaymentTerminal: Sendable {
     /// What became of an earlier request: used after a timeout and after a restart.
     func status(of attemptID: String) async throws -> TerminalAnswer
 }
+
+/// The terminal of a lane outside --demo that has none configured: nothing can be charged, so
+/// every request ends declined without reaching anything (the journal records the attempt and
+/// why), and the page shows the terminal as not there.
+public struct NoPaymentTerminal: PaymentTerminal {
+    public let name = "none"
+
+    public init() {}
+
+    public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
+        .declined(reason: "This lane has no payment terminal. You have not been charged.")
+    }
+
+    public func status(of attemptID: String) async throws -> TerminalAnswer { .notFound }
+}

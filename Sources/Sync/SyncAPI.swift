@@ -14,6 +14,7 @@ public enum SyncAPI {
         "/sync/v1/coupon-keys": [.put],
         "/sync/v1/staff": [.put],
         "/sync/v1/redeemed-coupons": [.post],
+        "/sync/v1/scans": [.post],
         "/sync/v1/openapi.yaml": [.get],
         "/metrics": [.get],
     ]

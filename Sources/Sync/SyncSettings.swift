@@ -7,7 +7,8 @@ import Journal
 ///       "listen": "0.0.0.0:8443",
 ///       "tls": {"certificate": "/etc/kiosk/sync-cert.pem", "key": "/etc/kiosk/sync-key.pem"},
 ///       "tokens": [{"name": "hq", "sha256": "<64 hex: SHA-256 of the token's text>"}],
-///       "clientCertificates": [{"name": "hq-collector", "sha256": "<64 hex: SHA-256 of the certificate's DER>"}]
+///       "clientCertificates": [{"name": "hq-collector", "sha256": "<64 hex: SHA-256 of the certificate's DER>"}],
+///       "scanInjectors": ["pos-bridge"]
 ///     }
 ///
 /// The listener is apart from the shopper's page. Anything but a loopback address needs `tls`;
@@ -19,12 +20,17 @@ public struct SyncSettings: Codable, Sendable, Equatable {
     public var tls: TLSFiles?
     public var tokens: [Credential] = []
     public var clientCertificates: [Credential] = []
+    /// Names of the credentials above that may inject scans (`POST /sync/v1/scans`): an
+    /// integrator's bridge, say. None by default: pulling and pushing is not scanning.
+    public var scanInjectors: [String] = []
 
-    public init(listen: String, tls: TLSFiles? = nil, tokens: [Credential] = [], clientCertificates: [Credential] = []) {
+    public init(listen: String, tls: TLSFiles? = nil, tokens: [Credential] = [], clientCertificates: [Credential] = [],
+                scanInjectors: [String] = []) {
         self.listen = listen
         self.tls = tls
         self.tokens = tokens
         self.clientCertificates = clientCertificates
+        self.scanInjectors = scanInjectors
     }
 
     /// PEM files of the listener's certificate (chain, leaf first) and private key; absolute paths.
@@ -75,7 +81,7 @@ public struct SyncSettings: Codable, Sendable, Equatable {
         var digest: [UInt8]? { Hex.decode(sha256, count: 32) }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case listen, tls, tokens, clientCertificates }
+    enum CodingKeys: String, CodingKey, CaseIterable { case listen, tls, tokens, clientCertificates, scanInjectors }
 
     public init(from decoder: any Decoder) throws {
         try refuseUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
@@ -84,6 +90,7 @@ public struct SyncSettings: Codable, Sendable, Equatable {
         tls = try c.decodeIfPresent(TLSFiles.self, forKey: .tls)
         tokens = try c.decodeIfPresent([Credential].self, forKey: .tokens) ?? []
         clientCertificates = try c.decodeIfPresent([Credential].self, forKey: .clientCertificates) ?? []
+        scanInjectors = try c.decodeIfPresent([String].self, forKey: .scanInjectors) ?? []
     }
 
     /// The parsed `listen` address (valid settings only: `validate()` checks it parses).
@@ -119,6 +126,9 @@ public struct SyncSettings: Codable, Sendable, Equatable {
         let names = (tokens + clientCertificates).map(\.name)
         if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw SyncSettingsError("sync: the name \"\(twice)\" is used twice (names must be unique across tokens and clientCertificates)")
+        }
+        if let unknown = scanInjectors.first(where: { !names.contains($0) }) {
+            throw SyncSettingsError("sync.scanInjectors: \"\(unknown)\" is not the name of a token or client certificate")
         }
     }
 

@@ -30,7 +30,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "HOST:PORT to serve the page and API on (port 0 picks a free one).")
     var listen = "127.0.0.1:8080"
 
-    @Option(help: "Settings file (JSON). Without it: the demo store and catalog, simulated devices.")
+    @Option(help: "Settings file (JSON), naming the store and catalog (default outside --demo: /etc/kiosk/kiosk.json; with --demo and no file: the demo store).")
     var config: String?
 
     @Option(help: "The assets folder (web/, l10n/, demo/); found automatically in a checkout.")

@@ -86,7 +86,7 @@ import Vision
 
 /// The real `kiosk` executable with a camera.
 @Suite(.serialized) struct CameraLaneTests {
-    func start(camera: String?) throws -> (KioskProcess, APIClient, URL) {
+    func start(camera: String?) async throws -> (KioskProcess, APIClient, URL) {
         let state = try temporaryDirectory()
         var arguments: [String] = []
         if let camera {
@@ -94,7 +94,7 @@ import Vision
             try Data(#"{"camera": {"source": "\#(camera)", "fps": 10}}"#.utf8).write(to: config)
             arguments = ["--config", config.path]
         }
-        let kiosk = try KioskProcess(stateDirectory: state, extraArguments: arguments)
+        let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: arguments)
         return (kiosk, APIClient(base: kiosk.baseURL), state)
     }
 
@@ -115,7 +115,7 @@ import Vision
         let item = try TestFrames.entry("ean13", "640x480").file // Carrots, 500 g: 6907674936533
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (kiosk, api, state) = try start(camera: folder.path)
+        let (kiosk, api, state) = try await start(camera: folder.path)
         defer {
             _ = kiosk.terminate()
             try? FileManager.default.removeItem(at: state)
@@ -140,7 +140,7 @@ import Vision
     }
 
     @Test func aMissingCameraLeavesTheLaneRunningAndSaysSo() async throws {
-        let (kiosk, api, state) = try start(camera: "/dev/video93")
+        let (kiosk, api, state) = try await start(camera: "/dev/video93")
         defer {
             _ = kiosk.terminate()
             try? FileManager.default.removeItem(at: state)
@@ -155,7 +155,7 @@ import Vision
     }
 
     @Test func withoutACameraTheStatusSaysNone() async throws {
-        let (kiosk, api, state) = try start(camera: nil)
+        let (kiosk, api, state) = try await start(camera: nil)
         defer {
             _ = kiosk.terminate()
             try? FileManager.default.removeItem(at: state)

@@ -27,7 +27,7 @@ struct CatalogImportTests {
         let first = try importCatalog(header + "4006381333931,Highlighter,荧光笔,12.50,,A,,,unit\nnot-a-gtin,Broken,,1.00,,A,,,unit\n", state: state)
         #expect(first.contains("1 items") && first.contains("1 rows rejected"), "\(first)")
 
-        let kiosk = try KioskProcess(stateDirectory: state)
+        let kiosk = try await KioskProcess(stateDirectory: state)
         defer { _ = kiosk.terminate() }
         let api = APIClient(base: kiosk.baseURL)
         #expect(try await api.scan("4006381333931").status == 200)
@@ -48,7 +48,7 @@ struct CatalogImportTests {
     @Test func aLaneStartedBeforeAnyImportSwitchesToTheFirstWhileRunning() async throws {
         let state = try temporaryDirectory("catalog-import")
         defer { try? FileManager.default.removeItem(at: state) }
-        let kiosk = try KioskProcess(stateDirectory: state)
+        let kiosk = try await KioskProcess(stateDirectory: state)
         defer { _ = kiosk.terminate() }
         let api = APIClient(base: kiosk.baseURL)
         // Nothing imported yet: the settings' CSV.

@@ -20,7 +20,7 @@ actor PushedStates {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
 
-        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir)
         var api = APIClient(base: kiosk.baseURL)
 
         // The page's WebSocket sees every change.
@@ -70,7 +70,7 @@ actor PushedStates {
 
         // Power cut in the middle of the cart.
         kiosk.kill9()
-        kiosk = try KioskProcess(stateDirectory: stateDir)
+        kiosk = try await KioskProcess(stateDirectory: stateDir)
         api = APIClient(base: kiosk.baseURL)
         let restored = try await api.get("/api/state").json
         #expect(restored["phase"] as? String == "shopping")
@@ -126,16 +126,14 @@ actor PushedStates {
                     ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url]).output
     }
 
-    @Test func corruptConfigIsRefusedWithItsReason() throws {
+    @Test func corruptConfigIsRefusedWithItsReason() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
         let config = stateDir.appendingPathComponent("kiosk.json")
         try Data("{\"laneID\": \"L01\", \"paymentTimeoutSecs\": 5}".utf8).write(to: config)
-        #expect(throws: KioskProcessError.self) {
-            _ = try KioskProcess(stateDirectory: stateDir, extraArguments: ["--config", config.path])
-        }
         do {
-            _ = try KioskProcess(stateDirectory: stateDir, extraArguments: ["--config", config.path])
+            _ = try await KioskProcess(stateDirectory: stateDir, extraArguments: ["--config", config.path])
+            Issue.record("the kiosk started on a corrupt config")
         } catch KioskProcessError.notReady(let log) {
             #expect(log.contains("unknown setting \"paymentTimeoutSecs\""))
         }

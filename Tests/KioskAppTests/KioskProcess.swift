@@ -18,10 +18,11 @@ final class KioskProcess: @unchecked Sendable {
     }
 
     /// Starts `kiosk run --demo` (or without `--demo`, a store's lane) on a free port and waits
-    /// for its ready line. `journald`: its output is "the journal", as systemd tells a service whose
-    /// output it reads (`$JOURNAL_STREAM` names the output pipe's device and inode).
+    /// for its ready line (off the concurrency pool: a start on a loaded machine must not hold up
+    /// the other tests' tasks). `journald`: its output is "the journal", as systemd tells a service
+    /// whose output it reads (`$JOURNAL_STREAM` names the output pipe's device and inode).
     init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil,
-         journald: Bool = false) throws {
+         journald: Bool = false) async throws {
         process.executableURL = Self.binary
         if let environment { process.environment = environment }
         process.arguments = ["run"] + (demo ? ["--demo"] : []) + ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
@@ -35,7 +36,7 @@ final class KioskProcess: @unchecked Sendable {
             process.environment = environment
         }
         try process.run()
-        guard let line = output.waitForLine(containing: "kiosk ready on", timeout: 30),
+        guard let line = await output.line(containing: "kiosk ready on", timeout: 30),
               let port = Int(line.split(separator: ":").last ?? "") else {
             process.terminate()
             throw KioskProcessError.notReady(output.text)
@@ -60,8 +61,8 @@ final class KioskProcess: @unchecked Sendable {
     var log: String { output.text }
 
     /// The first line of its output that contains `marker`, waiting up to `timeout` seconds for it.
-    func waitForLine(containing marker: String, timeout: TimeInterval = 30) -> String? {
-        output.waitForLine(containing: marker, timeout: timeout)
+    func waitForLine(containing marker: String, timeout: TimeInterval = 30) async -> String? {
+        await output.line(containing: marker, timeout: timeout)
     }
 }
 
@@ -105,6 +106,14 @@ final class OutputCollector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return buffer
+    }
+
+    /// `waitForLine` on a thread of its own, for async callers: the wait blocks that thread, not
+    /// one of the few the concurrency pool has (two on a 2-core machine).
+    func line(containing marker: String, timeout: TimeInterval) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in continuation.resume(returning: waitForLine(containing: marker, timeout: timeout)) }
+        }
     }
 
     func waitForLine(containing marker: String, timeout: TimeInterval) -> String? {
@@ -158,5 +167,19 @@ struct APIClient {
             let state = try await get("/api/state").json
             return condition(state) ? state : nil
         }
+    }
+}
+
+extension KioskProcess {
+    /// The `"store"` and `"catalog"` settings a lane outside --demo must have, as a JSON fragment:
+    /// the demo store's profile without the published demo coupon key (a store's lane refuses it),
+    /// written into `folder`, and the demo catalog.
+    static func storeSettings(in folder: URL) throws -> String {
+        let assets = repositoryRoot.appendingPathComponent("assets")
+        var profile = try JSONSerialization.jsonObject(with: Data(contentsOf: assets.appendingPathComponent("demo/store.json"))) as! [String: Any]
+        profile["couponKeys"] = []
+        let store = folder.appendingPathComponent("store.json")
+        try JSONSerialization.data(withJSONObject: profile).write(to: store)
+        return #""store": "\#(store.path)", "catalog": "\#(assets.appendingPathComponent("demo/catalog.csv").path)""#
     }
 }

@@ -37,12 +37,12 @@ import Testing
             let pki = try await TestPKI.make(in: folder)
             let token = SyncToken.generate()
             let sync = SyncEndToEndTests()
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true,
-                                         extraArguments: ["--config", try sync.settings(folder, pki: pki, token: token).path,
-                                                          "--log-level", "warning"],
-                                         journald: true)
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true,
+                                               extraArguments: ["--config", try sync.settings(folder, pki: pki, token: token).path,
+                                                                "--log-level", "warning"],
+                                               journald: true)
             defer { if kiosk.process.isRunning { kiosk.kill9() } }
-            let url = try #require(kiosk.waitForLine(containing: "kiosk sync ready on")?.split(separator: " ").last)
+            let url = try #require(await kiosk.waitForLine(containing: "kiosk sync ready on")?.split(separator: " ").last)
             let wrong = SyncToken.generate().text
             let refused = try await curl(String(url) + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
                                          headers: ["Authorization: Bearer \(wrong)"])
@@ -64,7 +64,7 @@ import Testing
     /// label, every line with the lane, and the session on a session's lines.
     @Test func eachSubsystemHasItsLabelAndEveryLineTheLane() async throws {
         try await withTemporaryDirectory { folder in
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true)
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: true)
             defer { if kiosk.process.isRunning { kiosk.kill9() } }
             let api = APIClient(base: kiosk.baseURL)
             #expect(try await api.scan("6907674936533").status == 200)

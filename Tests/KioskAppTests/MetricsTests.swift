@@ -46,7 +46,7 @@ struct Exposition {
         try await withTemporaryDirectory { folder in
             let pki = try await TestPKI.make(in: folder)
             let token = SyncToken.generate()
-            let lane = try sync.start(folder.appendingPathComponent("state"), config: try sync.settings(folder, pki: pki, token: token))
+            let lane = try await sync.start(folder.appendingPathComponent("state"), config: try sync.settings(folder, pki: pki, token: token))
             defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
             let api = APIClient(base: lane.kiosk.baseURL)
             func scrape(token: String?) async throws -> CurlReply {

@@ -175,7 +175,9 @@ import Testing
     }
 
     @Test func badCouponKeysAreRefusedAndChangeNothing() async throws {
-        let lane = try TestLane(demo: false)
+        // A store's lane: its profile lists its own key (the demo key would stop the start).
+        let storeSigner = try CouponSigner(privateKey: Array(Curve25519.Signing.PrivateKey().rawRepresentation), keyID: "store")
+        let lane = try TestLane(adjust: { $0.couponKeys = [CouponKey(id: "store", publicKey: storeSigner.publicKeyBase64)] }, demo: false)
         let demoKey = try CouponSigner.demo(assets: Self.assets).publicKeyBase64
         let good = try CouponSigner(privateKey: Array(Curve25519.Signing.PrivateKey().rawRepresentation), keyID: "k").publicKeyBase64
         func push(_ keys: [(String, String)]) -> () async throws -> Void {
@@ -193,13 +195,31 @@ import Testing
 
         #expect(try adminEvents(lane).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: lane.directory.appendingPathComponent("pushed/coupon-keys.json").path))
-        let coupon = try CouponSigner.demo(assets: Self.assets).sign(
-            Coupon(id: "STILL", value: .percentOff(10), validUntil: now() + 3600))
+        let coupon = try storeSigner.sign(Coupon(id: "STILL", value: .percentOff(10), validUntil: now() + 3600))
         #expect(await scan(lane, coupon) == .accepted, "the profile's keys are still in force")
 
         // A demo lane may be given the demo key (training).
         let demo = try TestLane()
         try await demo.runtime.installCouponKeys([.init(id: "demo", publicKey: demoKey)], client: "ho")
+    }
+
+    @Test func aStoresLaneDoesNotStartWithTheDemoKey() async throws {
+        #expect { try TestLane(demo: false) } throws: {
+            "\($0)".contains("the store profile list coupon key \"demo\", the published demo key")
+        }
+        // Nor in another spelling of the same 32 bytes (URL alphabet, no padding).
+        let urlSpelling = try CouponSigner.demo(assets: Self.assets).publicKeyBase64
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect { try TestLane(adjust: { $0.couponKeys = [CouponKey(id: "mine", publicKey: urlSpelling)] }, demo: false) } throws: {
+            "\($0)".contains("coupon key \"mine\", the published demo key")
+        }
+        // Nor with the demo key pushed while it ran --demo (training), then restarted as a store's lane.
+        let training = try TestLane()
+        let demoKey = try CouponSigner.demo(assets: Self.assets).publicKeyBase64
+        try await training.runtime.installCouponKeys([.init(id: "demo", publicKey: demoKey)], client: "ho")
+        #expect { try TestLane(directory: training.directory, adjust: { $0.couponKeys = [] }, demo: false) } throws: {
+            "\($0)".contains("head office's pushed coupon keys list coupon key \"demo\"")
+        }
     }
 
     @Test func aDamagedPushedFileStopsTheStart() async throws {

@@ -43,7 +43,7 @@ struct TestLane {
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
             journal: journal, stateDirectory: directory, profile: setup.profile, catalog: setup.catalog, staff: staff,
             demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
-            terminal: terminal, printer: printer, scanner: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
+            terminal: terminal, printer: printer, scanner: .simulated, terminalState: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/"),
             paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"))
         // What `kiosk run` runs as a service: payments and printing.

@@ -16,7 +16,7 @@ import Testing
     @Test func everyKindOfScanInOneSale() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
-        let kiosk = try KioskProcess(stateDirectory: stateDir)
+        let kiosk = try await KioskProcess(stateDirectory: stateDir)
         defer { _ = kiosk.terminate() }
         let api = APIClient(base: kiosk.baseURL)
 

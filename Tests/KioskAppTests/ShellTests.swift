@@ -175,24 +175,6 @@ import Testing
     }
 }
 
-/// Outside --demo nothing can inject scans: the demo routes do not exist.
-@Suite struct ProductionModeTests {
-    @Test func withoutDemoThereIsNoScanInjection() async throws {
-        let state = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: state) }
-        let config = state.appendingPathComponent("config.json")
-        try Data(#"{"usbDevices": false}"#.utf8).write(to: config)
-        let kiosk = try KioskProcess(stateDirectory: state, demo: false, extraArguments: ["--config", config.path])
-        defer { _ = kiosk.terminate() }
-        let api = APIClient(base: kiosk.baseURL)
-        #expect(try await api.scan("6907674936533").status == 404)
-        #expect(try await api.get("/api/demo/items").status == 404)
-        let view = try await api.get("/api/state").json
-        #expect(view["demo"] as? Bool == false)
-        #expect((view["devices"] as? [String: Any])?["scanner"] as? String == "missing")
-    }
-}
-
 extension LaneJournal {
     func execute(_ sql: String) throws { try pool.write { try $0.execute(sql: sql) } }
 

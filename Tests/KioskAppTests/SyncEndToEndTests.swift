@@ -110,9 +110,9 @@ struct HeadOfficeClient {
         return file
     }
 
-    func start(_ state: URL, config: URL) throws -> Lane {
-        let kiosk = try KioskProcess(stateDirectory: state, demo: true, extraArguments: ["--config", config.path])
-        guard let line = kiosk.waitForLine(containing: "kiosk sync ready on"), let url = line.split(separator: " ").last else {
+    func start(_ state: URL, config: URL) async throws -> Lane {
+        let kiosk = try await KioskProcess(stateDirectory: state, demo: true, extraArguments: ["--config", config.path])
+        guard let line = await kiosk.waitForLine(containing: "kiosk sync ready on"), let url = line.split(separator: " ").last else {
             _ = kiosk.terminate()
             throw HeadOfficeClient.Problem.http("no sync listener", kiosk.log)
         }
@@ -132,7 +132,7 @@ struct HeadOfficeClient {
             let token = SyncToken.generate()
             let config = try settings(folder, pki: pki, token: token)
             let state = folder.appendingPathComponent("state")
-            var lane = try start(state, config: config)
+            var lane = try await start(state, config: config)
             defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
             let api = APIClient(base: lane.kiosk.baseURL)
             try await buy(api, items: ["6907674936533", "6907674936533"])
@@ -166,7 +166,7 @@ struct HeadOfficeClient {
             async let cutOff = curl(pageURL, in: folder, caFile: pki.certificate("ca"), headers: ["Authorization: Bearer \(token.text)"])
             lane.kiosk.kill9()
             _ = try? await cutOff // whatever arrived is not stored: the client keeps only verified pages
-            lane = try start(state, config: config)
+            lane = try await start(state, config: config)
             office = HeadOfficeClient(base: lane.sync, folder: folder, pki: pki, token: token.text, publicKey: office.publicKey,
                                       stored: office.stored, cursor: office.cursor, lastHash: office.lastHash, newestHead: office.newestHead)
             try await office.pullAll(limit: 3)
@@ -196,7 +196,7 @@ struct HeadOfficeClient {
         try await withTemporaryDirectory { folder in
             let pki = try await TestPKI.make(in: folder)
             let token = SyncToken.generate()
-            let lane = try start(folder.appendingPathComponent("state"), config: try settings(folder, pki: pki, token: token))
+            let lane = try await start(folder.appendingPathComponent("state"), config: try settings(folder, pki: pki, token: token))
             defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
             let api = APIClient(base: lane.kiosk.baseURL)
             var office = HeadOfficeClient(base: lane.sync, folder: folder, pki: pki, token: token.text)
@@ -254,7 +254,7 @@ struct HeadOfficeClient {
             let pki = try await TestPKI.make(in: folder)
             let token = SyncToken.generate()
             let config = try settings(folder, pki: pki, token: token, clientCertificate: try await pki.fingerprint("listed"))
-            let lane = try start(folder.appendingPathComponent("state"), config: config)
+            let lane = try await start(folder.appendingPathComponent("state"), config: config)
             defer { _ = lane.kiosk.terminate() }
             let spec = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/sync-api.yaml"), encoding: .utf8)
             var routes: [(method: String, path: String)] = []
@@ -263,7 +263,7 @@ struct HeadOfficeClient {
                 if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
                 for method in ["get", "post", "put"] where line == "    \(method):" { routes.append((method.uppercased(), path!)) }
             }
-            #expect(routes.count == 9 && routes.contains { $0.path == "/metrics" }, "\(routes)")
+            #expect(routes.count == 10 && routes.contains { $0.path == "/metrics" }, "\(routes)")
             // First (the refusals below get this address rate-limited): a listed certificate gets in.
             let listed = try await curl(lane.sync + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
                                         certificate: (pki.certificate("listed"), pki.key("listed")))

@@ -85,7 +85,8 @@ import FoundationNetworking
     @Test func aTokenMadeByTheCommandOpensTheListener() async throws {
         try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
-            try Data(#"{"laneID": "L07", "usbDevices": false, "sync": {"listen": "127.0.0.1:0"}}"#.utf8).write(to: config)
+            try Data(#"{"laneID": "L07", "usbDevices": false, \#(try KioskProcess.storeSettings(in: folder)), "sync": {"listen": "127.0.0.1:0"}}"#.utf8)
+                .write(to: config)
             let added = try runTool(KioskProcess.binary, ["sync", "token", "add", "hq", "--config", config.path])
             #expect(added.status == 0)
             let token = try #require(added.output.split(separator: "\n").first.map(String.init))
@@ -93,10 +94,10 @@ import FoundationNetworking
             #expect(try runTool(KioskProcess.binary, ["sync", "token", "list", "--config", config.path]).output == "hq\n")
             #expect(try runTool(KioskProcess.binary, ["sync", "token", "add", "hq", "--config", config.path]).status == 1)
 
-            let kiosk = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false,
                                          extraArguments: ["--config", config.path])
             defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
-            let line = try #require(kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
+            let line = try #require(await kiosk.waitForLine(containing: "kiosk sync ready on"), "\(kiosk.log)")
             let base = try #require(line.split(separator: " ").last.map(String.init))
             #expect(base.hasPrefix("http://127.0.0.1:") && !base.hasSuffix(":\(kiosk.port)"))
 
@@ -113,21 +114,22 @@ import FoundationNetworking
 
             // The whole log, once the kiosk has stopped: the refusals are in it, the token is not.
             #expect(kiosk.terminate(timeout: 60) == 0)
-            #expect(kiosk.waitForLine(containing: "kiosk stopped") != nil, "\(kiosk.log)")
+            #expect(await kiosk.waitForLine(containing: "kiosk stopped") != nil, "\(kiosk.log)")
             #expect(kiosk.log.contains("reason=missing credentials"), "\(kiosk.log)")
             #expect(!kiosk.log.contains(token))
         }
     }
 
-    @Test func aMissingCertificateStopsTheStartWithItsReason() throws {
-        try withTemporaryDirectory { folder in
+    @Test func aMissingCertificateStopsTheStartWithItsReason() async throws {
+        try await withTemporaryDirectory { folder in
             let config = folder.appendingPathComponent("kiosk.json")
             try Data(#"""
-                {"usbDevices": false, "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "/nonexistent/cert.pem", "key": "/nonexistent/key.pem"},
+                {"usbDevices": false, \#(try KioskProcess.storeSettings(in: folder)),
+                 "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "/nonexistent/cert.pem", "key": "/nonexistent/key.pem"},
                  "tokens": [{"name": "hq", "sha256": "\#(String(repeating: "a", count: 64))"}]}}
                 """#.utf8).write(to: config)
             do {
-                _ = try KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false, extraArguments: ["--config", config.path])
+                _ = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"), demo: false, extraArguments: ["--config", config.path])
                 Issue.record("the kiosk started")
             } catch KioskProcessError.notReady(let log) {
                 #expect(log.contains("kiosk: config \(config.path) sync.tls.certificate /nonexistent/cert.pem cannot be read"), "\(log)")

@@ -37,15 +37,15 @@ struct USBDeviceTests {
             }
         }
 
-        func waitForEvents(timeout: TimeInterval = 60, _ condition: ([[String: String]]) -> Bool) -> [[String: String]]? {
-            pollBlocking(timeout, every: .milliseconds(20)) {
+        func waitForEvents(timeout: TimeInterval = 60, _ condition: ([[String: String]]) -> Bool) async -> [[String: String]]? {
+            await poll(timeout, every: .milliseconds(20)) {
                 let now = events
                 return condition(now) ? now : nil
             }
         }
     }
 
-    @Test func listsAndClaimsDevicesDetachingAndReattachingKernelDrivers() throws {
+    @Test func listsAndClaimsDevicesDetachingAndReattachingKernelDrivers() async throws {
         let emulator = try USBEmulator()
         try emulator.plug("printer", model: "epson-tm-t20iii", kernelDriver: "usblp")
         try emulator.plug("scanner", model: "honeywell-voyager-1400g", kernelDriver: "usbhid")
@@ -65,7 +65,7 @@ struct USBDeviceTests {
         #expect(try emulator.send("driver scanner 0") == "usbhid")
     }
 
-    @Test func readsAThousandScansFromHIDPOSAndKeyboardWedgeScannersInTwoLayouts() throws {
+    @Test func readsAThousandScansFromHIDPOSAndKeyboardWedgeScannersInTwoLayouts() async throws {
         let emulator = try USBEmulator()
         try emulator.plug("scanner", model: "honeywell-voyager-1400g", kernelDriver: "usbhid")
         try emulator.plug("wedge", model: "zebra-symbol-ls2208", kernelDriver: "usbhid")
@@ -84,7 +84,7 @@ struct USBDeviceTests {
 
         let watch = try Command(["devices", "watch", "--json"], emulator: emulator)
         defer { watch.stop() }
-        _ = try #require(watch.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 }, "\(watch.output.text)")
+        _ = try #require(await watch.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 }, "\(watch.output.text)")
         for i in 0..<400 {
             for report in ScannerReports.hidPOS(hidCodes[i], aim: i % 4 == 0 ? "]C1" : "]E0") { try emulator.report("scanner", report) }
             if i < 300 { for report in ScannerReports.keyboard(wedgeCodes[i], layout: .us) { try emulator.report("wedge", report) } }
@@ -94,7 +94,7 @@ struct USBDeviceTests {
                 try emulator.report("wedge", [0, 0, 1, 1, 1, 1, 1, 1])
             }
         }
-        let events = try #require(watch.waitForEvents { $0.filter { $0["event"] == "scan" }.count >= 700 },
+        let events = try #require(await watch.waitForEvents { $0.filter { $0["event"] == "scan" }.count >= 700 },
                                   "scans: \(watch.events.filter { $0["event"] == "scan" }.count)")
         let scans = events.filter { $0["event"] == "scan" }
         #expect(scans.count == 700)
@@ -112,13 +112,14 @@ struct USBDeviceTests {
         // The same scanner programmed for a German keyboard, read with the German layout.
         let german = try Command(["devices", "watch", "--json", "--keyboard-layout", "de"], emulator: emulator)
         defer { german.stop() }
-        _ = try #require(german.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 })
+        _ = try #require(await german.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 })
         for code in wedgeCodes { for report in ScannerReports.keyboard(code, layout: .de) { try emulator.report("wedge", report) } }
-        let germanScans = try #require(german.waitForEvents { $0.filter { $0["event"] == "scan" }.count >= 300 })
+        let germanScans = try #require(await german.waitForEvents { $0.filter { $0["event"] == "scan" }.count >= 300 },
+                                       "scans: \(german.events.filter { $0["event"] == "scan" }.count)\n\(german.output.text.suffix(2000))")
         #expect(germanScans.filter { $0["event"] == "scan" }.map { $0["data"] ?? "" } == wedgeCodes)
     }
 
-    @Test func printsTheExactReceiptBytesAndReportsPaperAndCoverStatus() throws {
+    @Test func printsTheExactReceiptBytesAndReportsPaperAndCoverStatus() async throws {
         let emulator = try USBEmulator()
         try emulator.plug("printer", model: "epson-tm-t20iii", kernelDriver: "usblp")
         try emulator.send("device-id printer MFG:EPSON;CMD:ESC/POS;MDL:TM-T20III;")
@@ -141,40 +142,40 @@ struct USBDeviceTests {
         // Status changes while the driver watches: paper out, cover open, no answer, ready.
         let watch = try Command(["devices", "watch", "--json"], emulator: emulator)
         defer { watch.stop() }
-        func waitForStatus(_ status: String) -> Bool {
-            watch.waitForEvents { $0.last(where: { $0["event"] == "printer" })?["status"] == status } != nil
+        func waitForStatus(_ status: String) async -> Bool {
+            await watch.waitForEvents { $0.last(where: { $0["event"] == "printer" })?["status"] == status } != nil
         }
-        #expect(waitForStatus("ready"))
+        #expect(await waitForStatus("ready"))
         try emulator.send("status printer 4 72")
-        #expect(waitForStatus("paper-out"))
+        #expect(await waitForStatus("paper-out"))
         try emulator.send("status printer 4 1e")
-        #expect(waitForStatus("paper-near-end"))
+        #expect(await waitForStatus("paper-near-end"))
         try emulator.send("status printer 2 16")
-        #expect(waitForStatus("cover-open"))
+        #expect(await waitForStatus("cover-open"))
         try emulator.send("status printer 2 none")
-        #expect(waitForStatus("unknown"))
+        #expect(await waitForStatus("unknown"))
         try emulator.send("status printer 2 12")
         try emulator.send("status printer 4 12")
-        #expect(waitForStatus("ready"))
+        #expect(await waitForStatus("ready"))
     }
 
-    @Test func survivesUnplugWithATransferPendingAndResumesOnReplug() throws {
+    @Test func survivesUnplugWithATransferPendingAndResumesOnReplug() async throws {
         let emulator = try USBEmulator()
         try emulator.plug("scanner", model: "newland-nls-fr40", kernelDriver: "usbhid")
         let watch = try Command(["devices", "watch", "--json"], emulator: emulator)
         defer { watch.stop() }
-        _ = try #require(watch.waitForEvents { $0.contains { $0["event"] == "attached" } })
+        _ = try #require(await watch.waitForEvents { $0.contains { $0["event"] == "attached" } })
         // The driver keeps an interrupt transfer pending; unplugging ends it with ENODEV.
-        #expect(watch.waitForEvents { _ in (try? emulator.send("pending scanner 81")) == "1" } != nil)
+        #expect(await watch.waitForEvents { _ in (try? emulator.send("pending scanner 81")) == "1" } != nil)
         try emulator.send("remove scanner")
-        _ = try #require(watch.waitForEvents { $0.contains { $0["event"] == "left" } }, "\(watch.output.text)")
+        _ = try #require(await watch.waitForEvents { $0.contains { $0["event"] == "left" } }, "\(watch.output.text)")
         // The pending read ends either with LIBUSB_ERROR_NO_DEVICE (reaped first) or cancelled by the
         // driver on the hotplug "left" (seen first): a race, as with real hardware. Both end cleanly.
         #expect(watch.output.text.contains("LIBUSB_ERROR_NO_DEVICE") || watch.output.text.contains("device unplugged"))
         try emulator.plug("scanner", model: "newland-nls-fr40", kernelDriver: "usbhid")
-        _ = try #require(watch.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 }, "\(watch.output.text)")
+        _ = try #require(await watch.waitForEvents { $0.filter { $0["event"] == "attached" }.count == 2 }, "\(watch.output.text)")
         for report in ScannerReports.hidPOS("5012345678900") { try emulator.report("scanner", report) }
-        let events = try #require(watch.waitForEvents { $0.contains { $0["event"] == "scan" } })
+        let events = try #require(await watch.waitForEvents { $0.contains { $0["event"] == "scan" } })
         #expect(events.first { $0["event"] == "scan" }?["data"] == "5012345678900")
         #expect(watch.process.isRunning)
     }
@@ -187,7 +188,7 @@ struct USBDeviceTests {
         try emulator.send("status printer 4 12")
         let state = try temporaryDirectory("usb-lane")
         defer { try? FileManager.default.removeItem(at: state) }
-        let kiosk = try KioskProcess(stateDirectory: state, environment: emulator.clientEnvironment)
+        let kiosk = try await KioskProcess(stateDirectory: state, environment: emulator.clientEnvironment)
         defer { _ = kiosk.terminate() }
         let api = APIClient(base: kiosk.baseURL)
         func devices(_ state: [String: Any]) -> [String: String] { state["devices"] as? [String: String] ?? [:] }

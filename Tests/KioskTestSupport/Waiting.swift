@@ -76,14 +76,3 @@ public func eventually(_ seconds: Double = 120, every interval: Duration = .mill
     try await poll(seconds, every: interval) { try await condition() ? true : nil } ?? false
 }
 
-/// `poll` for synchronous tests: blocks the calling thread between the calls of `probe`.
-public func pollBlocking<T>(_ seconds: Double = 120, every interval: Duration = .milliseconds(20),
-                            _ probe: () throws -> T?) rethrows -> T? {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    let pause = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-    while ContinuousClock.now < deadline {
-        if let value = try probe() { return value }
-        Thread.sleep(forTimeInterval: pause)
-    }
-    return try probe()
-}

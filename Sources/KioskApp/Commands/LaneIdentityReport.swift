@@ -5,7 +5,7 @@ import Journal
 /// exactly as `kiosk run` would make it, so a lane can be enrolled before it first sells.
 public enum LaneIdentityReport {
     public static func render(stateDirectory: URL, configFile: URL?) throws -> String {
-        let config = try configFile.map(KioskConfig.load) ?? KioskConfig()
+        let config = try KioskConfig.forCommand(configFile)
         let identity: LaneIdentity
         do { identity = try LaneIdentity.loadOrCreate(stateDirectory: stateDirectory, laneID: config.laneID) } catch {
             throw KioskSetupError.state("\(error)")

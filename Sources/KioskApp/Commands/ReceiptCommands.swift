@@ -20,11 +20,11 @@ public struct ReceiptCommands {
 
     /// Reads the settings like `kiosk run` does; `profile` overrides the configured printer profile.
     public init(configFile: URL?, assets: String?, stateDirectory: URL, profile: String? = nil) throws {
-        var config = try configFile.map(KioskConfig.load) ?? KioskConfig()
+        var config = try KioskConfig.forCommand(configFile)
         if let profile { config.printerProfile = profile }
         try config.validate(source: "--profile")
         let assetsURL = try AssetLocator.find(explicit: assets)
-        let store = try StoreSetup.loadProfile(AssetLocator.resolve(config.store, in: assetsURL))
+        let store = try StoreSetup.loadProfile(AssetLocator.resolve(config.storeOrDemo, in: assetsURL))
         var options = RunOptions(stateDirectory: stateDirectory)
         options.port = 0
         composer = try Kiosk.receiptComposer(config: config, store: store, assets: assetsURL, options: options,

@@ -211,10 +211,10 @@ public struct ScanExplanation: Encodable, Sendable {
     /// The configured store's scan interpreter (currency, in-store layout, coupon keys) and
     /// catalog, as `kiosk run` would use them.
     public static func explainer(configFile: URL?, assets: String?) throws -> (ScanInterpreter, Catalog) {
-        let config = try configFile.map(KioskConfig.load) ?? KioskConfig()
+        let config = try KioskConfig.forCommand(configFile)
         let assetsURL = try AssetLocator.find(explicit: assets)
-        let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assetsURL),
-                                        catalog: AssetLocator.resolve(config.catalog, in: assetsURL))
+        let setup = try StoreSetup.load(store: AssetLocator.resolve(config.storeOrDemo, in: assetsURL),
+                                        catalog: AssetLocator.resolve(config.catalogOrDemo, in: assetsURL))
         return (try setup.profile.scanInterpreter(), setup.catalog)
     }
 }

@@ -147,9 +147,9 @@ public enum CouponMint {
     /// The signed code, and a warning when the configured store would not accept the key.
     public static func make(_ request: CouponRequest, keyFile: URL?, configFile: URL?, assets: String?,
                             now: Date = Date()) throws -> (code: String, warning: String?) {
-        let config = try configFile.map(KioskConfig.load) ?? KioskConfig()
+        let config = try KioskConfig.forCommand(configFile)
         let assetsURL = try AssetLocator.find(explicit: assets)
-        let store = try StoreSetup.loadProfile(AssetLocator.resolve(config.store, in: assetsURL))
+        let store = try StoreSetup.loadProfile(AssetLocator.resolve(config.storeOrDemo, in: assetsURL))
         let signer = try keyFile.map(CouponSigner.load) ?? CouponSigner.demo(assets: assetsURL)
         let code = try signer.sign(try request.coupon(currency: store.currency, now: now))
         let accepted = store.couponKeys.contains { $0.publicKeyBytes.map { Data($0).base64EncodedString() } == signer.publicKeyBase64 }

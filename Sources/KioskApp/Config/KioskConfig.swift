@@ -3,14 +3,17 @@ import Foundation
 import Payments
 import Sync
 
-/// The kiosk's settings file (`--config FILE`, JSON). Every field has a default, so an empty
-/// object `{}` runs the demo store with simulated devices. Unknown fields are an error, not
-/// silently ignored: a typo in a setting must not go unnoticed.
+/// The kiosk's settings file (`--config FILE`, JSON; `/etc/kiosk/kiosk.json` outside --demo).
+/// Every field but `store` and `catalog` has a default; a lane outside --demo must name those two
+/// (`Kiosk.settings`). Unknown fields are an error, not silently ignored: a typo in a setting must
+/// not go unnoticed.
 public struct KioskConfig: Codable, Sendable, Equatable {
     public var laneID = "L01"
-    /// Store profile and catalog; relative paths are relative to the assets folder.
-    public var store = "demo/store.json"
-    public var catalog = "demo/catalog.csv"
+    /// Store profile and catalog; relative paths are relative to the assets folder. Unnamed, the
+    /// demo store and catalog stand in: in demo mode and for the developer commands, never for a
+    /// lane outside --demo.
+    public var store: String?
+    public var catalog: String?
     /// The receipt printer's profile: a file name (without .json) in devices/printers/.
     public var printerProfile = "generic-80mm"
     /// Where e-receipts live, e.g. "https://receipts.example.com/r/": the receipt's QR code and the
@@ -35,6 +38,11 @@ public struct KioskConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    public static let demoStore = "demo/store.json"
+    public static let demoCatalog = "demo/catalog.csv"
+    public var storeOrDemo: String { store ?? Self.demoStore }
+    public var catalogOrDemo: String { catalog ?? Self.demoCatalog }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
@@ -45,8 +53,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = KioskConfig()
         laneID = try c.decodeIfPresent(String.self, forKey: .laneID) ?? defaults.laneID
-        store = try c.decodeIfPresent(String.self, forKey: .store) ?? defaults.store
-        catalog = try c.decodeIfPresent(String.self, forKey: .catalog) ?? defaults.catalog
+        store = try c.decodeIfPresent(String.self, forKey: .store)
+        catalog = try c.decodeIfPresent(String.self, forKey: .catalog)
         printerProfile = try c.decodeIfPresent(String.self, forKey: .printerProfile) ?? defaults.printerProfile
         eReceiptBaseURL = try c.decodeIfPresent(String.self, forKey: .eReceiptBaseURL)
         staff = try c.decodeIfPresent([StaffMember].self, forKey: .staff) ?? defaults.staff
@@ -68,6 +76,15 @@ public struct KioskConfig: Codable, Sendable, Equatable {
             throw KioskSetupError.config(url.path, "cannot be read")
         }
         return try parse(data, source: url.path)
+    }
+
+    /// The settings of the commands beside `kiosk run` (import, explain, receipts...): the file
+    /// given, else the store lane's /etc/kiosk/kiosk.json when there is one, else the defaults
+    /// (the demo store: a checkout's developer tools).
+    public static func forCommand(_ file: URL?) throws -> KioskConfig {
+        let installed = RunOptions.defaultConfigFile
+        guard let file = file ?? (FileManager.default.fileExists(atPath: installed.path) ? installed : nil) else { return KioskConfig() }
+        return try load(file)
     }
 
     /// Parses and checks a settings file's bytes; `source` names it in every problem.

@@ -25,6 +25,9 @@ public struct RunOptions: Sendable {
         self.stateDirectory = stateDirectory
     }
 
+    /// Where a store's lane keeps its settings when `--config` does not say.
+    public static let defaultConfigFile = URL(fileURLWithPath: "/etc/kiosk/kiosk.json")
+
     /// `$XDG_STATE_HOME/kiosk`, else `~/.local/state/kiosk`.
     public static var defaultStateDirectory: URL {
         let env = ProcessInfo.processInfo.environment
@@ -39,14 +42,12 @@ public enum Kiosk {
     /// Starts the lane and serves it until SIGTERM or SIGINT. Prints "kiosk ready on URL" once
     /// the page can be loaded.
     public static func run(_ options: RunOptions, logger: Logger) async throws {
-        var config = try options.configFile.map(KioskConfig.load) ?? KioskConfig()
-        if options.demo && config.staff.isEmpty { config.staff = [.demoSupervisor] }
+        let config = try settings(options)
         var logger = logger
         logger[metadataKey: "lane"] = "\(config.laneID)"
-
         let assets = try AssetLocator.find(explicit: options.assets)
-        let setup = try StoreSetup.load(store: AssetLocator.resolve(config.store, in: assets),
-                                        catalog: AssetLocator.resolve(config.catalog, in: assets))
+        let setup = try StoreSetup.load(store: AssetLocator.resolve(config.storeOrDemo, in: assets),
+                                        catalog: AssetLocator.resolve(config.catalogOrDemo, in: assets))
         for row in setup.rejectedRows { logger.error("catalog row skipped", metadata: ["row": "\(row)"]) }
         logger.info("catalog loaded", metadata: ["items": "\(setup.catalog.count)", "rejected": "\(setup.rejectedRows.count)"])
 
@@ -57,8 +58,12 @@ public enum Kiosk {
         }
         logger.info("lane identity", metadata: ["lane": "\(identity.laneID)", "fingerprint": "\(identity.fingerprint)"])
         let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path, identity: identity)
-        let terminal = try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
-        let printer = LanePrinter(simulated: try SimulatedPrinter(folder: state.appendingPathComponent("receipts")))
+        // Simulated payment and printing are demo and training only: a real lane without a terminal
+        // charges nothing (and sells nothing), and without a USB printer its receipts wait as missed.
+        let terminal: any PaymentTerminal = options.demo
+            ? try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
+            : NoPaymentTerminal()
+        let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil)
         // Demo and training only: outside --demo nothing can inject scans.
         let scanner = options.demo ? SimulatedScanner() : nil
         let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, logger: logger)
@@ -73,7 +78,8 @@ public enum Kiosk {
         let runtime = try LaneRuntime(
             lane: lane, journal: journal, stateDirectory: state, profile: setup.profile, catalog: setup.catalog,
             staff: config.staff, demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
-            terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated, receipts: receipts,
+            terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated,
+            terminalState: options.demo ? .simulated : .none, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger)
         await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()
@@ -86,7 +92,7 @@ public enum Kiosk {
         // Before anything listens: a bad TLS certificate or key stops the start here.
         let sync = try syncServer(config, configFile: options.configFile, logger: logger,
                                   routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets,
-                                                           stateDirectory: state))
+                                                           stateDirectory: state, scanInjectors: Set(config.sync?.scanInjectors ?? [])))
         let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
                             assets: assets, logger: logger.subsystem(.web))
         let app = application(web.router(), options: options, logger: logger.subsystem(.web))
@@ -101,6 +107,28 @@ public enum Kiosk {
             logger: logger))
         try await group.run()
         logger.info("kiosk stopped")
+    }
+
+    /// The settings a lane runs on. In demo mode without a file: the embedded demo store. Outside
+    /// demo mode the file (`--config`, else /etc/kiosk/kiosk.json) must exist and name the store
+    /// and catalog: a store's lane never falls back to the demo catalog.
+    static func settings(_ options: RunOptions) throws -> KioskConfig {
+        guard let file = options.configFile ?? (options.demo ? nil : RunOptions.defaultConfigFile) else {
+            var config = KioskConfig()
+            config.staff = [.demoSupervisor]
+            return config
+        }
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw KioskSetupError.config(file.path, "does not exist: a lane outside --demo needs settings naming its store and "
+                                         + "catalog (see the README's \"Running a store's lane\"), or run with --demo")
+        }
+        var config = try KioskConfig.load(file)
+        if options.demo {
+            if config.staff.isEmpty { config.staff = [.demoSupervisor] }
+        } else if config.store == nil || config.catalog == nil {
+            throw KioskSetupError.config(file.path, "must name the lane's \"store\" and \"catalog\": outside --demo there is no demo store")
+        }
+        return config
     }
 
     /// The HTTP and WebSocket server; prints "kiosk ready on URL" once it listens (unbuffered,
@@ -131,8 +159,8 @@ public enum Kiosk {
         }
     }
 
-    /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs on its
-    /// simulated devices (and says so in the log).
+    /// The USB drivers, when enabled and the machine has USB; otherwise the lane runs without
+    /// them (on its simulated devices in demo mode), and says so in the log.
     static func usbServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, printer: LanePrinter,
                             logger: Logger) -> [any Service] {
         guard config.usbDevices else { return [] }
@@ -144,7 +172,7 @@ public enum Kiosk {
                                            keyboardLayout: config.scannerKeyboardLayout, logger: logger)
             return [USBDeviceService(manager: manager, runtime: runtime, printer: printer, logger: logger)]
         } catch {
-            logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
+            logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
             return []
         }
     }

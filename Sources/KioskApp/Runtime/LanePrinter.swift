@@ -2,16 +2,18 @@ import Devices
 import Peripherals
 import Receipts
 
-/// The lane's receipt printer: the USB printer when one is attached; the simulated printer until
-/// the first USB printer shows up. Once a USB printer has been seen, its absence is "missing":
-/// receipts are never silently sent to a file while a shopper waits at a real lane.
+/// The lane's receipt printer: the USB printer when one is attached; in demo mode the simulated
+/// printer until the first USB printer shows up. Outside demo mode, and once a USB printer has been
+/// seen, its absence is "missing": receipts are never silently sent to a file while a shopper
+/// waits at a real lane.
 actor LanePrinter: ReceiptPrinter {
     nonisolated let name = "lane"
-    let simulated: SimulatedPrinter
+    /// Demo and training mode only.
+    let simulated: SimulatedPrinter?
     private var usb: USBReceiptPrinter?
     private var sawUSB = false
 
-    init(simulated: SimulatedPrinter) {
+    init(simulated: SimulatedPrinter?) {
         self.simulated = simulated
     }
 
@@ -41,7 +43,7 @@ actor LanePrinter: ReceiptPrinter {
 
     /// The same, for a status just read (so a caller that has one does not ask the printer twice).
     func state(for status: PrinterStatus) -> DeviceState {
-        if usb == nil { return sawUSB ? .missing : .simulated }
+        if usb == nil { return sawUSB || simulated == nil ? .missing : .simulated }
         return DeviceState(status)
     }
 }

@@ -67,15 +67,21 @@ public actor LaneRuntime {
     /// `catalog` (the settings' CSV). A damaged pushed file is a `KioskSetupError`.
     init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
          staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
-         scanner: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool, logger: Logger,
-         metrics: LaneMetrics = LaneMetrics()) throws {
+         scanner: DeviceState, terminalState: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool,
+         logger: Logger, metrics: LaneMetrics = LaneMetrics()) throws {
         self.lane = lane
         self.journal = journal
         pushed = PushedFiles(stateDirectory: stateDirectory)
         var profile = profile
-        if let keys = try pushed.couponKeys() {
+        let pushedKeys = try pushed.couponKeys()
+        if let keys = pushedKeys {
             profile.couponKeys = keys
             logger.notice("coupon keys pushed by head office replace the store profile's", metadata: ["keys": "\(keys.map(\.id))"])
+        }
+        // Anyone can sign coupons with the published demo key: outside --demo a lane does not start with it.
+        if !demo, let key = profile.couponKeys.first(where: { $0.publicKeyBytes == demoCouponKey }) {
+            throw KioskSetupError.state("\(pushedKeys == nil ? "the store profile" : "head office's pushed coupon keys") list coupon key "
+                                        + "\"\(key.id)\", the published demo key: anyone can sign coupons with it. Remove it, or run --demo.")
         }
         self.profile = profile
         router = ScanRouter(interpreter: try profile.scanInterpreter())
@@ -94,7 +100,7 @@ public actor LaneRuntime {
         laneLogger = logger
         self.metrics = metrics
         // Until the printer and terminal answer, they are what the kiosk was started with.
-        devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: .simulated)
+        devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: terminalState)
         metrics.printer(devices.printer)
         do {
             // Verified first: a lane never sells on top of a journal someone changed.

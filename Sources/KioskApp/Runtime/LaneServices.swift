@@ -40,8 +40,8 @@ struct USBDeviceService: Service {
                                                           printer: await printer.state())
                         })
                     } catch {
-                        // No hotplug on this machine: the lane carries on with its simulated devices.
-                        logger.warning("USB devices not available; using simulated devices", metadata: ["reason": "\(error)"])
+                        // No hotplug on this machine: the lane carries on without USB devices (simulated ones in demo mode).
+                        logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
                     }
                 }
                 group.addTask {

@@ -11,6 +11,8 @@ struct HeadOfficeRoutes: Sendable {
     let identity: LaneIdentity
     let assets: URL
     let stateDirectory: URL
+    /// Credentials that may inject scans (`sync.scanInjectors`).
+    let scanInjectors: Set<String>
 
     func add(to router: Router<SyncRequestContext>) {
         // docs/ sits beside assets/ in a checkout and in an installed tree alike.
@@ -18,11 +20,12 @@ struct HeadOfficeRoutes: Sendable {
         PullRoutes(journal: journal, identity: identity, softwareVersion: KioskVersion.current, spec: spec).add(to: router)
         AcknowledgementRoutes(runtime: runtime).add(to: router)
         PushRoutes(runtime: runtime, incoming: stateDirectory.appendingPathComponent("incoming")).add(to: router)
+        ScanInjectionRoutes(runtime: runtime, injectors: scanInjectors).add(to: router)
         MetricsRoute(metrics: runtime.metrics, journal: journal).add(to: router)
     }
 }
 
 /// The kiosk's version, as head office and `kiosk --version` see it.
 public enum KioskVersion {
-    public static let current = "0.11.0"
+    public static let current = "0.12.0"
 }
