@@ -58,6 +58,17 @@ final class KioskProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// `terminate`, waiting without holding a thread of the cooperative pool: on a 2-core machine
+    /// the pool has two, and in-process lanes of other tests answer on them.
+    func stop(timeout: TimeInterval = 10) async -> Int32? {
+        kill(process.processIdentifier, SIGTERM)
+        guard await poll(timeout, every: .milliseconds(20), { process.isRunning ? nil : true }) != nil else {
+            kill9()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
     var log: String { output.text }
 
     /// The first line of its output that contains `marker`, waiting up to `timeout` seconds for it.

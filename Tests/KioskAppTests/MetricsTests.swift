@@ -101,8 +101,47 @@ struct Exposition {
 
             // Low cardinality: no sale, code or token in any label.
             #expect(!reply.body.contains("6907674936533") && !reply.body.contains("6901234567892") && !reply.body.contains("L07-"))
-            #expect(lane.kiosk.terminate(timeout: 60) == 0)
+            #expect(await lane.kiosk.stop(timeout: 60) == 0)
             #expect(!lane.kiosk.log.contains(token.text))
+        }
+    }
+
+    /// The camera's reads and the frames it could not use: a code held up for four frames is one
+    /// read (and one item scanned), a file that is no image one rejected frame.
+    @Test func cameraReadsAndRejectedFramesAreCounted() async throws {
+        let item = try TestFrames.entry("ean13", "640x480").file // Carrots, 500 g: 6907674936533
+        try await withTemporaryDirectory { folder in
+            let frames = folder.appendingPathComponent("frames")
+            try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+            let pki = try await TestPKI.make(in: folder)
+            let token = SyncToken.generate()
+            let config = try sync.settings(folder, pki: pki, token: token, more: #""camera": {"source": "\#(frames.path)", "fps": 10},"#)
+            let lane = try await sync.start(folder.appendingPathComponent("state"), config: config)
+            defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
+            let api = APIClient(base: lane.kiosk.baseURL)
+            let camera = CameraLaneTests()
+            func metrics() async throws -> Exposition {
+                try Exposition(try await curl(lane.sync + "/metrics", in: folder, caFile: pki.certificate("ca"),
+                                              headers: ["Authorization: Bearer \(token.text)"]).body)
+            }
+            let running = try await api.waitForState(timeout: 30) { ($0["devices"] as? [String: Any])?["camera"] as? String == "running" }
+            #expect(running != nil, "\(lane.kiosk.log)")
+
+            for frame in 1...4 { try camera.show(item, in: frames, as: String(format: "%04d", frame)) }
+            let added = try await api.waitForState(timeout: 30) { camera.quantity(of: "6907674936533", in: $0) == 1 }
+            #expect(added != nil, "\(lane.kiosk.log)")
+            let notAnImage = folder.appendingPathComponent("not-an-image.pgm")
+            try Data("P5 this is not an image".utf8).write(to: notAnImage)
+            try camera.show(notAnImage, in: frames, as: "0005")
+            let counted = try await poll(30, every: .milliseconds(200)) {
+                let now = try await metrics()
+                return now["kiosk_camera_frames_rejected_total"] == 1 ? now : nil
+            }
+            let after = try #require(counted, "\(lane.kiosk.log)")
+            #expect(after[#"kiosk_camera_reads_total{outcome="accepted"}"#] == 1)
+            #expect(after.total("kiosk_camera_reads_total") == 1)
+            #expect(after[#"kiosk_scans_total{kind="item",outcome="accepted"}"#] == 1)
+            #expect(await lane.kiosk.stop(timeout: 60) == 0)
         }
     }
 }

@@ -99,11 +99,12 @@ struct HeadOfficeClient {
         let sync: String
     }
 
-    func settings(_ folder: URL, pki: TestPKI, token: SyncToken, clientCertificate: String? = nil) throws -> URL {
+    /// `more`: other settings, e.g. `"camera": {...},`.
+    func settings(_ folder: URL, pki: TestPKI, token: SyncToken, clientCertificate: String? = nil, more: String = "") throws -> URL {
         let file = folder.appendingPathComponent("kiosk.json")
         let certificates = clientCertificate.map { #", "clientCertificates": [{"name": "hq-cert", "sha256": "\#($0)"}]"# } ?? ""
         try Data(#"""
-            {"laneID": "L07", "usbDevices": false,
+            {"laneID": "L07", "usbDevices": false, \#(more)
              "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "\#(pki.certificate("server"))", "key": "\#(pki.key("server"))"},
                       "tokens": [{"name": "hq", "sha256": "\#(token.sha256Hex)"}]\#(certificates)}}
             """#.utf8).write(to: file)
