@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        // The lane's /metrics: swift-metrics' API, exposed in Prometheus's format.
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // C libraries, as Debian packages them. No logic here.
@@ -75,6 +78,8 @@ let package = Package(
             // Scrypt, for staff PINs.
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
             "KioskApp", "Devices", "Retail", "Vision",

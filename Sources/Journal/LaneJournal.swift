@@ -148,6 +148,11 @@ public final class LaneJournal: Sendable {
         }
     }
 
+    /// How many receipts are waiting for the printer (`missedReceipts().count`, without reading the sales).
+    public func missedReceiptCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipt WHERE state = 'missed'") ?? 0 }
+    }
+
     /// The events of the session that was in progress when the kiosk stopped, if any, in order.
     public func openSession() throws -> (id: String, entries: [JournalEntry])? {
         try pool.read { db in

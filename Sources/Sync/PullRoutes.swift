@@ -73,7 +73,7 @@ public struct PullRoutes: Sendable {
         let after = try parameter("after", default: 0, in: 0...9_007_199_254_740_991)
         let limit = Int(try parameter("limit", default: 1000, in: 1...5000))
         let maxBytes = Int(try parameter("maxBytes", default: 1_048_576, in: 1024...16_777_216))
-        // Not pullStatus(): its backlog counts the unacknowledged events, a scan of the journal.
+        // Not pullStatus(): one query where a page needs only the newest seq.
         let newest = try journal.newestSeq()
         guard after <= newest else {
             throw SyncResponse.Failure(.conflict, "cursor-beyond-head", ["newestSeq": .int(newest)])

@@ -16,6 +16,7 @@ public enum SyncAPI {
         "/sync/v1/redeemed-coupons": [.post],
         "/sync/v1/scans": [.post],
         "/sync/v1/openapi.yaml": [.get],
+        "/metrics": [.get],
     ]
 }
 

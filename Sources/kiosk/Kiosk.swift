@@ -37,6 +37,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "The assets folder (web/, l10n/, demo/); found automatically in a checkout.")
     var assets: String?
 
+    @Option(help: "The least important lines logged: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
     func run() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
               (0...65535).contains(port), colon != listen.startIndex else {
@@ -48,11 +51,9 @@ struct Run: AsyncParsableCommand {
         options.port = port
         options.configFile = config.map { URL(fileURLWithPath: $0) }
         options.assets = assets
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        var logger = Logger(label: "kiosk")
-        logger.logLevel = .info
+        Logger.bootstrapLane(level: logLevel)
         do {
-            try await Kiosk.run(options, logger: logger)
+            try await Kiosk.run(options, logger: Logger(label: "kiosk.lane"))
         } catch let error as KioskSetupError {
             // A settings or data problem, not a usage mistake: say what is wrong, without the usage text.
             FileHandle.standardError.write(Data("kiosk: \(error)\n".utf8))
@@ -225,3 +226,5 @@ struct Explain: AsyncParsableCommand {
         if !explanation.understood { throw ExitCode(2) }
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -666,3 +666,49 @@ func buyFullCart(_ shell: inout Shell, finish: Bool = true) throws -> BoughtCart
         }
     }
 }
+
+/// `pullStatus` works the backlog out from seqs and acknowledgements (O(log n), for every scrape
+/// of /metrics): it must equal counting the waiting events one by one, whatever the order of
+/// events and acknowledgements (one with nothing new after it, one of an acknowledgement).
+@Suite struct PullStatusTests {
+    func counted(_ journal: LaneJournal) throws -> (backlog: Int64, oldest: Int64?) {
+        let row = try #require(try journal.rows("""
+            SELECT COUNT(*) AS count, MIN(at) AS oldest FROM event
+            WHERE seq > (SELECT COALESCE(MAX(acknowledged_seq), 0) FROM acknowledgement) AND kind != 'sync-acknowledged'
+            """).first)
+        return (row["count"], row["oldest"])
+    }
+
+    @Test func theBacklogEqualsTheWaitingEventsCounted() throws {
+        try withJournal { journal, _ in
+            var at: Int64 = 1_000
+            func other() throws { at += 10; _ = try journal.append(.couponsRedeemedElsewhere(ids: ["C-\(at)"], client: "hq"), at: at) }
+            func acknowledge(_ seq: Int64) throws {
+                let hash = [UInt8](try #require(try journal.rows("SELECT hash FROM event WHERE seq = ?", [seq]).first)["hash"] as Data)
+                at += 10
+                _ = try journal.append(.syncAcknowledged(seq: seq, hash: hash, client: "hq"), at: at)
+            }
+            func check(_ expected: Int64, sourceLocation: SourceLocation = #_sourceLocation) throws {
+                let status = try journal.pullStatus()
+                let truth = try counted(journal)
+                #expect(status.backlog == expected && status.backlog == truth.backlog, sourceLocation: sourceLocation)
+                #expect(status.oldestUnacknowledgedAt == truth.oldest, sourceLocation: sourceLocation)
+            }
+            try check(0)
+            for _ in 0..<5 { try other() }
+            try check(5)
+            try acknowledge(3)          // seq 6
+            try check(2)
+            try acknowledge(5)          // seq 7: nothing new after it
+            try check(0)
+            try acknowledge(7)          // seq 8: an acknowledgement of an acknowledgement
+            try check(0)
+            for _ in 0..<4 { try other() }  // 9...12
+            try acknowledge(10)         // seq 13
+            try other()                 // 14
+            try check(3)
+            try acknowledge(14)         // 15
+            try check(0)
+        }
+    }
+}

@@ -19,13 +19,22 @@ final class KioskProcess: @unchecked Sendable {
 
     /// Starts `kiosk run --demo` (or without `--demo`, a store's lane) on a free port and waits
     /// for its ready line (off the concurrency pool: a start on a loaded machine must not hold up
-    /// the other tests' tasks).
-    init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil) async throws {
+    /// the other tests' tasks). `journald`: its output is "the journal", as systemd tells a service
+    /// whose output it reads (`$JOURNAL_STREAM` names the output pipe's device and inode).
+    init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil,
+         journald: Bool = false) async throws {
         process.executableURL = Self.binary
         if let environment { process.environment = environment }
         process.arguments = ["run"] + (demo ? ["--demo"] : []) + ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
                              "--assets", repositoryRoot.appendingPathComponent("assets").path] + extraArguments
         output = OutputCollector(process: process)
+        if journald {
+            var info = stat()
+            guard fstat(output.writeEnd, &info) == 0 else { throw KioskProcessError.notReady("fstat of the output pipe failed") }
+            var environment = process.environment ?? ProcessInfo.processInfo.environment
+            environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+            process.environment = environment
+        }
         try process.run()
         guard let line = await output.line(containing: "kiosk ready on", timeout: 30),
               let port = Int(line.split(separator: ":").last ?? "") else {
@@ -49,6 +58,17 @@ final class KioskProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// `terminate`, waiting without holding a thread of the cooperative pool: on a 2-core machine
+    /// the pool has two, and in-process lanes of other tests answer on them.
+    func stop(timeout: TimeInterval = 10) async -> Int32? {
+        kill(process.processIdentifier, SIGTERM)
+        guard await poll(timeout, every: .milliseconds(20), { process.isRunning ? nil : true }) != nil else {
+            kill9()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
     var log: String { output.text }
 
     /// The first line of its output that contains `marker`, waiting up to `timeout` seconds for it.
@@ -66,9 +86,12 @@ final class OutputCollector: @unchecked Sendable {
     private let lock = NSCondition()
     private var buffer = ""
     private var closed = false
+    /// The child's end: its stdout and stderr.
+    let writeEnd: Int32
 
     init(process: Process) {
         let pipe = Pipe()
+        writeEnd = pipe.fileHandleForWriting.fileDescriptor
         process.standardOutput = pipe
         process.standardError = pipe
         let handle = pipe.fileHandleForReading

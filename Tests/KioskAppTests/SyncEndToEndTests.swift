@@ -99,11 +99,12 @@ struct HeadOfficeClient {
         let sync: String
     }
 
-    func settings(_ folder: URL, pki: TestPKI, token: SyncToken, clientCertificate: String? = nil) throws -> URL {
+    /// `more`: other settings, e.g. `"camera": {...},`.
+    func settings(_ folder: URL, pki: TestPKI, token: SyncToken, clientCertificate: String? = nil, more: String = "") throws -> URL {
         let file = folder.appendingPathComponent("kiosk.json")
         let certificates = clientCertificate.map { #", "clientCertificates": [{"name": "hq-cert", "sha256": "\#($0)"}]"# } ?? ""
         try Data(#"""
-            {"laneID": "L07", "usbDevices": false,
+            {"laneID": "L07", "usbDevices": false, \#(more)
              "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "\#(pki.certificate("server"))", "key": "\#(pki.key("server"))"},
                       "tokens": [{"name": "hq", "sha256": "\#(token.sha256Hex)"}]\#(certificates)}}
             """#.utf8).write(to: file)
@@ -260,10 +261,10 @@ struct HeadOfficeClient {
             var routes: [(method: String, path: String)] = []
             var path: String?
             for line in spec.split(separator: "\n") {
-                if line.hasPrefix("  /sync/") { path = String(line.dropFirst(2).dropLast()) }
+                if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
                 for method in ["get", "post", "put"] where line == "    \(method):" { routes.append((method.uppercased(), path!)) }
             }
-            #expect(routes.count == 9, "\(routes)")
+            #expect(routes.count == 10 && routes.contains { $0.path == "/metrics" }, "\(routes)")
             // First (the refusals below get this address rate-limited): a listed certificate gets in.
             let listed = try await curl(lane.sync + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
                                         certificate: (pki.certificate("listed"), pki.key("listed")))

@@ -190,7 +190,7 @@ import Testing
                 documented[path!, default: []].append(method.uppercased())
             }
         }
-        #expect(documented.count == 9)
+        #expect(documented.count == 10)
         #expect(documented == SyncAPI.operations.mapValues { $0.map(\.rawValue) })
     }
 

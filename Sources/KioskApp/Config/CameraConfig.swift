@@ -108,6 +108,7 @@ extension Kiosk {
     /// The camera's scanner service when one is configured; none otherwise (the lane runs without
     /// a camera and its device status says "none").
     static func cameraServices(_ config: CameraConfig?, runtime: LaneRuntime, logger: Logger) -> [any Service] {
+        let logger = logger.subsystem(.camera)
         guard let config else {
             logger.info("no camera configured")
             return []
@@ -120,7 +121,8 @@ extension Kiosk {
         }
         let reporter = CameraStatusReporter(runtime: runtime, logger: logger)
         let scanner = CameraScanner(settings: settings) { status in await reporter.report(status) }
-        return [ScannerService(scanner: scanner, runtime: runtime)]
+        let metrics = runtime.metrics
+        return [ScannerService(scanner: scanner, runtime: runtime, outcomes: { metrics.cameraRead($0) })]
     }
 }
 
@@ -155,6 +157,7 @@ actor CameraStatusReporter {
         case .frameRejected(let message):
             // A bad frame now and then is noise; a stream of them is a camera problem worth seeing.
             rejectedFrames += 1
+            runtime.metrics.cameraFrameRejected()
             if rejectedFrames == 1 || rejectedFrames % 100 == 0 {
                 logger.warning("camera frame rejected", metadata: ["reason": "\(message)", "count": "\(rejectedFrames)"])
             }

@@ -50,6 +50,8 @@ public enum Kiosk {
     /// the page can be loaded.
     public static func run(_ options: RunOptions, logger: Logger) async throws {
         let config = try settings(options)
+        var logger = logger
+        logger[metadataKey: "lane"] = "\(config.laneID)"
         // Before anything else: a page listener the settings do not allow stops the start here.
         let listener = try PageListener(host: options.host, config: config, configFile: options.configFile)
         let assets = try AssetLocator.find(explicit: options.assets)
@@ -106,9 +108,10 @@ public enum Kiosk {
                                   routes: HeadOfficeRoutes(runtime: runtime, journal: journal, identity: identity, assets: assets,
                                                            stateDirectory: state, scanInjectors: Set(config.sync?.scanInjectors ?? [])))
         let web = WebServer(runtime: runtime, journal: journal, receipts: receipts, demo: demo,
-                            assets: assets, listener: listener, logger: logger)
+                            assets: assets, listener: listener, logger: logger.subsystem(.web))
         let systemd = SystemdNotifier(logger: logger)
-        let app = try application(web.router(), listener: listener, options: options, logger: logger, onReady: { systemd?.send(.ready) })
+        let app = try application(web.router(), listener: listener, options: options, logger: logger.subsystem(.web),
+                                  onReady: { systemd?.send(.ready) })
 
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime, watchdog: systemd)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
@@ -169,7 +172,7 @@ public enum Kiosk {
     static func syncServer(_ config: KioskConfig, configFile: URL?, logger: Logger, routes: HeadOfficeRoutes) throws -> SyncServer? {
         guard let settings = config.sync else { return nil }
         do {
-            return try SyncServer(settings: settings, logger: logger, onServerRunning: { endpoint in
+            return try SyncServer(settings: settings, logger: logger.subsystem(.sync), onServerRunning: { endpoint in
                 FileHandle.standardOutput.write(Data("kiosk sync ready on \(endpoint.url)\n".utf8))
             }, routes: routes.add(to:))
         } catch let error as SyncSettingsError {
@@ -182,6 +185,7 @@ public enum Kiosk {
     static func usbServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, printer: LanePrinter,
                             logger: Logger) -> [any Service] {
         guard config.usbDevices else { return [] }
+        let logger = logger.subsystem(.usb)
         let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
         do {
             let catalog = try DeviceProfileCatalog.load(from: folder)

@@ -29,7 +29,10 @@ public actor LaneRuntime {
     let receipts: ReceiptComposer
     let paymentTimeout: Duration
     let demo: Bool
-    let logger: Logger
+    /// `kiosk.lane`, with the lane id; `logger` adds the session.
+    let laneLogger: Logger
+    /// Scans, payments, the printer, journal appends: what `/metrics` shows.
+    public nonisolated let metrics: LaneMetrics
     /// Who may approve; a scanned badge is looked up here. Replaced by head office's push (`installStaff`).
     var staff: StaffDirectory
     /// Head office's pushes that outlive a restart.
@@ -65,7 +68,7 @@ public actor LaneRuntime {
     init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
          staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
          scanner: DeviceState, terminalState: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool,
-         logger: Logger) throws {
+         logger: Logger, metrics: LaneMetrics = LaneMetrics()) throws {
         self.lane = lane
         self.journal = journal
         pushed = PushedFiles(stateDirectory: stateDirectory)
@@ -88,16 +91,19 @@ public actor LaneRuntime {
         staffFiles = StaffFiles(stateDirectory: stateDirectory)
         self.staff = StaffDirectory(members ?? staff, lockout: try staffFiles.lockout(now: Self.wallClock()),
                                     upgrades: try staffFiles.upgrades())
-        self.catalog = try LaneCatalog(csv: catalog, stateDirectory: stateDirectory, format: CatalogCSV(store: profile), logger: logger)
+        self.catalog = try LaneCatalog(csv: catalog, stateDirectory: stateDirectory, format: CatalogCSV(store: profile),
+                                       logger: logger.subsystem(.catalog))
         self.demoCouponKey = demoCouponKey
         self.terminal = terminal
         self.printer = printer
         self.receipts = receipts
         self.paymentTimeout = paymentTimeout
         self.demo = demo
-        self.logger = logger
+        laneLogger = logger
+        self.metrics = metrics
         // Until the printer and terminal answer, they are what the kiosk was started with.
         devices = LaneView.Devices(scanner: scanner, printer: .simulated, terminal: terminalState)
+        metrics.printer(devices.printer)
         do {
             // Verified first: a lane never sells on top of a journal someone changed.
             let checked = try journal.verifyOnStart(at: clock.now())
@@ -133,7 +139,9 @@ public actor LaneRuntime {
     @discardableResult
     public func record(_ event: AdminEvent) throws -> JournalEntry {
         guard var engine else { throw OutOfServiceError() }
+        let start = ContinuousClock.now
         let entry = try engine.record(event, at: clock.now())
+        metrics.journalAppended(in: ContinuousClock.now - start)
         self.engine = engine
         return entry
     }
@@ -144,6 +152,13 @@ public actor LaneRuntime {
     /// The lane's state (a fresh one until restored).
     public var state: LaneState { engine?.state ?? LaneState() }
 
+    /// The lane's logger; its lines name the session when one is open.
+    var logger: Logger {
+        var logger = laneLogger
+        if let session = engine?.state.sessionID { logger[metadataKey: "session"] = "\(session)" }
+        return logger
+    }
+
     // MARK: - Events
 
     /// Runs one event through the lane. Refused events change nothing and are not journaled.
@@ -152,6 +167,7 @@ public actor LaneRuntime {
         // The reason is in the log and in `outOfService` for maintenance; callers get the code.
         guard var engine else { return .failure(Refusal(.outOfService, "the lane is out of service: its journal could not be restored")) }
         let commit: LaneEngine.Commit
+        let start = ContinuousClock.now
         do {
             commit = try engine.submit(event, at: clock.now())
         } catch {
@@ -167,6 +183,7 @@ public actor LaneRuntime {
         case .unchanged:
             return .success(())
         case .committed(let transition, _):
+            metrics.journalAppended(in: ContinuousClock.now - start)
             if case .attendantNeeded = transition.state.phase {} else { presentedBadge = nil }
             publish()
             perform(transition.effects)
@@ -176,8 +193,15 @@ public actor LaneRuntime {
 
     /// A code from any scanner: routed (interpreted, looked up) and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
+        let route = router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:))
+        let outcome = take(route, readAt: code.readAt)
+        metrics.scanned(LaneMetrics.ScanKind(route), outcome)
+        return outcome
+    }
+
+    private func take(_ route: ScanRoute, readAt: ContinuousClock.Instant?) -> ScanOutcome {
         let event: LaneEvent
-        switch router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:)) {
+        switch route {
         case .staffBadge(let badge):
             return presentBadge(badge)
         case .coupon(let coupon):
@@ -193,7 +217,11 @@ public actor LaneRuntime {
             return .refused(code: refusal.code.rawValue, message: refusal.message)
         case .success:
             // The new view has been published: the scan is on the page.
-            if let readAt = code.readAt { scanLatencies.add(ContinuousClock.now - readAt) }
+            if let readAt {
+                let latency = ContinuousClock.now - readAt
+                scanLatencies.add(latency)
+                metrics.scanReachedCart(after: latency)
+            }
             if case .scanRejected(_, let reason, let unknown) = event {
                 return .refused(code: (unknown ? RefusalCode.unknownItem : .unreadableCode).rawValue, message: reason)
             }
@@ -274,6 +302,7 @@ public actor LaneRuntime {
     /// next start asks the terminal for the attempt's status.
     func pay(_ attempt: PaymentAttempt, sent: Bool) async {
         if !sent { await checkPrinterBeforePayment() }
+        let start = ContinuousClock.now
         let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount, wallet: attempt.wallet)
         var answer: TerminalAnswer?
         if !sent {
@@ -290,9 +319,11 @@ public actor LaneRuntime {
         case .notFound?: outcome = .declined(reason: "The terminal did not receive the payment. You have not been charged.")
         case .inProgress?, nil: outcome = .unknown(reason: "No answer from the payment terminal.")
         }
-        logger.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
+        metrics.paymentFinished(outcome, after: ContinuousClock.now - start)
+        let log = logger.subsystem(.payment)
+        log.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
         if case .failure(let refusal) = submit(.paymentFinished(attemptID: attempt.id, outcome)) {
-            logger.error("payment outcome not taken", metadata: ["attempt": "\(attempt.id)", "reason": "\(refusal)"])
+            log.error("payment outcome not taken", metadata: ["attempt": "\(attempt.id)", "reason": "\(refusal)"])
         }
     }
 
@@ -310,7 +341,7 @@ public actor LaneRuntime {
             try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile))
             return true
         } catch {
-            logger.warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
+            logger.subsystem(.printer).warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
             return false
         }
     }
@@ -332,7 +363,7 @@ public actor LaneRuntime {
             do { try record(.receiptReprinted(saleID: sale.id)) } catch {
                 logger.error("reprint not recorded; it may print again", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
             }
-            logger.notice("missed receipt printed", metadata: ["sale": "\(sale.id)"])
+            logger.subsystem(.printer).notice("missed receipt printed", metadata: ["sale": "\(sale.id)"])
         }
     }
 
@@ -341,7 +372,7 @@ public actor LaneRuntime {
     func checkPrinterBeforePayment() async {
         let status = await printer.status()
         if status != .ready && status != .paperNearEnd {
-            logger.warning("printer not ready before payment; the shopper will be offered an e-receipt",
+            logger.subsystem(.printer).warning("printer not ready before payment; the shopper will be offered an e-receipt",
                            metadata: ["status": "\(status.rawValue)"])
         }
         if let lane = printer as? LanePrinter {
@@ -403,6 +434,7 @@ public actor LaneRuntime {
         var next = devices
         if let scanner { next.scanner = scanner }
         if let printer { next.printer = printer }
+        metrics.printer(next.printer)
         guard next != devices else { return }
         devices = next
         publish()

@@ -79,10 +79,16 @@ struct USBDeviceService: Service {
 struct ScannerService: Service {
     let scanner: any BarcodeScanner
     let runtime: LaneRuntime
+    /// Told what became of each code (the camera's reads are counted apart).
+    var outcomes: @Sendable (ScanOutcome) -> Void = { _ in }
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await scanner.run { code in await runtime.scan(code) }
+            try await scanner.run { code in
+                let outcome = await runtime.scan(code)
+                outcomes(outcome)
+                return outcome
+            }
         }
     }
 }

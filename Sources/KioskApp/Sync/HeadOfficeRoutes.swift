@@ -21,6 +21,7 @@ struct HeadOfficeRoutes: Sendable {
         AcknowledgementRoutes(runtime: runtime).add(to: router)
         PushRoutes(runtime: runtime, incoming: stateDirectory.appendingPathComponent("incoming")).add(to: router)
         ScanInjectionRoutes(runtime: runtime, injectors: scanInjectors).add(to: router)
+        MetricsRoute(metrics: runtime.metrics, journal: journal).add(to: router)
     }
 }
 
