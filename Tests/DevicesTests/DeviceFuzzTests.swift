@@ -98,8 +98,8 @@ import Testing
                     return .wrong("code of \(text.utf8.count) bytes")
                 }
             }
-            // Whatever came before, an Enter ends it; then a code typed whole comes out whole.
-            _ = Self.press(0x28, 0).map { decoder.feed($0) }
+            // Whatever came before, all keys up and an Enter end it; then a code typed whole comes out whole.
+            _ = ([[UInt8](repeating: 0, count: 8)] + Self.press(0x28, 0)).map { decoder.feed($0) }
             let keys = Self.keys[input.layout]!
             let typed = input.code.flatMap { Self.press(keys[$0]!.usage, keys[$0]!.modifiers) } + Self.press(0x28, 0)
             let results = typed.map { decoder.feed($0) }
@@ -120,20 +120,19 @@ import Testing
         return files.map { (kind, Array(try! Data(contentsOf: $0))) }
     }
     static let profileTokens: [[UInt8]] = [
-        "\"inherits\":\"x\",", "\"inherits\":\"base\",", "\"usb\":{\"vendorID\":\"ffff\",\"productID\":\"0000\"},", "\"driver\":\"hid-pos-scanner\",",
+        "\"inherits\":\"x\",", "\"inherits\":\"generic-80mm\",", "\"inherits\":\"fuzzed\",", "\"usb\":{\"vendorID\":\"ffff\",\"productID\":\"0000\"},", "\"driver\":\"hid-pos-scanner\",",
         "\"columns\":", "\"dotsPerLine\":", "\"chunkSize\":", "\"statusTimeoutMilliseconds\":", "\"codePages\":[", "\"keyboardLayout\":\"fr\",",
         "\"terminator\":\"tab\",", "\"prefix\":\"", "0", "-1", "1e308", "9223372036854775807", "[", "{", "}", "]", ",", "\"",
     ].map { Array($0.utf8) }
 
-    /// Device files: a mutated shipped profile beside a base it may inherit from, loaded from disk
+    /// Device files: a mutated shipped profile beside the shipped ones, loaded from disk
     /// as the kiosk loads them. A profile that loads has sane numbers.
     @Test func deviceProfiles() async throws {
         let folder = try temporaryDirectory("profile-fuzz")
         defer { try? FileManager.default.removeItem(at: folder) }
+        // The shipped profiles beside the fuzzed one, which may inherit from them.
         for kind in ["scanners", "printers"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(kind), withIntermediateDirectories: true)
-            let base = Self.profileSeeds.first { $0.kind == kind }!.bytes
-            try Data(base).write(to: folder.appendingPathComponent("\(kind)/base.json"))
+            try FileManager.default.copyItem(at: Self.shipped.appendingPathComponent(kind), to: folder.appendingPathComponent(kind))
         }
         let report = await Fuzz.run("device profiles", seed: 0xDE71_CE00, ci: 3_000, make: { r in
             let seed = r.pick(Self.profileSeeds)

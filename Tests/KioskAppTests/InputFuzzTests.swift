@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KioskTestSupport
 import NIOCore
+import Retail
 import Testing
 @testable import KioskApp
 
@@ -86,7 +87,7 @@ import Testing
             let which = r.below(3)
             var bytes = Self.bodySeeds[which == 2 ? 2 + r.below(2) : which]
             if r.chance(3) { bytes = Mutation.deepJSON(1 + r.below(20_000), object: r.chance(50)) }
-            if r.chance(85) { Mutation.mutate(&bytes, &r, tokens: configTokens + [Array("\"pin\":".utf8)], others: Self.bodySeeds) }
+            if r.chance(85) { Mutation.mutate(&bytes, &r, tokens: Self.configTokens + [Array("\"pin\":".utf8)], others: Self.bodySeeds) }
             return (which, bytes)
         }, show: { "\($0.0): \(String(decoding: $0.1, as: UTF8.self).debugDescription)" }) { input in
             do { try await Self.decode(input.1, as: input.0) } catch let error as APIError {
@@ -95,6 +96,40 @@ import Testing
                 guard error.code == "bad-request", leaks.isEmpty else { return .wrong("refused as \(error.code): \(error.message)") }
                 return .refused
             } catch { return .wrong("untyped error \(error)") }
+            return .accepted
+        }
+        #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
+        #expect(report.accepted > report.inputs / 20)
+    }
+
+    /// Head office's pushed coupon keys, as the lane keeps them in `pushed/` and reads them at
+    /// start (a file anyone with the disk could edit): the keys or a refusal to start; keys read
+    /// are valid and write back to a file that reads the same.
+    @Test func pushedCouponKeys() async throws {
+        let state = try temporaryDirectory("pushed-fuzz")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let files = PushedFiles(stateDirectory: state)
+        try FileManager.default.createDirectory(at: files.directory, withIntermediateDirectories: true)
+        let file = files.directory.appendingPathComponent(PushedFiles.couponKeysFile)
+        let seeds = [
+            PushedFiles.text(couponKeys: [CouponKey(id: "ho-2025", publicKey: "/eq1A6Kvrp0xRCdGpLEQovMagm68/W8ynJ46oADo6OM=")]),
+            PushedFiles.text(couponKeys: [CouponKey(id: "a", publicKey: "/eq1A6Kvrp0xRCdGpLEQovMagm68/W8ynJ46oADo6OM="),
+                                          CouponKey(id: "b", publicKey: "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik=")]),
+            PushedFiles.text(couponKeys: []),
+        ]
+        func write(_ bytes: [UInt8]) -> Bool {
+            FileManager.default.createFile(atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        }
+        let report = await Fuzz.run("pushed coupon keys", seed: 0xC0_4E75, ci: 3_000, make: { r in
+            var bytes = r.pick(seeds)
+            if r.chance(85) { Mutation.mutate(&bytes, &r, tokens: Self.configTokens + [Array("\"keys\":".utf8), Array("\"v\":1".utf8)], others: seeds) }
+            return bytes
+        }, show: { String(decoding: $0, as: UTF8.self).debugDescription }) { bytes in
+            guard write(bytes) else { return .wrong("cannot write \(file.path)") }
+            let keys: [CouponKey]
+            do { keys = try files.couponKeys() ?? [] } catch is KioskSetupError { return .refused } catch { return .wrong("untyped error \(error)") }
+            guard (try? Ed25519CouponVerifier(keys)) != nil || keys.isEmpty else { return .wrong("accepted keys that do not verify: \(keys)") }
+            guard write(PushedFiles.text(couponKeys: keys)), (try? files.couponKeys()) == keys else { return .wrong("\(keys) do not read back") }
             return .accepted
         }
         #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")

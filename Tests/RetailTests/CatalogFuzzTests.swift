@@ -74,8 +74,8 @@ import Retail
 
     @Test func catalogFiles() async {
         let report = await Fuzz.run("catalog CSV", seed: 0xCA7A_1065, ci: 20_000, make: { r in
-            let bytes = file(&r)
-            return (bytes, cuts(bytes.count, &r))
+            let bytes = Self.file(&r)
+            return (bytes, Self.cuts(bytes.count, &r))
         }, show: { "\($0.0) = \(String(decoding: $0.0, as: UTF8.self).debugDescription)" }) { input in
             let (bytes, cuts) = input
             let whole: CatalogImport
@@ -127,9 +127,11 @@ import Retail
     @Test func amounts() async {
         let currencies = [cny, Currency(code: "JPY", minorDigits: 0), Currency(code: "KWD", minorDigits: 3)]
         let report = await Fuzz.run("money", seed: 0x30_4E37, ci: 50_000, make: { r in
-            var bytes = Array("\(r.chance(10) ? "-" : "")\(r.below(1_000_000_000)).\(r.below(1000))".utf8)
-            if r.chance(60) { Mutation.mutate(&bytes, &r, tokens: [[0x2E], [0x2D], [0x20]]) }
-            return (r.pick(currencies), String(decoding: bytes, as: UTF8.self))
+            let currency = r.pick(currencies)
+            let fraction = currency.minorDigits == 0 ? "" : "." + String(String(r.below(1000)).prefix(1 + r.below(currency.minorDigits)))
+            var bytes = Array("\(r.chance(10) ? "-" : "")\(r.below(r.chance(90) ? 10_000_000 : 1_000_000_000_000))\(fraction)".utf8)
+            if r.chance(50) { Mutation.mutate(&bytes, &r, tokens: [[0x2E], [0x2D], [0x20]]) }
+            return (currency, String(decoding: bytes, as: UTF8.self))
         }, show: { "\($0.0.code) \($0.1.debugDescription)" }) { input in
             let (currency, text) = input
             guard let money = try? Money.parse(text, currency: currency) else { return .refused }
