@@ -1,4 +1,4 @@
-import Devices
+@testable import Devices
 import Foundation
 import KioskTestSupport
 import Testing
@@ -125,8 +125,29 @@ import Testing
         "\"terminator\":\"tab\",", "\"prefix\":\"", "0", "-1", "1e308", "9223372036854775807", "[", "{", "}", "]", ",", "\"",
     ].map { Array($0.utf8) }
 
-    /// Device files: a mutated shipped profile beside the shipped ones, loaded from disk
-    /// as the kiosk loads them. A profile that loads has sane numbers.
+    /// The shipped profiles' JSON objects by folder and id, as `DeviceProfileCatalog` holds a folder while loading it.
+    // Read once and never changed: JSONSerialization values are not Sendable, but nothing mutates them.
+    nonisolated(unsafe) static let shippedRaw: [String: [String: [String: Any]]] = Dictionary(uniqueKeysWithValues: ["scanners", "printers"].map { kind in
+        (kind, Dictionary(uniqueKeysWithValues: try! FileManager.default
+            .contentsOfDirectory(at: shipped.appendingPathComponent(kind), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .map { ($0.deletingPathExtension().lastPathComponent, try! JSONSerialization.jsonObject(with: Data(contentsOf: $0)) as! [String: Any]) }))
+    })
+
+    /// The fuzzed profile read beside the shipped ones of its folder, in memory, as `DeviceProfileCatalog.load` reads a folder.
+    static func profile(_ bytes: [UInt8], kind: String) -> Result<DeviceProfile, DeviceProfileError> {
+        Result { () throws(DeviceProfileError) in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) else { throw .unreadable(file: "fuzzed.json", reason: "not valid JSON") }
+            guard let json = object as? [String: Any] else { throw .invalid(file: "fuzzed.json", reason: "must be a JSON object") }
+            var raw = shippedRaw[kind]!
+            raw["fuzzed"] = json
+            return try DeviceProfile.make(id: "fuzzed", file: "fuzzed.json",
+                                          json: DeviceProfileCatalog.merged("fuzzed", raw: raw, file: "fuzzed.json", seen: []))
+        }
+    }
+
+    /// Device files: a mutated shipped profile beside the shipped ones. One input in a hundred is
+    /// loaded from disk as the kiosk loads a folder, and must give what the in-memory reading gave.
     @Test func deviceProfiles() async throws {
         let folder = try temporaryDirectory("profile-fuzz")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -134,20 +155,26 @@ import Testing
         for kind in ["scanners", "printers"] {
             try FileManager.default.copyItem(at: Self.shipped.appendingPathComponent(kind), to: folder.appendingPathComponent(kind))
         }
-        let report = await Fuzz.run("device profiles", seed: 0xDE71_CE00, ci: 3_000, make: { r in
+        let report = await Fuzz.run("device profiles", seed: 0xDE71_CE00, ci: 5_000, make: { r in
             let seed = r.pick(Self.profileSeeds)
             var bytes = seed.bytes
             if r.chance(3) { bytes = Mutation.deepJSON(1 + r.below(20_000), object: r.chance(50)) }
             Mutation.mutate(&bytes, &r, tokens: Self.profileTokens, others: Self.profileSeeds.map(\.bytes))
-            return (seed.kind, bytes)
-        }, show: { "\($0.0): \(String(decoding: $0.1, as: UTF8.self).debugDescription)" }) { input in
-            let (kind, bytes) = input
-            let file = folder.appendingPathComponent("\(kind)/fuzzed.json")
-            do { try Data(bytes).write(to: file) } catch { return .wrong("cannot write \(file.path): \(error)") }
-            defer { try? FileManager.default.removeItem(at: file) }
-            let catalog: DeviceProfileCatalog
-            do { catalog = try DeviceProfileCatalog.load(from: folder) } catch { return .refused }
-            guard let profile = catalog.profile(named: "fuzzed") else { return .wrong("loaded without the fuzzed profile") }
+            return (kind: seed.kind, bytes: bytes, fromDisk: r.chance(1))
+        }, show: { "\($0.kind): \(String(decoding: $0.bytes, as: UTF8.self).debugDescription)" }) { input in
+            let read = Self.profile(input.bytes, kind: input.kind)
+            if input.fromDisk {
+                let file = folder.appendingPathComponent("\(input.kind)/fuzzed.json")
+                do { try Data(input.bytes).write(to: file) } catch { return .wrong("cannot write \(file.path): \(error)") }
+                defer { try? FileManager.default.removeItem(at: file) }
+                let loaded = Result { () throws(DeviceProfileError) in try DeviceProfileCatalog.load(from: folder) }
+                switch (loaded, read) {
+                case (.success(let catalog), .success(let profile)) where catalog.profile(named: "fuzzed") == profile: break
+                case (.failure, .failure): break
+                default: return .wrong("from disk \(loaded), in memory \(read)")
+                }
+            }
+            guard case .success(let profile) = read else { return .refused }
             guard profile.chunkSize > 0, profile.statusTimeout >= .zero, !profile.name.isEmpty,
                   profile.printer.map({ $0.columns > 0 && $0.dotsPerLine > 0 }) ?? true
             else { return .wrong("accepted \(profile)") }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Journal
 import KioskTestSupport
 import NIOCore
 import Retail
@@ -102,9 +103,21 @@ import Testing
         #expect(report.accepted > report.inputs / 20)
     }
 
-    /// Head office's pushed coupon keys, as the lane keeps them in `pushed/` and reads them at
-    /// start (a file anyone with the disk could edit): the keys or a refusal to start; keys read
-    /// are valid and write back to a file that reads the same.
+    /// Head office's pushed coupon keys as `PushedFiles` reads `pushed/coupon-keys.json`, in memory
+    /// (a million files would take hours); one input in a hundred also goes through the real file.
+    static func couponKeys(_ bytes: [UInt8]) throws -> [CouponKey] {
+        let o = try WireObject(try JSONValue.parse(String(decoding: bytes, as: UTF8.self)))
+        let keys = try { () throws(WireError) in
+            _ = try o.int("v", in: 1...1)
+            return try o.objects("keys") { (k) throws(WireError) in
+                AdminEvent.InstalledKey(id: try k.string("id"), publicKey: try k.string("publicKey"))
+            }
+        }()
+        return try PushRules.couponKeys(keys, refusedKey: nil)
+    }
+
+    /// The pushed keys are a file anyone with the disk could edit, read at start: the keys or a
+    /// refusal to start; keys read are valid and write back to a file that reads the same.
     @Test func pushedCouponKeys() async throws {
         let state = try temporaryDirectory("pushed-fuzz")
         defer { try? FileManager.default.removeItem(at: state) }
@@ -123,13 +136,27 @@ import Testing
         let report = await Fuzz.run("pushed coupon keys", seed: 0xC0_4E75, ci: 3_000, make: { r in
             var bytes = r.pick(seeds)
             if r.chance(85) { Mutation.mutate(&bytes, &r, tokens: Self.configTokens + [Array("\"keys\":".utf8), Array("\"v\":1".utf8)], others: seeds) }
-            return bytes
-        }, show: { String(decoding: $0, as: UTF8.self).debugDescription }) { bytes in
-            guard write(bytes) else { return .wrong("cannot write \(file.path)") }
+            return (bytes: bytes, fromDisk: r.chance(1))
+        }, show: { String(decoding: $0.bytes, as: UTF8.self).debugDescription }) { input in
+            let read = Result { try Self.couponKeys(input.bytes) }
+            if input.fromDisk {
+                guard write(input.bytes) else { return .wrong("cannot write \(file.path)") }
+                switch (Result { try files.couponKeys() }, read) {
+                case (.success(let fromFile), .success(let keys)) where fromFile == keys: break
+                case (.failure(let error), .failure) where error is KioskSetupError: break
+                case (let fromFile, _): return .wrong("from the file \(fromFile), in memory \(read)")
+                }
+            }
             let keys: [CouponKey]
-            do { keys = try files.couponKeys() ?? [] } catch is KioskSetupError { return .refused } catch { return .wrong("untyped error \(error)") }
-            guard (try? Ed25519CouponVerifier(keys)) != nil || keys.isEmpty else { return .wrong("accepted keys that do not verify: \(keys)") }
-            guard write(PushedFiles.text(couponKeys: keys)), (try? files.couponKeys()) == keys else { return .wrong("\(keys) do not read back") }
+            switch read {
+            case .success(let read): keys = read
+            case .failure(let error as PushError): return error.message.isEmpty ? .wrong("empty error") : .refused
+            case .failure(let error as WireError): return error.problem.isEmpty ? .wrong("empty error") : .refused
+            case .failure(is DecodingError): return .refused // not JSON
+            case .failure(let error): return .wrong("untyped error \(error)")
+            }
+            guard keys.isEmpty || (try? Ed25519CouponVerifier(keys)) != nil else { return .wrong("accepted keys that do not verify: \(keys)") }
+            guard (try? Self.couponKeys(PushedFiles.text(couponKeys: keys))) == keys else { return .wrong("\(keys) do not read back") }
             return .accepted
         }
         #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
