@@ -40,7 +40,7 @@ import Testing
         let folder = try temporaryDirectory("stream-fuzz")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("catalog.csv")
-        let report = await Fuzz.run("catalog CSV stream", seed: 0x57_4EA3, ci: 10_000, make: Self.make,
+        let report = await Fuzz.run("catalog CSV stream", seed: 0x57_4EA3, ci: 3_000, make: Self.make,
                                     show: { "chunks \($0.chunkBytes), limit \($0.maximumRecordBytes): \(String(decoding: $0.bytes, as: UTF8.self).debugDescription)" }) { input in
             let streamed: Result<[CatalogCSV.Row], CatalogFileError>?
             if input.fromFile {

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func scannerData() async {
-        let report = await Fuzz.run("scan router", seed: 0x5CA4_0A7E, ci: 50_000, make: Self.make,
+        let report = await Fuzz.run("scan router", seed: 0x5CA4_0A7E, ci: 20_000, make: Self.make,
                                     show: { "\($0.data.debugDescription) symbology \(String(describing: $0.symbology))" }) {
             Self.check($0.data, $0.symbology)
         }

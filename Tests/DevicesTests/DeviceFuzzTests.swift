@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func hidPOSReports() async {
-        let report = await Fuzz.run("HID POS reports", seed: 0x4D1D_9050, ci: 30_000, make: Self.hidPOSInput) { input in
+        let report = await Fuzz.run("HID POS reports", seed: 0x4D1D_9050, ci: 10_000, make: Self.hidPOSInput) { input in
             var decoder = HIDPOSDecoder()
             var last = ReportResult.dropped("")
             for garbage in input.garbage {
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func keyboardWedgeReports() async {
-        let report = await Fuzz.run("keyboard-wedge reports", seed: 0x3ED6_E000, ci: 30_000, make: Self.wedgeInput) { input in
+        let report = await Fuzz.run("keyboard-wedge reports", seed: 0x3ED6_E000, ci: 10_000, make: Self.wedgeInput) { input in
             var decoder = KeyboardWedgeDecoder(layout: input.layout)
             for garbage in input.garbage {
                 if case .code(let text, _) = decoder.feed(garbage), text.isEmpty || text.utf8.count > 4096 {
@@ -155,7 +155,7 @@ import Testing
         for kind in ["scanners", "printers"] {
             try FileManager.default.copyItem(at: Self.shipped.appendingPathComponent(kind), to: folder.appendingPathComponent(kind))
         }
-        let report = await Fuzz.run("device profiles", seed: 0xDE71_CE00, ci: 5_000, make: { r in
+        let report = await Fuzz.run("device profiles", seed: 0xDE71_CE00, ci: 3_000, make: { r in
             let seed = r.pick(Self.profileSeeds)
             var bytes = seed.bytes
             if r.chance(3) { bytes = Mutation.deepJSON(1 + r.below(20_000), object: r.chance(50)) }

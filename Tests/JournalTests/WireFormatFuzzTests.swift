@@ -53,7 +53,7 @@ import Testing
 
     @Test func journalPayloads() async {
         #expect(Self.seeds.events.count >= 100 && Self.seeds.sales.count >= 6)
-        let report = await Fuzz.run("journal payloads", seed: 0x10E7_4A1, ci: 20_000, make: Self.make,
+        let report = await Fuzz.run("journal payloads", seed: 0x10E7_4A1, ci: 5_000, make: Self.make,
                                     show: { "\($0.sale ? "sale" : "event") \($0.text.debugDescription)" }, check: Self.check)
         #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
         #expect(report.accepted > report.inputs / 20)

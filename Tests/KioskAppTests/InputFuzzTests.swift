@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func settingsFiles() async {
-        let report = await Fuzz.run("settings file", seed: 0xC0_F16, ci: 10_000, make: Self.makeConfig,
+        let report = await Fuzz.run("settings file", seed: 0xC0_F16, ci: 5_000, make: Self.makeConfig,
                                     show: { String(decoding: $0, as: UTF8.self).debugDescription }, check: Self.checkConfig)
         #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
         #expect(report.accepted > report.inputs / 20)
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func pageBodies() async {
-        let report = await Fuzz.run("page API bodies", seed: 0xBA6E_B0D1, ci: 20_000, make: { r in
+        let report = await Fuzz.run("page API bodies", seed: 0xBA6E_B0D1, ci: 5_000, make: { r in
             let which = r.below(3)
             var bytes = Self.bodySeeds[which == 2 ? 2 + r.below(2) : which]
             if r.chance(3) { bytes = Mutation.deepJSON(1 + r.below(20_000), object: r.chance(50)) }
@@ -133,7 +133,7 @@ import Testing
         func write(_ bytes: [UInt8]) -> Bool {
             FileManager.default.createFile(atPath: file.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         }
-        let report = await Fuzz.run("pushed coupon keys", seed: 0xC0_4E75, ci: 3_000, make: { r in
+        let report = await Fuzz.run("pushed coupon keys", seed: 0xC0_4E75, ci: 2_000, make: { r in
             var bytes = r.pick(seeds)
             if r.chance(85) { Mutation.mutate(&bytes, &r, tokens: Self.configTokens + [Array("\"keys\":".utf8), Array("\"v\":1".utf8)], others: seeds) }
             return (bytes: bytes, fromDisk: r.chance(1))

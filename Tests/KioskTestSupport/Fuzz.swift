@@ -74,12 +74,15 @@ public enum Fuzz {
         if let only = environment["KIOSK_FUZZ_INPUT"].flatMap({ Int($0) }) { numbers = only..<(only + 1) } else {
             numbers = 0..<iterations(ci: ci)
         }
+        // One target at a time (two in the long variant): each keeps a thread of the cooperative
+        // pool busy, and the suite's other tests need the rest (servers, timers, processes).
+        await turns.begin()
         let watchdog = Watchdog(target: target, seed: seed)
         defer { watchdog.stop() }
         let start = ContinuousClock.now
         for n in numbers {
-            // Long runs share the cooperative pool with other tests: let them run meanwhile.
-            if n % 1_000 == 0 {
+            // Long runs share the cooperative pool with other tests: let them run often.
+            if n % 100 == 0 {
                 // Waiting for a thread is not working on an input: the watchdog does not count it.
                 watchdog.begin(-1)
                 await Task.yield()
@@ -103,8 +106,33 @@ public enum Fuzz {
             }
         }
         report.seconds = (ContinuousClock.now - start) / .seconds(1)
+        await turns.end()
         print(report)
         return report
+    }
+
+    static let turns = Turns(limit: environment["KIOSK_FUZZ_ITERATIONS"] == nil ? 1 : 2)
+
+    /// A counting semaphore for tasks.
+    actor Turns {
+        let limit: Int
+        var running = 0
+        var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(limit: Int) { self.limit = limit }
+
+        func begin() async {
+            if running < limit {
+                running += 1
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        /// Hands the turn to the next waiting target, if any.
+        func end() {
+            if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        }
     }
 
     /// Aborts the test process, naming the input, when one input runs too long.

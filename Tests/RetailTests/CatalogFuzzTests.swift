@@ -73,7 +73,7 @@ import Retail
     }
 
     @Test func catalogFiles() async {
-        let report = await Fuzz.run("catalog CSV", seed: 0xCA7A_1065, ci: 20_000, make: { r in
+        let report = await Fuzz.run("catalog CSV", seed: 0xCA7A_1065, ci: 5_000, make: { r in
             let bytes = Self.file(&r)
             return (bytes, Self.cuts(bytes.count, &r))
         }, show: { "\($0.0) = \(String(decoding: $0.0, as: UTF8.self).debugDescription)" }) { input in
@@ -102,7 +102,7 @@ import Retail
     ].map { Array($0.utf8) }
 
     @Test func storeProfiles() async {
-        let report = await Fuzz.run("store profile", seed: 0x5702_E000, ci: 20_000, make: { r in
+        let report = await Fuzz.run("store profile", seed: 0x5702_E000, ci: 5_000, make: { r in
             var bytes = Array(Self.storeSeed)
             if r.chance(3) { return Mutation.deepJSON(1 + r.below(20_000), object: r.chance(50)) }
             Mutation.mutate(&bytes, &r, tokens: Self.jsonTokens)
@@ -126,7 +126,7 @@ import Retail
 
     @Test func amounts() async {
         let currencies = [cny, Currency(code: "JPY", minorDigits: 0), Currency(code: "KWD", minorDigits: 3)]
-        let report = await Fuzz.run("money", seed: 0x30_4E37, ci: 50_000, make: { r in
+        let report = await Fuzz.run("money", seed: 0x30_4E37, ci: 20_000, make: { r in
             let currency = r.pick(currencies)
             let fraction = currency.minorDigits == 0 ? "" : "." + String(String(r.below(1000)).prefix(1 + r.below(currency.minorDigits)))
             var bytes = Array("\(r.chance(10) ? "-" : "")\(r.below(r.chance(90) ? 10_000_000 : 1_000_000_000_000))\(fraction)".utf8)

@@ -153,7 +153,7 @@ import Retail
     }
 
     @Test func elementStringsAndDigitalLinks() async {
-        let report = await Fuzz.run("GS1 element strings and Digital Links", seed: 0x6B69_6F73_6B21, ci: 50_000, make: Self.make,
+        let report = await Fuzz.run("GS1 element strings and Digital Links", seed: 0x6B69_6F73_6B21, ci: 20_000, make: Self.make,
                                     show: { "\($0.parser) \($0.bytes)" }) { input in
             Self.check(input.parser, input.text, bytes: input.bytes)
         }

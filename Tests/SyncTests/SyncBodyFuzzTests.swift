@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func requestBodies() async {
-        let report = await Fuzz.run("sync API bodies", seed: 0x5E7C_B0D1, ci: 20_000, make: Self.make,
+        let report = await Fuzz.run("sync API bodies", seed: 0x5E7C_B0D1, ci: 5_000, make: Self.make,
                                     show: { "\(String(describing: $0.contentType)) \(String(decoding: $0.body, as: UTF8.self).debugDescription)" },
                                     check: Self.check)
         #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
