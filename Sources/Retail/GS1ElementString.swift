@@ -140,7 +140,10 @@ public struct GS1ElementString: GS1Data, Hashable, Sendable {
             let aiBytes = bytes[(i + 1)..<closing]
             let ai = String(decoding: aiBytes, as: UTF8.self)
             guard (2...4).contains(aiBytes.count), aiBytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                throw GS1Error(.expectedAI(found: GS1Checks.printable(aiBytes)), position: i + 2)
+                // At most 5 bytes of what stands in the brackets: enough to see it is no AI, and never
+                // a wallet code's digits (errors are logged and shown).
+                let found = GS1Checks.printable(aiBytes.prefix(5)) + (aiBytes.count > 5 ? "…" : "")
+                throw GS1Error(.expectedAI(found: found), position: i + 2)
             }
             guard let definition = GS1ApplicationIdentifier.lookup(ai) else {
                 throw GS1Error(.unknownAI(ai), position: i + 2)

@@ -52,18 +52,6 @@ func key(_ usage: UInt8, _ modifiers: UInt8 = 0) -> [[UInt8]] {
         var decoder = HIDPOSDecoder()
         #expect(decoder.feed(hidPOS("12345670", aim: "\0\0\0")) == .code("12345670", symbology: nil))
     }
-
-    @Test func randomReportsNeverCrashAndAlwaysAnswer() {
-        var generator = SystemRandomNumberGenerator()
-        var decoder = HIDPOSDecoder()
-        for _ in 0..<20_000 {
-            let count = Int.random(in: 0...70, using: &generator)
-            var report = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            if count > 1 && Bool.random(using: &generator) { report[0] = 2 }
-            _ = decoder.feed(report)
-        }
-        #expect(decoder.feed(hidPOS("96385074")) == .code("96385074", symbology: "]E0"))
-    }
 }
 
 @Suite struct KeyboardWedgeDecoderTests {

@@ -160,6 +160,8 @@ private let gs = "\u{1D}"
         ("(99)" + String(repeating: "Z", count: 91), "AI 99 too long (91 > 90) at position 5"),
         ("(89)123", "unknown AI 89 at position 2"),
         ("(0)1", "expected an AI, found \"0\" at position 2"),
+        // Found by fuzzing: the whole bracket was repeated, a wallet code's 18 digits included.
+        ("(134567890123456789)1", "expected an AI, found \"13456…\" at position 2"),
         ("(01", "missing \")\" after \"(\" at position 1"),
         ("01)x", "AI 01 too short (2 < 14) at position 3"),
     ]

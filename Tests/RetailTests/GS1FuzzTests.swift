@@ -97,66 +97,68 @@ import Retail
         return text
     }
 
-    @Test func twoHundredThousandInputs() {
-        var r = Random(seed: 0x6B69_6F73_6B21)
-        var failures: [String] = []
-        var parsed = 0
-        func record(_ problem: String, _ input: some Sequence<UInt8>) {
-            if failures.count < 10 { failures.append(problem + ": " + String(decoding: Array(input), as: UTF8.self).debugDescription) }
+    /// What an input is fed to.
+    enum Parser { case elementString, elementText, bracketed, digitalLink, noise }
+
+    /// An input: bytes for the byte parsers (invalid UTF-8 included), text for the others.
+    struct Input { let parser: Parser, bytes: [UInt8], text: String }
+
+    static func make(_ r: inout Random) -> Input {
+        func bytes(_ parser: Parser, _ bytes: [UInt8]) -> Input { Input(parser: parser, bytes: bytes, text: "") }
+        func text(_ parser: Parser, _ text: String) -> Input { Input(parser: parser, bytes: Array(text.utf8), text: text) }
+        switch r.below(8) {
+        case 0, 1, 2: return bytes(.elementString, elementString(&r))
+        case 3: return text(.elementText, unicode(elementString(&r), &r))
+        case 4: return bytes(.bracketed, bracketed(&r))
+        case 5, 6: return bytes(.digitalLink, digitalLink(&r))
+        // Pure noise, as a badly configured wedge scanner might type it.
+        default: return text(.noise, unicode((0..<r.below(40)).map { _ in UInt8(r.below(256)) }, &r))
         }
-        func checkError(_ e: GS1Error, length: Int, _ input: [UInt8]) {
-            if !(1...max(1, length)).contains(e.position) { record("position \(e.position) of \(length) in \(e)", input) }
-        }
-        func checkElements(_ elements: [GS1Element], length: Int, _ input: [UInt8]) {
-            parsed += 1
+    }
+
+    static func check(_ parser: Parser, _ text: String, bytes: [UInt8]) -> Fuzz.Verdict {
+        let length = parser == .elementText || parser == .noise ? text.count : bytes.count
+        func elements(_ elements: [GS1Element]) -> Fuzz.Verdict {
             for e in elements where !(1...length).contains(e.position) || e.value.isEmpty {
-                record("element \(e) at \(e.position) of \(length)", input)
+                return .wrong("element \(e) at \(e.position) of \(length)")
             }
+            return .accepted
         }
-        for round in 0..<200_000 {
-            switch round % 8 {
-            case 0, 1, 2:
-                let input = Self.elementString(&r)
-                do {
-                    let result = try GS1ElementString.parse(bytes: input)
-                    checkElements(result.elements, length: input.count, input)
-                    // Round trip through the bracketed form, "(" escaped.
-                    let text = result.elements.map { "(\($0.ai))" + $0.value.split(separator: "(", omittingEmptySubsequences: false)
-                        .joined(separator: "\\(") }.joined()
-                    let again = try? GS1ElementString.parse(text)
-                    if again?.elements.map(\.description) != result.elements.map(\.description) { record("round trip", input) }
-                } catch { checkError(error, length: input.count, input) }
-            case 3:
-                let text = Self.unicode(Self.elementString(&r), &r)
-                do {
-                    let result = try GS1ElementString.parse(text)
-                    checkElements(result.elements, length: text.count, Array(text.utf8))
-                } catch { checkError(error, length: text.count, Array(text.utf8)) }
-            case 4:
-                let input = Self.bracketed(&r)
-                do {
-                    let result = try GS1ElementString.parse(bytes: input)
-                    checkElements(result.elements, length: input.count, input)
-                } catch { checkError(error, length: input.count, input) }
-            case 5, 6:
-                let input = Self.digitalLink(&r)
-                do {
-                    let result = try GS1DigitalLink.parse(bytes: input)
-                    checkElements(result.elements, length: input.count, input)
-                } catch { checkError(error, length: input.count, input) }
-            default:
-                // Pure noise, as a badly configured wedge scanner might type it.
-                let input = (0..<r.below(40)).map { _ in UInt8(r.below(256)) }
-                let text = Self.unicode(input, &r)
+        func refused(_ error: any Error) -> Fuzz.Verdict {
+            guard let error = error as? GS1Error else { return .wrong("untyped error \(error)") }
+            return (1...max(1, length)).contains(error.position) ? .refused : .wrong("position \(error.position) of \(length) in \(error)")
+        }
+        do {
+            switch parser {
+            case .elementString:
+                let result = try GS1ElementString.parse(bytes: bytes)
+                if case .wrong(let why) = elements(result.elements) { return .wrong(why) }
+                // Round trip through the bracketed form, "(" escaped.
+                let again = try? GS1ElementString.parse(result.elements.map {
+                    "(\($0.ai))" + $0.value.split(separator: "(", omittingEmptySubsequences: false).joined(separator: "\\(")
+                }.joined())
+                return again?.elements.map(\.description) == result.elements.map(\.description) ? .accepted : .wrong("round trip")
+            case .elementText: return elements(try GS1ElementString.parse(text).elements)
+            case .bracketed: return elements(try GS1ElementString.parse(bytes: bytes).elements)
+            case .digitalLink: return elements(try GS1DigitalLink.parse(bytes: bytes).elements)
+            case .noise:
+                var verdict = Fuzz.Verdict.refused
                 for parse in [{ try GS1ElementString.parse(text).elements }, { try GS1DigitalLink.parse(text).elements }] {
-                    do { checkElements(try parse(), length: text.count, Array(text.utf8)) } catch let error as GS1Error {
-                        checkError(error, length: text.count, Array(text.utf8))
-                    } catch { record("untyped error \(error)", Array(text.utf8)) }
+                    do { verdict = elements(try parse()) } catch { verdict = refused(error) }
+                    if case .wrong = verdict { return verdict }
                 }
+                return verdict
             }
+        } catch { return refused(error) }
+    }
+
+    @Test func elementStringsAndDigitalLinks() async {
+        let report = await Fuzz.run("GS1 element strings and Digital Links", seed: 0x6B69_6F73_6B21, ci: 20_000, make: Self.make,
+                                    show: { "\($0.parser) \($0.bytes)" }) { input in
+            Self.check(input.parser, input.text, bytes: input.bytes)
         }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(report.failures.isEmpty, "\(report.failures.joined(separator: "\n"))")
         // The generator must reach the success paths too, not only the errors.
-        #expect(parsed > 10_000)
+        #expect(report.accepted > report.inputs / 20)
     }
 }

@@ -22,10 +22,3 @@ enum Fixture {
                     pricing: pricing)
     }
 }
-
-/// The fuzz tests' draws (modulo, a little biased: the corpora depend on these exact draws).
-extension SplitMix64 {
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
