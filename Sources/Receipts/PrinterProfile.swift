@@ -82,8 +82,19 @@ public struct PrinterProfile: Codable, Sendable, Hashable {
     }
 
     /// Profiles written before a field existed still decode, with the `init` defaults.
+    /// What a receipt printer can be: anything outside is a broken profile, and a layout of zero
+    /// or negative width is no receipt at all.
+    static let columnRange = 16...128
+    static let dotsRange = 128...4096
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        for (key, range) in [(CodingKeys.columns, Self.columnRange), (.dotsPerLine, Self.dotsRange)] {
+            if let value = try container.decodeIfPresent(Int.self, forKey: key), !range.contains(value) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "\(key.stringValue) must be \(range.lowerBound)-\(range.upperBound)")
+            }
+        }
         self.init(
             name: try container.decode(String.self, forKey: .name),
             paperWidth: try container.decode(PaperWidth.self, forKey: .paperWidth),

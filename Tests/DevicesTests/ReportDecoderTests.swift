@@ -181,5 +181,11 @@ func key(_ usage: UInt8, _ modifiers: UInt8 = 0) -> [[UInt8]] {
         try expectError(#"{"inherits":"bad","name":"x","driver":"hid-pos-scanner"}"#, "loop")
         try expectError(#"{"name":"x","driver":"keyboard-wedge-scanner","keyboardLayout":"klingon"}"#, "unknown keyboardLayout")
         try expectError("{not json", "not valid JSON")
+        // Found by fuzzing (scripts/fuzz profiles): a printer whose lines are -148 characters wide
+        // was taken, and its first receipt layout would have trapped.
+        for (key, value) in [("columns", -148), ("columns", 0), ("columns", 4_000), ("dotsPerLine", 7)] {
+            try expectError(#"{"name":"x","driver":"escpos-usb-printer","paperWidth":"mm80","supportsChinese":true,"cutter":true,"\#(key)":\#(value)}"#,
+                            "\(key) must be")
+        }
     }
 }
