@@ -34,7 +34,7 @@ actor PushedText {
     @Test func almostValidWalletCodesNeverReachTheStateFolderTheLogOrThePage() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
-        let kiosk = try KioskProcess(stateDirectory: stateDir)
+        let kiosk = try await KioskProcess(stateDirectory: stateDir)
         let api = APIClient(base: kiosk.baseURL)
 
         let pushed = PushedText()
@@ -61,7 +61,7 @@ actor PushedText {
         }
 
         let whileRunning = try Self.stateFiles(stateDir)
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
         let afterStop = try Self.stateFiles(stateDir)
         #expect(afterStop.keys.contains("journal.sqlite"))
         let captured = await pushed.messages.joined(separator: "\n")
@@ -80,9 +80,9 @@ actor PushedText {
         defer { try? FileManager.default.removeItem(at: stateDir) }
 
         // An older install left everything readable by every local user.
-        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir)
         try await Self.sellAndPrint(APIClient(base: kiosk.baseURL))
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
         for path in try Self.modes(stateDir).keys {
             var info = stat()
             #expect(lstat(stateDir.path + path, &info) == 0)
@@ -92,10 +92,10 @@ actor PushedText {
                                                contents: Data("old".utf8), attributes: [.posixPermissions: 0o666]))
 
         // Started again: tightened at start, and what it makes now is born private (-wal and -shm while it runs).
-        kiosk = try KioskProcess(stateDirectory: stateDir)
+        kiosk = try await KioskProcess(stateDirectory: stateDir)
         try await Self.sellAndPrint(APIClient(base: kiosk.baseURL))
         let running = try Self.modes(stateDir)
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
         let stopped = try Self.modes(stateDir)
         #expect(running.keys.contains("/journal.sqlite-wal") && running.keys.contains("/journal.sqlite-shm"))
         #expect(stopped.keys.contains("/simulated-terminal.json") && stopped.keys.contains("/lane-key.json"))
