@@ -151,19 +151,12 @@ import Testing
         #expect(await again.runtime.authenticateStaff(badge: "2002", pin: "1357") == .granted(renewed))
     }
 
-    @Test func hashPinReadsThePinFromStandardInputAndPrintsAHashTheLaneTakes() throws {
-        let process = Process()
-        process.executableURL = KioskProcess.binary
-        process.arguments = ["staff", "hash-pin"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data("8642\n".utf8))
-        try input.fileHandleForWriting.close()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    @Test func hashPinReadsThePinFromStandardInputAndPrintsAHashTheLaneTakes() async throws {
+        // Through `run` (no pool thread held while it works); the PIN on standard input, never an argument.
+        let (status, printed) = try await withTemporaryDirectory { folder in
+            try await run("sh", ["-c", "echo 8642 | \"$0\" staff hash-pin", KioskProcess.binary.path], in: folder)
+        }
+        #expect(status == 0)
         let member = StaffMember(badge: "4004", name: "D", pinHash: printed.trimmingCharacters(in: .newlines))
         #expect(StaffMember.problem(in: [member]) == nil)
         var staff = StaffDirectory([member])
@@ -176,7 +169,7 @@ import Testing
     @Test func aRestartDoesNotClearALockout() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
-        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir)
         var api = APIClient(base: kiosk.baseURL)
         func login(_ pin: String) async throws -> (Int, String?) {
             let reply = try await api.post("/api/staff/approve", #"{"badge":"1001","pin":"\#(pin)"}"#)
@@ -188,11 +181,11 @@ import Testing
         #expect(try await login("1234") == (429, "badge-locked"))
 
         kiosk.kill9()
-        kiosk = try KioskProcess(stateDirectory: stateDir)
+        kiosk = try await KioskProcess(stateDirectory: stateDir)
         api = APIClient(base: kiosk.baseURL)
         #expect(try await login("1234") == (429, "badge-locked"))
         let mode = try FileManager.default.attributesOfItem(atPath: stateDir.appendingPathComponent("staff/lockout.json").path)[.posixPermissions]
         #expect(mode as? Int == 0o600)
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
     }
 }
