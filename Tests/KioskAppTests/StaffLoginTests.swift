@@ -176,7 +176,7 @@ import Testing
     @Test func aRestartDoesNotClearALockout() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
-        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir)
         var api = APIClient(base: kiosk.baseURL)
         func login(_ pin: String) async throws -> (Int, String?) {
             let reply = try await api.post("/api/staff/approve", #"{"badge":"1001","pin":"\#(pin)"}"#)
@@ -188,7 +188,7 @@ import Testing
         #expect(try await login("1234") == (429, "badge-locked"))
 
         kiosk.kill9()
-        kiosk = try KioskProcess(stateDirectory: stateDir)
+        kiosk = try await KioskProcess(stateDirectory: stateDir)
         api = APIClient(base: kiosk.baseURL)
         #expect(try await login("1234") == (429, "badge-locked"))
         let mode = try FileManager.default.attributesOfItem(atPath: stateDir.appendingPathComponent("staff/lockout.json").path)[.posixPermissions]

@@ -1,14 +1,6 @@
 import Foundation
-import HummingbirdWSClient
 import KioskTestSupport
-import Logging
 import Testing
-
-/// Everything the page's WebSocket pushed, as text.
-actor PushedText {
-    private(set) var messages: [String] = []
-    func add(_ text: String) { messages.append(text) }
-}
 
 /// What the lane keeps on disk and shows is for the lane: bearer codes never reach the journal,
 /// the log or the page, and the state folder is readable by the kiosk's user only.
@@ -34,19 +26,13 @@ actor PushedText {
     @Test func almostValidWalletCodesNeverReachTheStateFolderTheLogOrThePage() async throws {
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
-        let kiosk = try KioskProcess(stateDirectory: stateDir)
+        let kiosk = try await KioskProcess(stateDirectory: stateDir)
         let api = APIClient(base: kiosk.baseURL)
 
-        let pushed = PushedText()
-        let socket = Task { [url = "ws://127.0.0.1:\(kiosk.port)/ws"] in
-            try await WebSocketClient.connect(url: url, logger: Logger(label: "secrecy-ws")) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if case .text(let text) = message { await pushed.add(text) }
-                }
-            }
-        }
-        defer { socket.cancel() }
-        #expect(await eventually(30, every: .milliseconds(20)) { await !pushed.messages.isEmpty })
+        // The page's WebSocket, opened as the page opens it (PageSocket), captures every push.
+        let socket = try await PageSocket.open(port: kiosk.port, origin: kiosk.baseURL)
+        defer { socket.disconnect() }
+        #expect(await socket.waitForMessage() != nil)
 
         for variant in Self.variants {
             let body = try JSONSerialization.data(withJSONObject: ["code": variant.scan])
@@ -56,7 +42,7 @@ actor PushedText {
             // The rejection reached the page, masked: the first 2 and last 4 digits stay.
             let masked = String(variant.digits.prefix(2)) + String(repeating: "*", count: variant.digits.count - 6)
                 + String(variant.digits.suffix(4))
-            #expect(await eventually(30, every: .milliseconds(20)) { await pushed.messages.contains { $0.contains(masked) } },
+            #expect(await eventually(30, every: .milliseconds(20)) { socket.messages.contains { $0.contains(masked) } },
                     "the page never showed \(masked)")
         }
 
@@ -64,7 +50,7 @@ actor PushedText {
         #expect(kiosk.terminate() == 0)
         let afterStop = try Self.stateFiles(stateDir)
         #expect(afterStop.keys.contains("journal.sqlite"))
-        let captured = await pushed.messages.joined(separator: "\n")
+        let captured = socket.messages.joined(separator: "\n")
         for variant in Self.variants {
             let secret = Data(Self.secret(variant.digits).utf8)
             for (name, contents) in whileRunning.merging(afterStop, uniquingKeysWith: { a, b in a + b }) {
@@ -80,7 +66,7 @@ actor PushedText {
         defer { try? FileManager.default.removeItem(at: stateDir) }
 
         // An older install left everything readable by every local user.
-        var kiosk = try KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir)
         try await Self.sellAndPrint(APIClient(base: kiosk.baseURL))
         #expect(kiosk.terminate() == 0)
         for path in try Self.modes(stateDir).keys {
@@ -92,7 +78,7 @@ actor PushedText {
                                                contents: Data("old".utf8), attributes: [.posixPermissions: 0o666]))
 
         // Started again: tightened at start, and what it makes now is born private (-wal and -shm while it runs).
-        kiosk = try KioskProcess(stateDirectory: stateDir)
+        kiosk = try await KioskProcess(stateDirectory: stateDir)
         try await Self.sellAndPrint(APIClient(base: kiosk.baseURL))
         let running = try Self.modes(stateDir)
         #expect(kiosk.terminate() == 0)
