@@ -47,7 +47,7 @@ import Testing
                 """#.utf8).write(to: config)
             let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"),
                                          extraArguments: ["--config", config.path, "--listen", "0.0.0.0:0"])
-            defer { _ = kiosk.terminate() }
+            defer { if kiosk.process.isRunning { kiosk.kill9() } } // only when an expectation threw
             #expect(await kiosk.waitForLine(containing: "kiosk ready on")?.contains("https://0.0.0.0:") == true)
             let url = "https://127.0.0.1:\(kiosk.port)"
             func request(_ path: String, _ headers: [String] = [], _ extra: [String] = []) async throws -> CurlReply {
@@ -77,6 +77,7 @@ import Testing
             // Plain HTTP gets no answer at all.
             let clear = try await curl("http://127.0.0.1:\(kiosk.port)/api/state", in: folder, extra: ["-u", "office:\(token.text)"])
             #expect(clear.status != "200")
+            #expect(await kiosk.stop() == 0)
             #expect(!kiosk.log.contains(token.text))
         }
     }

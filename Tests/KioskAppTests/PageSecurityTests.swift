@@ -128,8 +128,9 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"))
-        defer { _ = kiosk.terminate() }
+        defer { if kiosk.process.isRunning { kiosk.kill9() } } // only when the body threw
         try await body(kiosk, folder)
+        #expect(await kiosk.stop() == 0)
     }
 
     func demoCode(_ kiosk: KioskProcess) async throws -> String {

@@ -12,7 +12,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
         let kiosk = try await KioskProcess(stateDirectory: state)
-        defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
+        defer { if kiosk.process.isRunning { kiosk.kill9() } } // only when an expectation threw before the stop
         let api = APIClient(base: kiosk.baseURL)
 
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
@@ -60,7 +60,7 @@ import Testing
 
         // The secret was never written down: not in the journal (head office pulls it), not in
         // any other file of the state folder, not in the log.
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
         #expect(!kiosk.log.contains(secret))
         let files = try #require(FileManager.default.enumerator(at: state, includingPropertiesForKeys: nil)).compactMap { $0 as? URL }
         #expect(files.contains { $0.lastPathComponent == "journal.sqlite" })
@@ -81,7 +81,7 @@ import Testing
         let config = folder.appendingPathComponent("kiosk.json")
         try Data(#"{"eReceiptBaseURL": "https://receipts.example/r/"}"#.utf8).write(to: config)
         let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
-        defer { if kiosk.process.isRunning { _ = kiosk.terminate() } }
+        defer { if kiosk.process.isRunning { kiosk.kill9() } } // only when an expectation threw before the stop
         let api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
         #expect(try await api.scan(try #require(items.first?["code"] as? String)).status == 200)
@@ -92,7 +92,7 @@ import Testing
         let eReceipt = "https://receipts.example/r/\(saleID)?k=\(secret)"
         #expect(sale["eReceiptURL"] as? String == eReceipt)
         #expect(try await api.get(try #require(sale["eReceiptQR"] as? String)).status == 200)
-        #expect(kiosk.terminate() == 0)
+        #expect(await kiosk.stop() == 0)
 
         // The receipt as `kiosk receipt preview` renders it; its QR code read back with zbar.
         let png = folder.appendingPathComponent("receipt.png")
