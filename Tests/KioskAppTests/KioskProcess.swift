@@ -173,7 +173,7 @@ struct APIClient {
     }
 
     /// Polls the state until `condition` holds, for at most `timeout` seconds.
-    func waitForState(timeout: TimeInterval = 60, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
+    func waitForState(timeout: TimeInterval = 180, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any]? {
         try await poll(timeout, every: .milliseconds(100)) {
             let state = try await get("/api/state").json
             return condition(state) ? state : nil

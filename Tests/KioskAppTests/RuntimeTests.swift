@@ -58,7 +58,7 @@ struct TestLane {
 
     func waitFor(_ condition: @escaping @Sendable (LaneState) -> Bool) async throws -> LaneState {
         // A hang guard for a loaded machine, not a timing check.
-        if let state = await poll(60, every: .milliseconds(20), { () async -> LaneState? in
+        if let state = await poll(180, every: .milliseconds(20), { () async -> LaneState? in
             let state = await runtime.state
             return condition(state) ? state : nil
         }) { return state }

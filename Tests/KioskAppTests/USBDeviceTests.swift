@@ -37,7 +37,7 @@ struct USBDeviceTests {
             }
         }
 
-        func waitForEvents(timeout: TimeInterval = 60, _ condition: ([[String: String]]) -> Bool) async -> [[String: String]]? {
+        func waitForEvents(timeout: TimeInterval = 180, _ condition: ([[String: String]]) -> Bool) async -> [[String: String]]? {
             await poll(timeout, every: .milliseconds(20)) {
                 let now = events
                 return condition(now) ? now : nil
@@ -221,7 +221,7 @@ struct USBDeviceTests {
         let cutShort = try emulator.printed("printer").count
         #expect(cutShort > 200)
         try emulator.send("status printer 4 12")
-        #expect(await eventually(60, every: .milliseconds(200)) { kiosk.log.contains("missed receipt printed") }, "\(kiosk.log)")
+        #expect(await eventually(180, every: .milliseconds(200)) { kiosk.log.contains("missed receipt printed") }, "\(kiosk.log)")
         let reprinted = try emulator.printed("printer").count
         #expect(reprinted >= cutShort, "the whole receipt printed again once paper was back")
     }

@@ -54,7 +54,7 @@ func withSyncServer<T: Sendable>(_ settings: SyncSettings, logger: Logger, rateL
                                 onServerRunning: { endpoint in running.withLock { $0 = endpoint } }, routes: routes)
     let task = Task { try await server.run() }
     defer { task.cancel() }
-    guard let endpoint = await poll(60, { running.withLock { $0 } }) else { throw ToolFailed(description: "the sync server did not start") }
+    guard let endpoint = await poll(180, { running.withLock { $0 } }) else { throw ToolFailed(description: "the sync server did not start") }
     let result = try await body(endpoint)
     task.cancel()
     _ = try? await value(of: task, within: 60)
