@@ -144,4 +144,72 @@ struct Exposition {
             #expect(await lane.kiosk.stop(timeout: 60) == 0)
         }
     }
+
+    /// Prometheus itself (Debian's `prometheus`): its `promtool` accepts the exposition, and its
+    /// server scrapes the lane over TLS with the token from a file, as the README's scrape config
+    /// says, and answers a query with what the lane did.
+    @Test func prometheusScrapesTheLaneWithItsToken() async throws {
+        try await withTemporaryDirectory { folder in
+            let pki = try await TestPKI.make(in: folder)
+            let token = SyncToken.generate()
+            let lane = try await sync.start(folder.appendingPathComponent("state"), config: try sync.settings(folder, pki: pki, token: token))
+            defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
+            try await sync.buy(APIClient(base: lane.kiosk.baseURL), items: ["6907674936533", "6907674936533"])
+
+            let exposition = folder.appendingPathComponent("metrics.txt")
+            try Data(try await curl(lane.sync + "/metrics", in: folder, caFile: pki.certificate("ca"),
+                                    headers: ["Authorization: Bearer \(token.text)"]).body.utf8).write(to: exposition)
+            // Its linter's one complaint is the missing HELP lines: swift-prometheus's swift-metrics
+            // factory has no help text to write (the README's table is the metrics' help).
+            let lint = try await run("sh", ["-c", "promtool check metrics < metrics.txt"], in: folder, mergingErrors: true)
+            let problems = lint.output.split(separator: "\n").filter { !$0.hasSuffix(" no help text") }
+            #expect([0, 3].contains(lint.status) && problems.isEmpty, "\(lint.output)")
+
+            let tokenFile = folder.appendingPathComponent("token")
+            try Data(token.text.utf8).write(to: tokenFile)
+            let target = try #require(lane.sync.split(separator: "/").last.map(String.init))
+            let port = try freeLoopbackPort()
+            try Data("""
+                global: {scrape_interval: 1s, scrape_timeout: 1s}
+                scrape_configs:
+                  - job_name: kiosk
+                    scheme: https
+                    authorization: {type: Bearer, credentials_file: \(tokenFile.path)}
+                    tls_config: {ca_file: \(pki.certificate("ca"))}
+                    static_configs: [{targets: ["\(target)"]}]
+                """.utf8).write(to: folder.appendingPathComponent("prometheus.yml"))
+            let prometheus = Process()
+            prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+            prometheus.arguments = ["--config.file", folder.appendingPathComponent("prometheus.yml").path,
+                                    "--storage.tsdb.path", folder.appendingPathComponent("tsdb").path,
+                                    "--web.listen-address", "127.0.0.1:\(port)"]
+            prometheus.standardOutput = FileHandle.nullDevice
+            prometheus.standardError = FileHandle.nullDevice
+            try prometheus.run()
+            defer { prometheus.terminate() }
+            let query = "http://127.0.0.1:\(port)/api/v1/query?query=kiosk_scans_total%7Bkind%3D%22item%22%2Coutcome%3D%22accepted%22%7D"
+            let answer = await poll(120, every: .milliseconds(500)) { () async -> String? in
+                guard let reply = try? await curl(query, in: folder), reply.body.contains(#""value":["#) else { return nil }
+                return reply.body
+            }
+            let body = try #require(answer, "Prometheus never had the lane's scans")
+            #expect(body.contains(#""job":"kiosk""#) && body.hasSuffix(#","2"]}]}}"#), "\(body)")
+        }
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick for port 0).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw ToolFailed(description: "socket: \(errno)") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw ToolFailed(description: "bind: \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
