@@ -213,6 +213,12 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
 
     g_mutex_lock(&lock);
     ioctl_count++;
+    // A program killed in the middle of a call: its memory cannot be read any more (resolving the
+    // argument would give NULL), and nobody waits for the answer.
+    if (!umockdev_ioctl_client_get_connected(client)) {
+        g_mutex_unlock(&lock);
+        return TRUE;
+    }
     if (!d->present && request != USBDEVFS_REAPURBNDELAY && request != USBDEVFS_REAPURB) {
         g_mutex_unlock(&lock);
         umockdev_ioctl_client_complete(client, -1, ENODEV);
@@ -226,8 +232,8 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         g_object_unref(caps);
     } else if (request == USBDEVFS_CLAIMINTERFACE || request == USBDEVFS_RELEASEINTERFACE) {
         UMockdevIoctlData *n = umockdev_ioctl_data_resolve(arg, 0, sizeof(unsigned int), &error);
-        int i = interface_number(n);
-        g_object_unref(n);
+        int i = n ? interface_number(n) : -1;
+        if (n) g_object_unref(n);
         if (i < 0 || i >= MAX_INTERFACES) {
             result = -1, err = EINVAL;
         } else if (request == USBDEVFS_CLAIMINTERFACE) {
