@@ -89,7 +89,8 @@ enum SystemdGuest {
     /// and removes the folder nspawn leaves in /run for the machine.
     private static func powerOff(_ nspawn: Process, name: String) async {
         nspawn.terminate()
-        if await !eventually(60, every: .milliseconds(100), { !nspawn.isRunning }) {
+        let halted = await eventually(60, every: .milliseconds(100)) { !nspawn.isRunning }
+        if !halted {
             kill(nspawn.processIdentifier, SIGKILL)
             _ = await eventually(60, every: .milliseconds(100)) { !nspawn.isRunning }
         }

@@ -13,6 +13,7 @@ import Testing
     func theWatchdogRestartsAFrozenKioskInADebianGuest() async throws {
         try await withTemporaryDirectory("kiosk-guest") { folder in
             let root = folder.appendingPathComponent("root")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             _ = try await DistributionTests.install(into: root)
             // The store and catalog the installed /etc/kiosk/kiosk.json names.
             let settings = root.appendingPathComponent("etc/kiosk")
