@@ -25,6 +25,9 @@ import Retail
         "lint:packagetype", "lint:posinseqslash", "lint:couponcode", "lint:couponposoffer", "lint:csumalpha",
         "lint:yyyymmdd", "lint:yyyymmd0", "lint:iso5218", "lint:zero", "format:Z (cset64)",
         "digital-link:qualifier-in-query", "digital-link:data-attribute", "syntax:fnc1", "format:length",
+        "lint:csum", "data:empty", "carrier:not-gs1", "digital-link:uri", "syntax:ai", "format:N", "format:X (cset82)",
+        "format:Y (cset39)", "digital-link:repeated-attribute", "digital-link:trailing-slash", "pairing:duplicate",
+        "digital-link:qualifier-order", "carrier:leading-gs",
     ]
 
     static func kiosk(_ input: String) -> Result<[[String]], GS1Error> {

@@ -9,8 +9,10 @@ import Retail
 @Suite struct ScanFuzzTests {
     typealias Random = GS1FuzzTests.Random
 
+    /// The last store relaxed every GS1 rule it may (scanners without AIM identifiers).
     static let interpreters: [ScanInterpreter] = [VariableMeasureLayout.default, .de, .uk, .cn].map {
-        ScanInterpreter(currency: cny, layout: $0, couponVerifier: LengthVerifier())
+        ScanInterpreter(currency: cny, layout: $0, couponVerifier: LengthVerifier(), relaxations: $0 == .cn
+            ? GS1Relaxations(elementStringsWithoutIdentifier: true, bracketedFromScanner: true, digitalLinkShortNames: true) : .none)
     }
     static let aims = ["", "", "", "]E0", "]E4", "]C0", "]Q1", "]d1", "]X", "]"]
     static let digits = Array("0123456789".utf8)
