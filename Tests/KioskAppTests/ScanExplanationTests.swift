@@ -53,4 +53,14 @@ import Testing
         #expect(bad.rule == "lint:csum" && bad.ai == "01" && bad.position == 13)
         #expect(bad.text.contains("rule: lint:csum, AI 01, position 13"))
     }
+
+    @Test func explainNamesTheRuleAStoreRelaxed() throws {
+        let relaxed = ScanInterpreter(currency: Currency(code: "CNY", minorDigits: 2), relaxations: GS1Relaxations(bracketedFromScanner: true))
+        let explained = ScanExplanation("(01)09506000134352", interpreter: relaxed, catalog: nil)
+        #expect(explained.kind == "gs1-item")
+        #expect(explained.relaxed == "bracketedFromScanner: carrier:brackets-typed-only at position 1")
+        #expect(explained.text.contains("relaxed by the store: bracketedFromScanner"))
+        let strict = ScanExplanation("(01)09506000134352", interpreter: relaxed.strict, catalog: nil)
+        #expect(strict.relaxed == nil && strict.rule == "carrier:brackets-typed-only" && strict.position == 1)
+    }
 }
