@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "kiosk-hq", targets: ["kiosk-hq"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -22,6 +23,9 @@ let package = Package(
         // The lane's /metrics: swift-metrics' API, exposed in Prometheus's format.
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Head office (kiosk-hq): PostgreSQL, and HTTPS requests to the lanes.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         // C libraries, as Debian packages them. No logic here.
@@ -86,6 +90,22 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Head office: pulls every lane's journal into PostgreSQL, verified, and reports on it.
+        .target(name: "HeadOffice", dependencies: [
+            "Journal",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "kiosk-hq", dependencies: [
+            "HeadOffice", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // Micro-benchmarks for scripts/bench (release builds only; not part of the kiosk).
         .executableTarget(name: "kiosk-bench", dependencies: ["Receipts", "Retail", "Checkout", "Journal", "CatalogStore", "Vision", "KioskApp"]),
 
@@ -114,6 +134,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "HeadOfficeTests", dependencies: [
+            "HeadOffice", "KioskTestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "KioskAppTests", dependencies: [

@@ -74,37 +74,35 @@ public enum JournalWrite: Hashable, Sendable {
 
     /// The sale row and the rows reports read: lines, discounts, taxes, payment, coupons.
     static func insert(_ sale: CompletedSale, seq: Int64, db: Database) throws {
-        let record = JournalFormat.record(sale)
-        let priced = sale.priced
+        let rows = SaleRows(sale)
         try db.run("""
             INSERT INTO sale (id, seq, completed_at, currency, subtotal, total, item_count, member, record)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [sale.id, seq, sale.completedAt, priced.total.currency.code, priced.subtotal.minorUnits,
-                             priced.total.minorUnits, priced.itemCount, sale.member, record])
-        for (number, (line, price)) in zip(sale.lines, priced.lines).enumerated() {
+            """, arguments: [rows.id, seq, rows.completedAt, rows.currency, rows.subtotal, rows.total, rows.itemCount,
+                             rows.member, JournalFormat.record(sale)])
+        for line in rows.lines {
             try db.run("""
                 INSERT INTO sale_line (sale_id, line_no, gtin, name, quantity, unit_price, amount, tax_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [sale.id, number + 1, line.item.gtin.digits, line.item.name.en, line.quantity,
-                                 price.unitPrice.minorUnits, price.amount.minorUnits, line.item.taxCode])
+                """, arguments: [rows.id, line.number, line.gtin, line.name, line.quantity, line.unitPrice, line.amount, line.taxCode])
         }
-        for discount in priced.discounts {
-            // A coupon spread over several items has no single GTIN: stored as "".
+        for discount in rows.discounts {
             try db.run("INSERT INTO sale_discount (sale_id, gtin, promotion, amount) VALUES (?, ?, ?, ?)",
-                           arguments: [sale.id, discount.gtin?.digits ?? "", discount.promotion, discount.amount.minorUnits])
+                           arguments: [rows.id, discount.gtin, discount.promotion, discount.amount])
         }
-        for tax in priced.taxes {
+        for tax in rows.taxes {
             try db.run("INSERT INTO sale_tax (sale_id, tax_code, basis_points, gross, tax) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [sale.id, tax.rate.code, tax.rate.basisPoints, tax.gross.minorUnits, tax.tax.minorUnits])
+                           arguments: [rows.id, tax.code, tax.basisPoints, tax.gross, tax.tax])
         }
+        let payment = rows.payment
         try db.run("INSERT INTO sale_payment (sale_id, attempt_id, tender, reference, amount) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [sale.id, sale.attempt.id, sale.tender, sale.paymentReference, sale.attempt.amount.minorUnits])
-        for coupon in priced.coupons where coupon.applied {
+                       arguments: [rows.id, payment.attemptID, payment.tender, payment.reference, payment.amount])
+        for coupon in rows.redemptions {
             // The lane refuses a redeemed id before it reaches a cart, so a conflict here is a bug;
             // failing would lose a sale whose money was taken, so the first redemption stays and
             // this one is only not recorded twice.
             try db.run("INSERT OR IGNORE INTO coupon_redemption (coupon_id, sale_id, seq, amount) VALUES (?, ?, ?, ?)",
-                           arguments: [coupon.coupon.id, sale.id, seq, coupon.amount.minorUnits])
+                           arguments: [coupon.couponID, rows.id, seq, coupon.amount])
         }
     }
 }

@@ -1,0 +1,17 @@
+import Logging
+import PostgresNIO
+
+/// Head office's PostgreSQL: a connection pool that runs for as long as `body` does.
+public enum HeadOfficeDatabase {
+    public static func with<Result: Sendable>(_ url: DatabaseURL, maximumConnections: Int = 8,
+                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        var configuration = url.clientConfiguration
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
