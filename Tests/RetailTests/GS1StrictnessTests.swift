@@ -115,6 +115,10 @@ import Testing
         // Pairing rules span both parts: 10 needs the linear part's GTIN, and finds it.
         #expect(refusal("]E09506000134352|]e017261331")! == ("lint:yymmd0", "17", 25))
         #expect(refusal("]C0ABC|]e010ABC") != nil)
+        // A GS1 DataBar linear part with its own element string; the pairing rule (10 needs an
+        // item) is judged over both parts, so an SSCC with a batch is refused.
+        #expect(try scanner.interpret("]e00109506000134352|]e010ABC") == item)
+        #expect(refusal("]C100106141411234567897|]e010ABC")! == ("pairing:req", "10", 28))
     }
 
     @Test func refusalsOfPlainDigitsAndMissingAI01HaveAPosition() {
