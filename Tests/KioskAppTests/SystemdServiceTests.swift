@@ -7,6 +7,10 @@ import Testing
 /// watchdog), aborted by the watchdog and started again. In a Debian 12 guest booted with systemd
 /// (where the tests run in a build container), and on this machine when systemd is its PID 1.
 @Suite struct SystemdServiceTests {
+    /// The tests' WatchdogSec (30 installed): short, but with room for a loaded machine. The lane
+    /// pings every half of it, so only a stall of seconds would cost a ping, and a second restart.
+    static let watchdogSeconds = 10
+
     /// The installed lane as a store runs it (its own settings, outside --demo), in a Debian 12 guest
     /// whose PID 1 is systemd. Only the watchdog is shortened, by a drop-in as an administrator would.
     @Test(.enabled(if: SystemdGuest.unavailable == nil, Comment(rawValue: SystemdGuest.unavailable ?? "")))
@@ -22,7 +26,7 @@ import Testing
                                              to: settings.appendingPathComponent("catalog.csv"))
             let dropIn = root.appendingPathComponent("etc/systemd/system/kiosk.service.d")
             try FileManager.default.createDirectory(at: dropIn, withIntermediateDirectories: true)
-            try Data("[Service]\nWatchdogSec=3\nTimeoutStopSec=5\n".utf8).write(to: dropIn.appendingPathComponent("watchdog.conf"))
+            try Data("[Service]\nWatchdogSec=\(Self.watchdogSeconds)\nTimeoutStopSec=5\n".utf8).write(to: dropIn.appendingPathComponent("watchdog.conf"))
 
             try await SystemdGuest.withBooted(installed: root, program: KioskProcess.binary, in: folder) { systemd in
                 let libraries = try await systemd.run("ldd", ["/usr/local/bin/kiosk"])
@@ -60,7 +64,7 @@ import Testing
                 if line.hasPrefix("ExecStart=") {
                     return "ExecStart=\(root.path)/usr/local/bin/kiosk run --demo --listen 127.0.0.1:0"
                 }
-                if line.hasPrefix("WatchdogSec=") { return "WatchdogSec=3" }
+                if line.hasPrefix("WatchdogSec=") { return "WatchdogSec=\(Self.watchdogSeconds)" }
                 if line.hasPrefix("TimeoutStopSec=") { return "TimeoutStopSec=5" }
                 if line == "StateDirectory=kiosk" { return "StateDirectory=\(id)" }
                 if line == "User=kiosk" { return "User=\(id)" }
@@ -89,7 +93,7 @@ import Testing
 
         let frozen = try await systemd.systemctl("kill", "--signal=SIGSTOP", "--kill-whom=main", unit)
         #expect(frozen.status == 0, "\(frozen.output)")
-        // A hang guard, not a timing check: the watchdog (3 s) aborts it, TimeoutStopSec kills it.
+        // A hang guard, not a timing check: the watchdog aborts it, TimeoutStopSec kills it.
         let restarted = try await poll(120, every: .milliseconds(500)) { () async throws -> String? in
             let pid = try await systemd.property(unit, "MainPID")
             let restarts = try await systemd.property(unit, "NRestarts")
@@ -104,7 +108,7 @@ import Testing
         }
         #expect(try await systemd.property(unit, "NRestarts") == "1")
         // systemd's own account: it was the watchdog, not a crash or a stop.
-        #expect(journal.contains("Watchdog timeout (limit 3s)!"), "\(journal)")
+        #expect(journal.contains("Watchdog timeout (limit \(watchdogSeconds)s)!"), "\(journal)")
         #expect(journal.contains("Failed with result 'watchdog'"), "\(journal)")
         try await expectThePageAnswers(unit, pid: second, on: systemd)
     }
