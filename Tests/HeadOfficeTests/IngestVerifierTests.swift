@@ -26,7 +26,7 @@ import Testing
         let after = IngestVerifier.after(lane.cursor(20), overlap: true)
         #expect(after == 19)
         let page = try IngestVerifier.check(lane.page(after: after, count: 6), overlap: true, lane: lane.enrolled, cursor: lane.cursor(20))
-        #expect(page.events.map(\.seq) == Array(21...24) && page.cursor == lane.cursor(24))
+        #expect(page.events.map(\.seq) == Array(21...25) && page.cursor == lane.cursor(25))
         // Only the repeated event fitted: nothing new, the cursor stays.
         let small = try IngestVerifier.check(lane.page(after: 19, count: 1), overlap: true, lane: lane.enrolled, cursor: lane.cursor(20))
         #expect(small.events.isEmpty && small.cursor.seq == 20)
