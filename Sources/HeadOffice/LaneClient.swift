@@ -81,15 +81,24 @@ public struct LaneClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, json: String? = nil, limit: Int) async throws -> Data {
+        try await call(method, path, content: json.map { (Data($0.utf8), "application/json") }, limit: limit)
+    }
+
+    /// `content`: the body and its type (head office's pushes send CSV too).
+    func call(_ method: String, _ path: String, content: (bytes: Data, type: String)?, limit: Int) async throws -> Data {
         var request = HTTPClientRequest(url: lane.address.absoluteString.trimmingSuffix("/") + path)
-        request.method = method == "POST" ? .POST : .GET
+        switch method {
+        case "POST": request.method = .POST
+        case "PUT": request.method = .PUT
+        default: request.method = .GET
+        }
         request.tlsConfiguration = try tls()
         if case .tokenFile(let file) = lane.credential {
             request.headers.add(name: "Authorization", value: "Bearer \(try Self.token(file))")
         }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
+        if let content {
+            request.headers.add(name: "Content-Type", value: content.type)
+            request.body = .bytes(ByteBuffer(data: content.bytes))
         }
         let name = "\(method) \(path.prefix { $0 != "?" })"
         let prepared = request
