@@ -92,7 +92,7 @@ let package = Package(
 
         // Head office: pulls every lane's journal into PostgreSQL, verified, and reports on it.
         .target(name: "HeadOffice", dependencies: [
-            "Journal",
+            "Retail", "Journal",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -137,10 +137,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeadOfficeTests", dependencies: [
-            "HeadOffice", "KioskTestSupport",
+            "HeadOffice", "Journal", "Retail", "KioskTestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "KioskAppTests", dependencies: [
             "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "Sync", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,5 @@
+import Retail
+
 /// Fitting text into a fixed number of printer columns, counting width with `displayWidth`.
 /// Every function returns lines no wider than `width`, except when a single character is
 /// wider than the whole line (a CJK character on a 1-column line), which then stands alone.

@@ -1,3 +1,5 @@
+import Retail
+
 /// How text becomes printer bytes without garbling and without moving columns: every
 /// character prints exactly as wide as `displayWidth` says, or is replaced by that many "?".
 ///

@@ -1,3 +1,5 @@
+import Retail
+
 /// The receipt as a picture of the paper, for screens and review: an SVG as wide as the
 /// print area (one unit per printer dot) with the same rows, logo and codes as the ESC/POS
 /// document, in the same order. Codes are drawn as dark-module paths with their quiet
@@ -142,24 +144,6 @@ public enum SVGPreview {
         return "<path fill=\"#000\" shape-rendering=\"crispEdges\" d=\"\(d)\"/>"
     }
 
-    /// Text safe inside an element or attribute: markup characters escaped, and characters
-    /// XML 1.0 does not allow (most control characters, U+FFFE, U+FFFF) left out.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    /// Text safe inside an element or attribute (see `markupEscaped`).
+    static func escape(_ text: String) -> String { markupEscaped(text) }
 }

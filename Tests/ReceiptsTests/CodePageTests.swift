@@ -2,6 +2,7 @@ import Foundation
 import KioskTestSupport
 import Testing
 @testable import Receipts
+import Retail
 
 /// Western text through ESC t code pages: the tables, which page a character comes from,
 /// when ESC t and FS . are sent, and the profiles that list the pages.

@@ -1,5 +1,6 @@
 import Testing
 import Receipts
+import Retail
 
 @Suite struct ColumnLayoutTests {
     static let longEnglish = "Organic Cold Pressed Extra Virgin Olive Oil from Sunny Hillside Groves 500ml Glass Bottle"

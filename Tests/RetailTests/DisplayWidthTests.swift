@@ -1,5 +1,5 @@
 import Testing
-import Receipts
+import Retail
 
 @Suite struct DisplayWidthTests {
     @Test func mixedChineseAndEnglish() {
