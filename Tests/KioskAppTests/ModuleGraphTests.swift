@@ -78,7 +78,10 @@ import Testing
     @Test func theReadmeTableIsTheModuleGraph() throws {
         let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
         var table: [String: Set<String>] = [:]
-        for line in readme.split(separator: "\n") where line.hasPrefix("| `") {
+        // The rows of the table headed "| module | imports of this package |", to its end.
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("| module | imports of this package |") })
+        for line in lines[(header + 1)...].prefix(while: { $0.hasPrefix("|") }) where line.hasPrefix("| `") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 2 else { continue }
             let names = { (cell: String) in Set(cell.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }.filter { !$0.isEmpty && $0 != "-" }) }
