@@ -1,12 +1,14 @@
 import AsyncHTTPClient
 import Foundation
+import Journal
+import PostgresNIO
 
 /// What head office pushes to its lanes (docs/sync-api.yaml: putCatalog, putCouponKeys, putStaff):
 /// the file as the lane takes it, checked here only enough that a wrong file is not sent to every
 /// lane of a chain (each lane checks it whole, and refuses it with a code, changing nothing).
 public struct LanePush: Sendable {
     public enum Kind: String, Sendable {
-        case catalog, couponKeys = "coupon-keys", staff
+        case catalog, couponKeys = "coupon-keys", staff, redeemedCoupons = "redeemed-coupons"
     }
 
     public let kind: Kind
@@ -37,8 +39,8 @@ public struct LanePush: Sendable {
             guard String(decoding: header, as: UTF8.self).hasPrefix("gtin,") else {
                 throw Invalid(description: "\(name): not a catalog CSV (its header must start with gtin,)")
             }
-        case .couponKeys, .staff:
-            let key = kind == .staff ? "staff" : "keys"
+        case .couponKeys, .staff, .redeemedCoupons:
+            let key = [.staff: "staff", .couponKeys: "keys"][kind] ?? "ids"
             guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], object[key] is [Any] else {
                 throw Invalid(description: "\(name): not a JSON object with a \"\(key)\" list")
             }
@@ -52,6 +54,23 @@ public struct LanePush: Sendable {
         case .catalog: return "/sync/v1/catalog"
         case .couponKeys: return "/sync/v1/coupon-keys"
         case .staff: return "/sync/v1/staff"
+        case .redeemedCoupons: return "/sync/v1/redeemed-coupons"
+        }
+    }
+
+    /// Redeemed coupon ids are added to what a lane refuses; the rest replace what it has.
+    var method: String { kind == .redeemedCoupons ? "POST" : "PUT" }
+
+    /// The coupon ids redeemed somewhere in the chain, for every lane to refuse from now on: in
+    /// requests of at most 10,000 (the sync API's limit). Ids a lane could not take (not printable
+    /// ASCII, longer than 64) cannot be on a coupon it would accept either, and are left out.
+    public static func redeemedCoupons(_ ids: [String]) -> [LanePush] {
+        let valid = ids.filter { (1...64).contains($0.utf8.count) && $0.utf8.allSatisfy { (0x21...0x7E).contains($0) } }
+        return stride(from: 0, to: valid.count, by: 10_000).map { start in
+            let batch = valid[start..<min(start + 10_000, valid.count)]
+            let body = Data(JSONValue.object(["ids": .array(batch.map(JSONValue.string))]).text.utf8)
+            // Built here, so it is what `init` checks by construction.
+            return try! LanePush(.redeemedCoupons, body: body, name: "redeemed coupons")
         }
     }
 
@@ -91,7 +110,7 @@ public struct LanePush: Sendable {
 
     func send(to client: LaneClient) async -> Outcome {
         do {
-            let answer = try await client.call("PUT", path, content: (body, contentType), limit: LaneClient.smallAnswer)
+            let answer = try await client.call(method, path, content: (body, contentType), limit: LaneClient.smallAnswer)
             return Outcome(lane: client.lane.id, result: .success(try summary(of: answer)))
         } catch let error as LaneCallError {
             return Outcome(lane: client.lane.id, result: .failure(error))
@@ -108,12 +127,25 @@ public struct LanePush: Sendable {
                 throw LaneCallError(code: .invalidAnswer, detail: "putCatalog: not a catalog result")
             }
             return "catalog \(result.version): \(result.items) items, \(result.rejectedCount) rejected"
-        case .couponKeys, .staff:
+        case .couponKeys, .staff, .redeemedCoupons:
             struct Count: Decodable { let count: Int }
             guard let count = try? JSONDecoder().decode(Count.self, from: answer) else {
-                throw LaneCallError(code: .invalidAnswer, detail: "put \(kind.rawValue): no count")
+                throw LaneCallError(code: .invalidAnswer, detail: "\(kind.rawValue): no count")
             }
-            return kind == .staff ? "\(count.count) staff" : "\(count.count) keys"
+            return "\(count.count) \([.staff: "staff", .couponKeys: "keys"][kind] ?? "coupons")"
         }
+    }
+}
+
+extension LanePush {
+    /// Every coupon id redeemed in the sales of the last `days` days, anywhere in the chain.
+    public static func recentlyRedeemedCoupons(_ db: PostgresHandle, days: Int) async throws -> [String] {
+        let rows = try await db.client.query("""
+            SELECT DISTINCT r.coupon_id FROM coupon_redemption r JOIN sale s ON s.lane = r.lane AND s.id = r.sale_id
+            WHERE s.completed_at >= now() - make_interval(days => \(Int32(clamping: days))) ORDER BY 1
+            """, logger: db.logger)
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
     }
 }

@@ -120,14 +120,14 @@ import Vision
             _ = kiosk.terminate()
             try? FileManager.default.removeItem(at: state)
         }
-        let running = try await api.waitForState(timeout: 30) {
+        let running = try await api.waitForState(timeout: 180) {
             ($0["devices"] as? [String: Any])?["camera"] as? String == "running"
         }
         #expect(running != nil, "\(kiosk.log)")
 
         // Held up to the camera for four frames in a row: one item, not two.
         for frame in 1...4 { try show(item, in: folder, as: String(format: "%04d", frame)) }
-        let added = try await api.waitForState(timeout: 30) { quantity(of: "6907674936533", in: $0) == 1 }
+        let added = try await api.waitForState(timeout: 180) { quantity(of: "6907674936533", in: $0) == 1 }
         #expect(added != nil, "\(kiosk.log)")
         // Then gone (a folder with nothing new is an empty view: half a second releases the code)...
         try await Task.sleep(for: .seconds(1.5))
@@ -135,7 +135,7 @@ import Vision
         // ...and shown again: a second one. (Four frames, so that even a frame time passing between
         // two of the files leaves two in a row.)
         for frame in 5...8 { try show(item, in: folder, as: String(format: "%04d", frame)) }
-        let again = try await api.waitForState(timeout: 30) { quantity(of: "6907674936533", in: $0) == 2 }
+        let again = try await api.waitForState(timeout: 180) { quantity(of: "6907674936533", in: $0) == 2 }
         #expect(again != nil, "\(kiosk.log)")
     }
 
@@ -145,7 +145,7 @@ import Vision
             _ = kiosk.terminate()
             try? FileManager.default.removeItem(at: state)
         }
-        let missing = try await api.waitForState(timeout: 30) {
+        let missing = try await api.waitForState(timeout: 180) {
             ($0["devices"] as? [String: Any])?["camera"] as? String == "missing"
         }
         #expect(missing != nil)

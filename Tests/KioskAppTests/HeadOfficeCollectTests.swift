@@ -140,7 +140,7 @@ import Testing
             for output in [collected.output, again.output, status.output] {
                 #expect(!output.contains(first.token) && !output.contains(second.token), "a token reached the output")
             }
-            #expect(first.kiosk.terminate(timeout: 60) == 0 && second.kiosk.terminate(timeout: 60) == 0)
+            #expect(first.kiosk.terminate(timeout: 180) == 0 && second.kiosk.terminate(timeout: 180) == 0)
         }
     }
 
@@ -220,7 +220,7 @@ import Testing
             let once = try await hq(["collect", "--once", "--database", url], folder)
             #expect(once.status == 2 && once.output.contains("L09\tquarantined: identity-mismatch") && once.output.contains("DOWN\tfailed"),
                     "\(once.output)")
-            #expect(lane.kiosk.terminate(timeout: 60) == 0)
+            #expect(lane.kiosk.terminate(timeout: 180) == 0)
         }
     }
 }

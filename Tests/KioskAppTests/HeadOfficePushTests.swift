@@ -58,13 +58,13 @@ import Testing
             try Data("{\"staff\": \"everyone\"}".utf8).write(to: staff)
             let wrong = try await rig.hq(["push", "staff", staff.path, "--store", "S2", "--database", url], folder)
             #expect(wrong.status != 0 && wrong.output.contains("not a JSON object with a \"staff\" list"), "\(wrong.output)")
-            #expect(second.kiosk.terminate(timeout: 60) == 0)
+            #expect(second.kiosk.terminate(timeout: 180) == 0)
             let partly = try await rig.hq(["push", "coupon-keys", keys.path, "--database", url], folder)
             #expect(partly.status == 1 && partly.output.contains("L01\tok") && partly.output.contains("L02\tfailed\tunreachable"),
                     "\(partly.output)")
 
             // Each push is journaled on the lane it reached, never with a PIN hash or a token.
-            #expect(first.kiosk.terminate(timeout: 60) == 0)
+            #expect(first.kiosk.terminate(timeout: 180) == 0)
             let journal = try runTool(KioskProcess.binary, ["journal", "show", "--state-dir", first.state.path]).output
             #expect(journal.contains("catalog-installed") && journal.contains("coupon-keys-installed"), "\(journal)")
             let other = try runTool(KioskProcess.binary, ["journal", "show", "--state-dir", second.state.path]).output

@@ -36,7 +36,7 @@ final class KioskProcess: @unchecked Sendable {
             process.environment = environment
         }
         try process.run()
-        guard let line = await output.line(containing: "kiosk ready on", timeout: 30),
+        guard let line = await output.line(containing: "kiosk ready on", timeout: 180),
               let port = Int(line.split(separator: ":").last ?? "") else {
             process.terminate()
             throw KioskProcessError.notReady(output.text)
@@ -72,7 +72,7 @@ final class KioskProcess: @unchecked Sendable {
     var log: String { output.text }
 
     /// The first line of its output that contains `marker`, waiting up to `timeout` seconds for it.
-    func waitForLine(containing marker: String, timeout: TimeInterval = 30) async -> String? {
+    func waitForLine(containing marker: String, timeout: TimeInterval = 180) async -> String? {
         await output.line(containing: marker, timeout: timeout)
     }
 }

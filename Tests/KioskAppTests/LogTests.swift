@@ -47,7 +47,7 @@ import Testing
             let refused = try await curl(String(url) + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
                                          headers: ["Authorization: Bearer \(wrong)"])
             #expect(refused.status == "401")
-            #expect(await kiosk.stop(timeout: 60) == 0)
+            #expect(await kiosk.stop(timeout: 180) == 0)
 
             let lines = kiosk.log.split(separator: "\n")
             let warning = try #require(lines.first { $0.contains("sync request refused") }, "\(kiosk.log)")
@@ -71,7 +71,7 @@ import Testing
             let session = try #require(try await api.get("/api/state").json["sessionID"] as? String)
             #expect(try await api.post("/api/pay").status == 200)
             _ = try await api.waitForState { ($0["phase"] as? String) == "receipt" }
-            #expect(await kiosk.stop(timeout: 60) == 0)
+            #expect(await kiosk.stop(timeout: 180) == 0)
 
             let lines = kiosk.log.split(separator: "\n").filter { !$0.hasPrefix("kiosk ready on") }
             #expect(!lines.isEmpty && lines.allSatisfy { !$0.hasPrefix("<") && $0.contains(" lane=L01") }, "\(kiosk.log)")

@@ -101,7 +101,7 @@ struct Exposition {
 
             // Low cardinality: no sale, code or token in any label.
             #expect(!reply.body.contains("6907674936533") && !reply.body.contains("6901234567892") && !reply.body.contains("L07-"))
-            #expect(await lane.kiosk.stop(timeout: 60) == 0)
+            #expect(await lane.kiosk.stop(timeout: 180) == 0)
             #expect(!lane.kiosk.log.contains(token.text))
         }
     }
@@ -124,11 +124,11 @@ struct Exposition {
                 try Exposition(try await curl(lane.sync + "/metrics", in: folder, caFile: pki.certificate("ca"),
                                               headers: ["Authorization: Bearer \(token.text)"]).body)
             }
-            let running = try await api.waitForState(timeout: 30) { ($0["devices"] as? [String: Any])?["camera"] as? String == "running" }
+            let running = try await api.waitForState(timeout: 180) { ($0["devices"] as? [String: Any])?["camera"] as? String == "running" }
             #expect(running != nil, "\(lane.kiosk.log)")
 
             for frame in 1...4 { try camera.show(item, in: frames, as: String(format: "%04d", frame)) }
-            let added = try await api.waitForState(timeout: 30) { camera.quantity(of: "6907674936533", in: $0) == 1 }
+            let added = try await api.waitForState(timeout: 180) { camera.quantity(of: "6907674936533", in: $0) == 1 }
             #expect(added != nil, "\(lane.kiosk.log)")
             let notAnImage = folder.appendingPathComponent("not-an-image.pgm")
             try Data("P5 this is not an image".utf8).write(to: notAnImage)
@@ -141,7 +141,7 @@ struct Exposition {
             #expect(after[#"kiosk_camera_reads_total{outcome="accepted"}"#] == 1)
             #expect(after.total("kiosk_camera_reads_total") == 1)
             #expect(after[#"kiosk_scans_total{kind="item",outcome="accepted"}"#] == 1)
-            #expect(await lane.kiosk.stop(timeout: 60) == 0)
+            #expect(await lane.kiosk.stop(timeout: 180) == 0)
         }
     }
 

@@ -107,7 +107,7 @@ import Testing
             #expect(result.output.contains("Tested: \(served.count)"), "\(result.output.suffix(3000))")
             // Schemathesis hides the credential in what it prints; the lane never logs it.
             #expect(!result.output.contains(token.text) && !junit.contains(token.text))
-            #expect(kiosk.terminate(timeout: 60) == 0)
+            #expect(kiosk.terminate(timeout: 180) == 0)
             #expect(!kiosk.log.contains(token.text))
             #expect(!kiosk.log.contains("sync route failed"), "\(kiosk.log)")
         }

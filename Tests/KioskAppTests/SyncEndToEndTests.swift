@@ -182,7 +182,7 @@ struct HeadOfficeClient {
             // Head office's kept head still matches the lane; the lane's own verify agrees.
             let kept = try #require(office.newestHead)
             #expect(kept.seq == office.cursor)
-            #expect(lane.kiosk.terminate(timeout: 60) == 0)
+            #expect(lane.kiosk.terminate(timeout: 180) == 0)
             let verify = try runTool(KioskProcess.binary, ["journal", "verify", "--state-dir", state.path])
             #expect(verify.status == 0 && verify.output.contains("checked with key SHA256:"), "\(verify.output)")
             let show = try runTool(KioskProcess.binary, ["journal", "show", "--state-dir", state.path])

@@ -113,7 +113,7 @@ import FoundationNetworking
             #expect(try await get(kiosk.baseURL + "/sync/v1/lane", token: token).status == 404)
 
             // The whole log, once the kiosk has stopped: the refusals are in it, the token is not.
-            #expect(kiosk.terminate(timeout: 60) == 0)
+            #expect(kiosk.terminate(timeout: 180) == 0)
             #expect(await kiosk.waitForLine(containing: "kiosk stopped") != nil, "\(kiosk.log)")
             #expect(kiosk.log.contains("reason=missing credentials"), "\(kiosk.log)")
             #expect(!kiosk.log.contains(token))

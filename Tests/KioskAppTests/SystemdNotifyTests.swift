@@ -71,7 +71,7 @@ import Testing
         try await withTemporaryDirectory { folder in
             let socket = try NotifySocket(abstract: abstract, folder: folder)
             try SystemdSocket.send(Array("READY=1".utf8), to: socket.name)
-            #expect(await socket.receive(timeout: 10) == "READY=1")
+            #expect(await socket.receive(timeout: 180) == "READY=1")
             #expect(throws: SystemdSocket.SendError.self) {
                 try SystemdSocket.send(Array("READY=1".utf8), to: folder.appendingPathComponent("nobody-listens").path)
             }
@@ -88,11 +88,13 @@ import Testing
                                                     logger: Logger(label: "test")))
         let ticker = Task { await LaneTicker(runtime: lane.runtime, watchdog: notifier).run() }
         defer { ticker.cancel() }
-        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 60) != nil) }
+        // Hang guards (180 s), not timings: on a loaded machine the test pool's two threads may be
+        // busy with other tests for a long while before the ticker's round trip gets one.
+        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 180) != nil) }
 
         let gate = Gate()
         let holder = Task { await lane.runtime.hold(until: gate) }
-        #expect(await eventually(30) { gate.isHeld })
+        #expect(await eventually(180) { gate.isHeld })
         // At most the one ping already past the actor when it was held; none after (five waits of
         // six intervals each would see them). Short: the held actor holds a thread of the pool.
         _ = socket.drain()
@@ -104,7 +106,7 @@ import Testing
 
         gate.release()
         await holder.value
-        #expect(await socket.wait(for: "WATCHDOG=1", timeout: 30) != nil, "the pings resume once the actor answers")
+        #expect(await socket.wait(for: "WATCHDOG=1", timeout: 180) != nil, "the pings resume once the actor answers")
     }
 
     /// The real program, started as systemd starts a Type=notify service with WatchdogSec=1.
@@ -128,7 +130,7 @@ import Testing
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 
         // READY=1 comes only once the page answers: the first thing done on hearing it is loading it.
-        let ready = await socket.wait(for: "READY=1", timeout: 60)
+        let ready = await socket.wait(for: "READY=1", timeout: 180)
         #expect(ready != nil, "no READY=1: \(output.text)")
         let line = try #require(await output.line(containing: "kiosk ready on", timeout: 30))
         let port = try #require(Int(line.split(separator: ":").last ?? ""))
@@ -136,7 +138,9 @@ import Testing
         #expect(page.status == 200)
         #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("journal.sqlite").path), "the journal is in $STATE_DIRECTORY")
 
-        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 60) != nil) }
+        // Hang guards (180 s), not timings: on a loaded machine the test pool's two threads may be
+        // busy with other tests for a long while before the ticker's round trip gets one.
+        for _ in 0..<3 { #expect(await socket.wait(for: "WATCHDOG=1", timeout: 180) != nil) }
 
         // Frozen: not a ping. A stopped process sends nothing, so this waits on no clock but its own.
         kill(process.processIdentifier, SIGSTOP)

@@ -204,10 +204,10 @@ struct USBDeviceTests {
 
         // Unplugged: missing on the page; plugged back: scanning again within 2 s.
         try emulator.send("remove scanner")
-        _ = try #require(try await api.waitForState(timeout: 10) { devices($0)["scanner"] == "missing" })
+        _ = try #require(try await api.waitForState(timeout: 180) { devices($0)["scanner"] == "missing" })
         try emulator.plug("scanner", model: "honeywell-voyager-1400g", kernelDriver: "usbhid")
         let replugged = Date()
-        _ = try #require(try await api.waitForState(timeout: 10) { devices($0)["scanner"] == "usb" })
+        _ = try #require(try await api.waitForState(timeout: 180) { devices($0)["scanner"] == "usb" })
         #expect(Date().timeIntervalSince(replugged) < 2)
 
         // Paper runs out while the receipt prints: the sale is complete, the page offers the
@@ -217,7 +217,7 @@ struct USBDeviceTests {
         #expect(try await api.post("/api/pay").status == 200)
         let receiptState = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" }, "\(kiosk.log)")
         #expect((receiptState["sale"] as? [String: Any])?["receiptPrinted"] as? Bool == false, "\(receiptState)")
-        _ = try #require(try await api.waitForState(timeout: 10) { devices($0)["printer"] == "paper-out" })
+        _ = try #require(try await api.waitForState(timeout: 180) { devices($0)["printer"] == "paper-out" })
         let cutShort = try emulator.printed("printer").count
         #expect(cutShort > 200)
         try emulator.send("status printer 4 12")
