@@ -244,6 +244,11 @@ def run(lane_count=100, events_per_lane=10_000, small=10, sales=100):
               f"{events:,} events ({lane_count} lanes) {peak:.1f} MiB: ratio {peak / small_peak:.2f} for "
               f"{events / small_events:.1f}x the backlog; {small_events / small_seconds:,.0f} events/s on the small one")
 
+        size = int(cluster.psql("hq_full", "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' "
+                                           "AND (c.relname LIKE 'event%' OR c.relname LIKE 'sale%' OR c.relname = 'coupon_redemption')"))
+        print(f"PostgreSQL size: {size / 1e6:.0f} MB for {events:,} events and their sale rows (tables, indexes, TOAST): "
+              f"{size / events:.0f} bytes per event, {size / max(1, sale_count):,.0f} bytes per sale")
+
         trips = latencies(cluster, "hq_full", full_url, ids[0], lanes[ids[0]][0], sales)
         print(f"sale to PostgreSQL, collector idle (collect --interval {COLLECT_INTERVAL}), {len(trips)} sales on lane {ids[0]}: "
               f"p50 {statistics.median(trips):.0f} ms, p99 {trips[len(trips) * 99 // 100]:.0f} ms, max {trips[-1]:.0f} ms "
