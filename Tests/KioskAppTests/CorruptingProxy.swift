@@ -58,7 +58,7 @@ enum CorruptingProxy {
                 pass
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-        print("proxy on", server.server_address[1], flush=True)
+        print(f"proxy on {server.server_address[1]} ready", flush=True)
         server.serve_forever()
         """#
 
@@ -71,7 +71,7 @@ enum CorruptingProxy {
         process.arguments = [file.path, "\(upstream)", folder.path]
         let output = OutputCollector(process: process)
         try process.run()
-        guard let line = await output.line(containing: "proxy on", timeout: 30), let port = line.split(separator: " ").last.flatMap({ Int($0) }) else {
+        guard let line = await output.line(containing: " ready", timeout: 30), let port = Int(line.split(separator: " ")[2]) else {
             process.terminate()
             throw ToolFailed(description: "the corrupting proxy did not start: \(output.text)")
         }

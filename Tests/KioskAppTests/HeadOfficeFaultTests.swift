@@ -210,6 +210,7 @@ import Testing
             // what head office enrolled.
             await rig.stop("Q1")
             let other = rig.folder.appendingPathComponent("other-key")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             _ = try await run(KioskProcess.binary.path, ["lane", "identity", "--state-dir", other.path, "--config", rig.config("Q1").path],
                               in: rig.folder)
             let key = rig.state("Q1").appendingPathComponent("lane-key.json")

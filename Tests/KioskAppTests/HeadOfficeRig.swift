@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import GRDB
 import Journal
 import KioskTestSupport
@@ -48,9 +45,13 @@ final class HeadOfficeRig: @unchecked Sendable {
     /// sync port). Lane ids are letters and digits, as a lane's settings require.
     func generate(_ lane: String, events: Int, seed: UInt64) async throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("lanes"), withIntermediateDirectories: true)
+        // Written on tmpfs (every event is a synchronous SQLite commit), then moved beside the others.
+        let scratch = URL(fileURLWithPath: "/dev/shm/kiosk-hq-faults-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
         try check(try await run(Self.binaries.appendingPathComponent("kiosk-bench").path,
-                                ["journal-generate", repositoryRoot.appendingPathComponent("assets").path, state(lane).path,
+                                ["journal-generate", repositoryRoot.appendingPathComponent("assets").path, scratch.path,
                                  "\(events)", "\(seed)", lane], in: folder, mergingErrors: true))
+        try FileManager.default.moveItem(at: scratch, to: state(lane))
         let port = try freeLoopbackPort()
         ports[lane] = port
         try Data(#"""
@@ -209,21 +210,4 @@ final class HeadOfficeRig: @unchecked Sendable {
         try await cluster.psql(database: database, "SELECT reason || ' ' || detail::text FROM quarantine_evidence WHERE lane = '\(lane)' ORDER BY id")
             .split(separator: "\n").map(String.init)
     }
-}
-
-/// A loopback TCP port nobody listens on now (bound, read, closed: the lane binds it right after).
-func freeLoopbackPort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw ToolFailed(description: "socket: \(errno)") }
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-    }
-    guard bound else { throw ToolFailed(description: "bind: \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
