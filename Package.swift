@@ -137,10 +137,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeadOfficeTests", dependencies: [
-            "HeadOffice", "KioskTestSupport",
+            "HeadOffice", "Journal", "KioskTestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "KioskAppTests", dependencies: [
             "KioskApp", "Journal", "Checkout", "Retail", "Peripherals", "Payments", "Devices", "Vision", "Sync", "KioskTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

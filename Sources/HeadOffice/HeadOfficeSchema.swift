@@ -162,6 +162,13 @@ public enum HeadOfficeSchema {
             """,
             "CREATE INDEX coupon_redemption_coupon ON coupon_redemption (coupon_id)",
         ]),
+        Migration(version: 2, name: "collector-lag-and-release", statements: [
+            // The lane's own oldest unacknowledged event (ms), as it said at the last contact:
+            // `status` tells how many minutes head office is behind from it.
+            "ALTER TABLE lane_cursor ADD COLUMN lane_oldest_unacknowledged_at bigint",
+            // When staff released the lane from the quarantine this evidence caused (`lanes release`).
+            "ALTER TABLE quarantine_evidence ADD COLUMN released_at timestamptz",
+        ]),
     ]
 
     /// The newest schema version this program knows.

@@ -8,7 +8,7 @@ struct KioskHQ: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-hq",
         abstract: "Head office: collect every lane's journal into PostgreSQL, verified, exactly once, and report on it.",
-        subcommands: [Migrate.self, Lanes.self])
+        subcommands: [Migrate.self, Lanes.self, Collect.self, Status.self])
 }
 
 /// `--database URL`, or `KIOSK_HQ_DATABASE`: where head office's PostgreSQL is.
@@ -51,7 +51,7 @@ struct Migrate: AsyncParsableCommand {
 
 struct Lanes: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The lanes head office collects from.",
-                                                    subcommands: [Add.self, List.self, Remove.self])
+                                                    subcommands: [Add.self, List.self, Remove.self, Release.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import Journal
+import KioskTestSupport
+import Sync
+import Testing
+
+/// The real `kiosk-hq` against two real demo lanes (TLS, a token each) and a real PostgreSQL:
+/// migrate, enrol, `collect --once`, and PostgreSQL holds exactly what the lanes serve, sales
+/// included; more sales, collected again, arrive once; the lanes see the acknowledgement.
+@Suite(.serialized) struct HeadOfficeCollectTests {
+    static var hq: URL { KioskProcess.binary.deletingLastPathComponent().appendingPathComponent("kiosk-hq") }
+
+    struct Lane {
+        let id: String
+        let kiosk: KioskProcess
+        let sync: String
+        let state: URL
+        let token: String
+        var api: APIClient { APIClient(base: kiosk.baseURL) }
+    }
+
+    func start(_ id: String, in folder: URL, pki: TestPKI) async throws -> Lane {
+        let token = SyncToken.generate()
+        try Data("\(token.text)\n".utf8).write(to: folder.appendingPathComponent("\(id).token"))
+        let config = folder.appendingPathComponent("\(id).json")
+        try Data(#"""
+            {"laneID": "\#(id)", "usbDevices": false,
+             "sync": {"listen": "127.0.0.1:0", "tls": {"certificate": "\#(pki.certificate("server"))", "key": "\#(pki.key("server"))"},
+                      "tokens": [{"name": "hq", "sha256": "\#(token.sha256Hex)"}]}}
+            """#.utf8).write(to: config)
+        let state = folder.appendingPathComponent(id)
+        let kiosk = try await KioskProcess(stateDirectory: state, demo: true, extraArguments: ["--config", config.path])
+        guard let line = await kiosk.waitForLine(containing: "kiosk sync ready on"), let url = line.split(separator: " ").last else {
+            _ = kiosk.terminate()
+            throw ToolFailed(description: "no sync listener: \(kiosk.log)")
+        }
+        let identity = try runTool(KioskProcess.binary, ["lane", "identity", "--state-dir", state.path, "--config", config.path])
+        #expect(identity.status == 0)
+        return Lane(id: id, kiosk: kiosk, sync: String(url).replacingOccurrences(of: "127.0.0.1", with: "localhost"), state: state,
+                    token: token.text)
+    }
+
+    func publicKey(_ lane: Lane, _ folder: URL) throws -> String {
+        let output = try runTool(KioskProcess.binary, ["lane", "identity", "--state-dir", lane.state.path,
+                                                       "--config", folder.appendingPathComponent("\(lane.id).json").path]).output
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("public key") })
+        return String(line.split(separator: " ").last!)
+    }
+
+    func buy(_ api: APIClient, items: [String]) async throws {
+        for code in items { #expect(try await api.scan(code).status == 200) }
+        #expect(try await api.post("/api/pay").status == 200)
+        _ = try await api.waitForState { ($0["phase"] as? String) == "receipt" }
+        #expect(try await api.post("/api/finish").status == 200)
+    }
+
+    func hq(_ arguments: [String], _ folder: URL) async throws -> (status: Int32, output: String) {
+        try await run(Self.hq.path, arguments, in: folder, mergingErrors: true)
+    }
+
+    /// getLane, as head office's collector sees it.
+    func laneStatus(_ lane: Lane, _ folder: URL, _ pki: TestPKI) async throws -> [String: Any] {
+        let reply = try await curl(lane.sync + "/sync/v1/lane", in: folder, caFile: pki.certificate("ca"),
+                                   headers: ["Authorization: Bearer \(lane.token)"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+    }
+
+    /// The lane's own sales table: id and total, and the count of its lines.
+    func laneSales(_ lane: Lane) throws -> (sales: String, lines: Int) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let db = try DatabaseQueue(path: lane.state.appendingPathComponent("journal.sqlite").path, configuration: configuration)
+        return try db.read { db in
+            let sales = try String.fetchAll(db, sql: "SELECT id || ':' || total FROM sale ORDER BY id").joined(separator: ",")
+            return (sales, try Int.fetchOne(db, sql: "SELECT count(*) FROM sale_line") ?? -1)
+        }
+    }
+
+    func expectHeadOfficeHoldsExactly(_ lanes: [Lane], _ cluster: PostgresCluster, _ database: String, _ folder: URL, _ pki: TestPKI)
+        async throws {
+        for lane in lanes {
+            let status = try await laneStatus(lane, folder, pki)
+            let newest = try #require(status["newestSeq"] as? Int)
+            let head = try #require(status["head"] as? [String: Any])
+            let stored = try await cluster.psql(database: database, """
+                SELECT count(*), max(seq), (SELECT encode(hash, 'hex') FROM event WHERE lane = '\(lane.id)' ORDER BY seq DESC LIMIT 1)
+                FROM event WHERE lane = '\(lane.id)'
+                """).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(stored == "\(newest)\t\(newest)\t\(head["hash"] as? String ?? "?")", "\(lane.id): every event once, the same chain")
+            #expect((status["backlog"] as? Int) == 0, "\(lane.id) saw the acknowledgement: \(status)")
+            let sales = try laneSales(lane)
+            let hqSales = try await cluster.psql(database: database, """
+                SELECT string_agg(id || ':' || total, ',' ORDER BY id) FROM sale WHERE lane = '\(lane.id)'
+                """).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(hqSales == sales.sales)
+            let hqLines = try await cluster.psql(database: database, "SELECT count(*) FROM sale_line WHERE lane = '\(lane.id)'")
+            #expect(hqLines.trimmingCharacters(in: .whitespacesAndNewlines) == "\(sales.lines)")
+        }
+    }
+
+    @Test func collectStoresEveryLaneOnceVerifiedAndOnlyTheNewEventsNextTime() async throws {
+        try await withTemporaryDirectory { folder in
+            let pki = try await TestPKI.make(in: folder)
+            let cluster = try await PostgresCluster.shared()
+            let url = try await cluster.makeDatabase("collect")
+            let database = String(url.dropFirst("postgres:///".count).prefix { $0 != "?" })
+            let first = try await start("L01", in: folder, pki: pki)
+            defer { if first.kiosk.process.isRunning { first.kiosk.kill9() } }
+            let second = try await start("L02", in: folder, pki: pki)
+            defer { if second.kiosk.process.isRunning { second.kiosk.kill9() } }
+            try await buy(first.api, items: ["6907674936533", "6907674936533"])
+            try await buy(first.api, items: ["6907674936533"])
+            try await buy(second.api, items: ["6907674936533"])
+
+            #expect(try await hq(["migrate", "--database", url], folder).status == 0)
+            for (lane, store) in [(first, "S1"), (second, "S2")] {
+                let added = try await hq(["lanes", "add", lane.id, "--database", url, "--store", store, "--public-key", try publicKey(lane, folder),
+                                          "--address", lane.sync, "--token-file", folder.appendingPathComponent("\(lane.id).token").path,
+                                          "--ca-file", pki.certificate("ca")], folder)
+                #expect(added.status == 0, "\(added.output)")
+            }
+            let collected = try await hq(["collect", "--once", "--database", url], folder)
+            #expect(collected.status == 0, "\(collected.output)")
+            #expect(collected.output.contains("L01\tcollected") && collected.output.contains("L02\tcollected"), "\(collected.output)")
+            #expect(collected.output.contains("lane=L01") || collected.output.contains("L01"))
+            // The acknowledgements the lanes journaled are collected too, and not acknowledged again.
+            let again = try await hq(["collect", "--once", "--database", url], folder)
+            #expect(again.status == 0 && again.output.contains("L01\tcollected 1 events"), "\(again.output)")
+            try await expectHeadOfficeHoldsExactly([first, second], cluster, database, folder, pki)
+
+            // More sales: only the new events arrive, once.
+            try await buy(first.api, items: ["6907674936533"])
+            for _ in 0..<2 { #expect(try await hq(["collect", "--once", "--database", url], folder).status == 0) }
+            try await expectHeadOfficeHoldsExactly([first, second], cluster, database, folder, pki)
+
+            let status = try await hq(["status", "--database", url, "--format", "json"], folder)
+            #expect(status.status == 0 && status.output.contains(#""lagEvents":0"#) && status.output.contains(#""quarantine":null"#),
+                    "\(status.output)")
+            for output in [collected.output, again.output, status.output] {
+                #expect(!output.contains(first.token) && !output.contains(second.token), "a token reached the output")
+            }
+            #expect(first.kiosk.terminate(timeout: 60) == 0 && second.kiosk.terminate(timeout: 60) == 0)
+        }
+    }
+}
