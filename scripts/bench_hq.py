@@ -210,6 +210,7 @@ def latencies(cluster, database, url, lane_id, lane, count):
 
 def run(lane_count=100, events_per_lane=10_000, small=10, sales=100):
     work = tempfile.mkdtemp(prefix="kiosk-bench-hq-")  # on disk, like lanes' and a server's
+    os.chmod(work, 0o711)  # the server's user reaches its own folder inside, and nothing else
     cluster, lanes = None, {}
     try:
         ids, written, sale_count = generate_lanes(work, lane_count, events_per_lane)
