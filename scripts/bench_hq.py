@@ -214,7 +214,7 @@ def run(lane_count=100, events_per_lane=10_000, small=10, sales=100):
     cluster, lanes = None, {}
     try:
         ids, written, sale_count = generate_lanes(work, lane_count, events_per_lane)
-        print(f"hq: release build; {lane_count} lanes, {written:,} events ({sale_count:,} sales) written by LaneEngine "
+        print(f"hq: {os.path.basename(os.path.dirname(HQ))} build; {lane_count} lanes, {written:,} events ({sale_count:,} sales) written by LaneEngine "
               f"(kiosk-bench journal-generate, one key per lane), each served by its own `kiosk run` over TLS")
         pki = os.path.join(work, "pki")
         os.mkdir(pki)
@@ -245,10 +245,15 @@ def run(lane_count=100, events_per_lane=10_000, small=10, sales=100):
               f"{events:,} events ({lane_count} lanes) {peak:.1f} MiB: ratio {peak / small_peak:.2f} for "
               f"{events / small_events:.1f}x the backlog; {small_events / small_seconds:,.0f} events/s on the small one")
 
-        size = int(cluster.psql("hq_full", "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' "
-                                           "AND (c.relname LIKE 'event%' OR c.relname LIKE 'sale%' OR c.relname = 'coupon_redemption')"))
+        sizes = cluster.psql("hq_full", "SELECT c.relname LIKE 'event%', sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                                        "WHERE c.relkind = 'r' AND (c.relname LIKE 'event%' OR c.relname LIKE 'sale%' "
+                                        "OR c.relname = 'coupon_redemption') GROUP BY 1")
+        by_kind = {flag == "t": int(total) for flag, total in (line.split("\t") for line in sizes.splitlines())}
+        size = sum(by_kind.values())
         print(f"PostgreSQL size: {size / 1e6:.0f} MB for {events:,} events and their sale rows (tables, indexes, TOAST): "
-              f"{size / events:.0f} bytes per event, {size / max(1, sale_count):,.0f} bytes per sale")
+              f"{size / events:.0f} bytes per event, {size / max(1, sale_count):,.0f} bytes per sale "
+              f"(events {by_kind.get(True, 0) / max(1, sale_count):,.0f}, sale tables {by_kind.get(False, 0) / max(1, sale_count):,.0f}); "
+              f"{events / max(1, sale_count):.1f} events per sale")
 
         trips = latencies(cluster, "hq_full", full_url, ids[0], lanes[ids[0]][0], sales)
         print(f"sale to PostgreSQL, collector idle (collect --interval {COLLECT_INTERVAL}), {len(trips)} sales on lane {ids[0]}: "
