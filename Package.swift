@@ -117,7 +117,7 @@ let package = Package(
 
         .testTarget(name: "RetailTests", dependencies: [
             "Retail", "KioskTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "CheckoutTests", dependencies: [
             "Checkout", "Retail", "KioskTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -24,13 +24,15 @@ public struct ScanRouter: Sendable {
     /// What the interpreter is given. A scanner that reports the symbology apart from the data
     /// (the camera, HID POS scanners) sends GS1 data without the FNC1 that marks it as GS1: the
     /// identifier goes back in front, so "]C1" + "0109501101530003..." reads as a GS1-128 code
-    /// and not as 30 digits. Other data goes as it is (a staff badge in a QR code must stay
-    /// "STAFF:...").
+    /// and not as 30 digits. Digits keep theirs too, so the carrier rules apply (no GTIN from
+    /// Code 128 `]C0`), except EAN/UPC (`]E`): decoders such as zbar send UPC-A and UPC-E in
+    /// their short forms, not AIM's 13 digits. Other data goes as it is (a staff badge in a QR
+    /// code must stay "STAFF:...").
     public static func interpretable(_ data: String, symbology: String?) -> String {
-        guard let symbology, ScanInterpreter.gs1Symbologies.contains(Substring(symbology)), !data.hasPrefix("]") else {
-            return data
-        }
-        return symbology + data
+        guard let symbology, !data.hasPrefix("]") else { return data }
+        let digits = !data.isEmpty && data.utf8.allSatisfy { $0 &- 48 < 10 }
+        let keep = GS1Carrier.elementStringSymbologies.contains(symbology) || (digits && !symbology.hasPrefix("]E"))
+        return keep ? symbology + data : data
     }
 
     public func route(_ data: String, symbology: String?, lookup: (GTIN) -> CatalogItem?) -> ScanRoute {
@@ -66,7 +68,7 @@ public struct ScanRouter: Sendable {
             switch (item.pricing, price) {
             case (.unit, _): return .event(.itemScanned(item, embeddedPrice: nil)) // the catalog price rules
             case (.embeddedPrice, let price?): return .event(.itemScanned(item, embeddedPrice: price))
-            case (.embeddedPrice, nil): return rejected("the code carries no price (AI 392n) for this weighed item")
+            case (.embeddedPrice, nil): return rejected("the code carries no price (AI 392n or 393n) for this weighed item")
             }
         case .walletPayment(let wallet):
             // Never the digits: the reducer decides, and the journal stores the masked code.

@@ -5,7 +5,7 @@ public struct VerifiedPage: Sendable {
     /// The cursor the page continues (the ingest stores it only if the database still has it).
     public let base: LaneCursor
     /// The new events (the one repeated from the cursor is left out).
-    public let events: [PulledEvent]
+    public let events: [StoredEvent]
     public let sales: [(seq: Int64, rows: SaleRows)]
     /// The cursor after the page: its last event, and the newest signed head seen.
     public let cursor: LaneCursor
@@ -92,7 +92,7 @@ public enum IngestVerifier {
                     sales += try SaleRows.recorded(inWrites: writes).map { (seq: event.seq, rows: $0) }
                 } catch { throw UnreadableWrites(seq: event.seq, problem: error) }
             }
-            needsAcknowledgement = needsAcknowledgement || event.kind != PulledEvent.acknowledgementKind
+            needsAcknowledgement = needsAcknowledgement || event.kind != StoredEvent.acknowledgementKind
             previous = computed
             expected += 1
         }

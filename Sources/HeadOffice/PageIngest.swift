@@ -70,7 +70,7 @@ public struct PageIngest: Sendable {
 
     /// All of a page's events in one statement: arrays bound once, `unnest`ed by PostgreSQL
     /// (nulls as a flag beside the value: postgres-nio binds no arrays of optionals).
-    func insertEvents(_ events: [PulledEvent], lane: String, on tx: PostgresConnection) async throws {
+    func insertEvents(_ events: [StoredEvent], lane: String, on tx: PostgresConnection) async throws {
         try await tx.query("""
             INSERT INTO event (lane, seq, at, session, kind, payload, writes, hash)
             SELECT \(lane), e.seq, e.at, CASE WHEN e.has_session THEN e.session END, e.kind, e.payload,

@@ -23,26 +23,7 @@ public struct LaneStatus: Sendable, Equatable {
     }
 }
 
-/// One journal event exactly as the lane stored and hashed it (`Event`).
-public struct PulledEvent: Sendable, Equatable {
-    public let seq: Int64
-    public let at: Int64
-    public let session: String?
-    public let kind: String
-    public let payload: String
-    public let writes: String?
-    public let hash: [UInt8]
-
-    public init(seq: Int64, at: Int64, session: String?, kind: String, payload: String, writes: String?, hash: [UInt8]) {
-        self.seq = seq
-        self.at = at
-        self.session = session
-        self.kind = kind
-        self.payload = payload
-        self.writes = writes
-        self.hash = hash
-    }
-
+extension StoredEvent {
     /// The acknowledgements head office's own `ack` made the lane journal: storing them needs no
     /// acknowledgement of its own (that would never end).
     public static let acknowledgementKind = "sync-acknowledged"
@@ -51,12 +32,12 @@ public struct PulledEvent: Sendable, Equatable {
 /// getEvents' answer (`EventPage`).
 public struct EventPage: Sendable, Equatable {
     public let after: Int64
-    public let events: [PulledEvent]
+    public let events: [StoredEvent]
     public let last: Int64
     public let more: Bool
     public let head: SignedHead?
 
-    public init(after: Int64, events: [PulledEvent], last: Int64, more: Bool, head: SignedHead?) {
+    public init(after: Int64, events: [StoredEvent], last: Int64, more: Bool, head: SignedHead?) {
         self.after = after
         self.events = events
         self.last = last
@@ -186,10 +167,10 @@ struct WireLaneStatus: Decodable {
 }
 
 struct WireEvent: Decodable {
-    let value: PulledEvent
+    let value: StoredEvent
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        value = PulledEvent(seq: try c.int("seq", min: 1), at: try c.decode(Int64.self, forKey: AnyKey("at")),
+        value = StoredEvent(seq: try c.int("seq", min: 1), at: try c.decode(Int64.self, forKey: AnyKey("at")),
                             session: try c.nullable(String.self, "session"), kind: try c.string("kind"), payload: try c.string("payload"),
                             writes: try c.nullable(String.self, "writes"), hash: try c.hash("hash"))
     }

@@ -1,6 +1,6 @@
-/// ISO code lists the GS1 rules check against. Taken from the ISO 4217 and ISO 3166-1 lists
-/// (Debian iso-codes 4.15, plus ZWG 924 from 2024); withdrawn codes that may still be printed
-/// on goods (HRK) stay in, so an old label is not refused.
+/// Alphabetic names of ISO 4217 numeric currency codes (Debian iso-codes 4.15, plus ZWG 924),
+/// for showing an amount and matching it to the store's currency. Which codes are valid is
+/// GS1's list (`GS1CodeLists.iso4217`), not this one.
 enum GS1Codes {
     /// ISO 4217 numeric code -> alphabetic code.
     static let currencies: [String: String] = {
@@ -10,9 +10,6 @@ enum GS1Codes {
         }
         return map
     }()
-
-    /// ISO 3166-1 numeric country codes.
-    static let countries: Set<String> = Set(countryList.split(whereSeparator: \.isWhitespace).map(String.init))
 
     private static let currencyList = """
         008ALL 012DZD 032ARS 036AUD 044BSD 048BHD 050BDT 051AMD 052BBD 060BMD 064BTN 068BOB 072BWP
@@ -29,19 +26,5 @@ enum GS1Codes {
         947CHE 948CHW 949TRY 950XAF 951XCD 952XOF 953XPF 955XBA 956XBB 957XBC 958XBD 959XAU 960XDR
         961XAG 962XPT 963XTS 964XPD 965XUA 967ZMW 968SRD 969MGA 970COU 971AFN 972TJS 973AOA 975BGN
         976CDF 977BAM 978EUR 979MXV 980UAH 981GEL 984BOV 985PLN 986BRL 990CLF 994XSU 997USN 999XXX
-        """
-
-    private static let countryList = """
-        004 008 010 012 016 020 024 028 031 032 036 040 044 048 050 051 052 056 060 064 068 070 072 074
-        076 084 086 090 092 096 100 104 108 112 116 120 124 132 136 140 144 148 152 156 158 162 166 170
-        174 175 178 180 184 188 191 192 196 203 204 208 212 214 218 222 226 231 232 233 234 238 239 242
-        246 248 250 254 258 260 262 266 268 270 275 276 288 292 296 300 304 308 312 316 320 324 328 332
-        334 336 340 344 348 352 356 360 364 368 372 376 380 384 388 392 398 400 404 408 410 414 417 418
-        422 426 428 430 434 438 440 442 446 450 454 458 462 466 470 474 478 480 484 492 496 498 499 500
-        504 508 512 516 520 524 528 531 533 534 535 540 548 554 558 562 566 570 574 578 580 581 583 584
-        585 586 591 598 600 604 608 612 616 620 624 626 630 634 638 642 643 646 652 654 659 660 662 663
-        666 670 674 678 682 686 688 690 694 702 703 704 705 706 710 716 724 728 729 732 740 744 748 752
-        756 760 762 764 768 772 776 780 784 788 792 795 796 798 800 804 807 818 826 831 832 833 834 840
-        850 854 858 860 862 876 882 887 894
         """
 }

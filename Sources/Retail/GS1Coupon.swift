@@ -82,7 +82,7 @@ struct GS1DigitReader {
         let start = offset
         let text = try field(name, length: 6)
         let value = Array(text.utf8)
-        do { return try GS1Checks.date(value[...], dayZero: false) } catch {
+        do { return try GS1Linters.date(value[...], yearDigits: 2, dayZero: false) } catch {
             throw GS1ValueFault(offset: start + error.offset, why: "\(name) \(error.why)")
         }
     }

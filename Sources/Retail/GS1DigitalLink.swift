@@ -19,16 +19,23 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
     /// Query parameters that are not AIs, percent-decoded, in URL order.
     public let otherParameters: [Parameter]
 
-    /// Convenience names from the first Digital Link standard, still accepted in place of AIs.
+    /// Convenience names from the first Digital Link standard, which the current one withdrew:
+    /// read only where a store relaxed the rule (`GS1Relaxations.digitalLinkShortNames`).
     public static let shortNames: [String: String] = [
         "gtin": "01", "cpv": "22", "lot": "10", "ser": "21", "exp": "17", "sscc": "00", "gln": "414", "itip": "8006",
         "gmn": "8013",
     ]
 
-    public static func parse(_ url: String) throws(GS1Error) -> GS1DigitalLink {
+    /// True for text that starts like an http or https URL (scheme in any case).
+    public static func looksLikeURL(_ text: Substring) -> Bool {
+        let lower = text.utf8.prefix(8).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        return lower.starts(with: "https://".utf8) || lower.starts(with: "http://".utf8)
+    }
+
+    public static func parse(_ url: String, shortNames allowShort: Bool = false) throws(GS1Error) -> GS1DigitalLink {
         let bytes = Array(url.utf8)
         do {
-            let link = try parse(bytes: bytes)
+            let link = try parse(bytes: bytes, shortNames: allowShort)
             return GS1DigitalLink(elements: link.elements.map { GS1Positions.character($0, in: bytes) }, host: link.host,
                                   pathPrefix: link.pathPrefix, otherParameters: link.otherParameters)
         } catch {
@@ -37,23 +44,42 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
     }
 
     /// As `parse(_:)`, with positions counted in bytes.
-    public static func parse(bytes: [UInt8]) throws(GS1Error) -> GS1DigitalLink {
+    public static func parse(bytes: [UInt8], shortNames allowShort: Bool = false) throws(GS1Error) -> GS1DigitalLink {
         guard !bytes.isEmpty else { throw GS1Error(.empty, position: 1) }
         let parts = try split(bytes)
+        if parts.path.count > 1, bytes[parts.path.upperBound - 1] == UInt8(ascii: "/") {
+            throw GS1Error(.trailingSlash, position: parts.path.upperBound)
+        }
         let segments = pathSegments(bytes, parts.path)
         let keyIndex = try primaryKey(segments, bytes: bytes, pathStart: parts.path.lowerBound)
+        if !allowShort {
+            for pair in stride(from: keyIndex, to: segments.count, by: 2) where isShortName(segments[pair].text) {
+                let segment = segments[pair]
+                throw GS1Error(.shortName(segment.text), ai: Self.shortNames[segment.text], position: segment.start + 1,
+                               context: "path segment \(segment.text)")
+            }
+        }
         try checkQualifiers(Array(segments[keyIndex...]))
+        let keyAI = aiName(segments[keyIndex].text)!
+        let qualifiers = Set(GS1ApplicationIdentifier.lookup(keyAI)!.digitalLinkQualifiers!
+            .split(whereSeparator: { $0 == "," || $0 == "|" }).map(String.init))
         // Each element is checked where it is read, so the first problem in the URL is reported.
         var elements: [GS1Element] = []
         for pair in stride(from: keyIndex, to: segments.count, by: 2) {
             let key = segments[pair], ai = aiName(segments[pair].text)!
             let raw = try decoded(segments[pair + 1].bytes, ai: ai, aiPosition: key.start + 1,
                                   context: "path segment \(key.text)")
-            elements.append(try validated(ai == "01" ? normalisedGTIN(raw) : raw))
+            elements.append(try validated(raw))
         }
         var others: [Parameter] = []
+        var attributes: Set<String> = []
         for parameter in bytes[parts.query].split(separator: UInt8(ascii: "&")) {
-            if let raw = try attribute(parameter) {
+            if let raw = try attribute(parameter, shortNames: allowShort) {
+                let at = { (reason: GS1Error.Reason) in
+                    GS1Error(reason, ai: raw.ai, position: raw.aiPosition, context: raw.context)
+                }
+                if qualifiers.contains(raw.ai) { throw at(.qualifierInQuery(key: keyAI)) }
+                if !attributes.insert(raw.ai).inserted { throw at(.repeatedAttribute) }
                 elements.append(try validated(raw))
             } else {
                 others.append(otherParameter(parameter))
@@ -100,25 +126,28 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
     }
 
     /// A query parameter whose key is an AI (or a short name): a data attribute. nil for others.
-    private static func attribute(_ parameter: ArraySlice<UInt8>) throws(GS1Error) -> GS1RawElement? {
+    private static func attribute(_ parameter: ArraySlice<UInt8>, shortNames allowShort: Bool) throws(GS1Error) -> GS1RawElement? {
         let equals = parameter.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
         let name = String(decoding: parameter[..<equals], as: UTF8.self)
         let isNumeric = !name.isEmpty && name.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
         guard isNumeric || shortNames[name] != nil else { return nil }
         let position = parameter.startIndex + 1, context = "query parameter \(name)"
+        if !isNumeric && !allowShort {
+            throw GS1Error(.shortName(name), ai: shortNames[name], position: position, context: context)
+        }
         guard let ai = aiName(name) else { throw GS1Error(.unknownAI(name), position: position, context: context) }
         guard GS1ApplicationIdentifier.lookup(ai)!.isDigitalLinkAttribute else {
             throw GS1Error(.notDataAttribute, ai: ai, position: position, context: context)
         }
         let value = equals < parameter.endIndex ? parameter[(equals + 1)...] : []
-        return try decoded(value, ai: ai, aiPosition: position, context: context)
+        return try decoded(value, ai: ai, aiPosition: position, context: context, plusIsSpace: true)
     }
 
     /// Any other parameter (linktype, ...): kept, and not judged; bad percent-encoding stays as it is.
     private static func otherParameter(_ parameter: ArraySlice<UInt8>) -> Parameter {
         let equals = parameter.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
         let raw = equals < parameter.endIndex ? parameter[(equals + 1)...] : []
-        let value = (try? decoded(raw, ai: "", aiPosition: 1, context: nil).value) ?? Array(raw)
+        let value = (try? decoded(raw, ai: "", aiPosition: 1, context: nil, plusIsSpace: true).value) ?? Array(raw)
         return Parameter(name: String(decoding: parameter[..<equals], as: UTF8.self),
                          value: String(decoding: value, as: UTF8.self))
     }
@@ -146,6 +175,8 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
         if segments.count > 1, segments.last!.bytes.isEmpty { segments.removeLast() }
         return segments
     }
+
+    private static func isShortName(_ text: String) -> Bool { shortNames[text] != nil }
 
     /// An AI from a path segment or query key: digits of a known AI, or a short name.
     private static func aiName(_ text: String) -> String? {
@@ -200,9 +231,10 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
         return true
     }
 
-    /// Percent-decodes a value, remembering for each byte where in the URL it came from.
+    /// Percent-decodes a value, remembering for each byte where in the URL it came from. In a
+    /// query (form encoding, as browsers and GS1's resolver read it) "+" is a space.
     private static func decoded(_ raw: ArraySlice<UInt8>, ai: String, aiPosition: Int,
-                                context: String?) throws(GS1Error) -> GS1RawElement {
+                                context: String?, plusIsSpace: Bool = false) throws(GS1Error) -> GS1RawElement {
         var element = GS1RawElement(ai: ai, aiPosition: aiPosition, value: [], positions: [], context: context)
         var i = raw.startIndex
         while i < raw.endIndex {
@@ -215,7 +247,7 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
                 element.positions.append(i + 1)
                 i += 3
             } else {
-                element.value.append(raw[i])
+                element.value.append(plusIsSpace && raw[i] == UInt8(ascii: "+") ? UInt8(ascii: " ") : raw[i])
                 element.positions.append(i + 1)
                 i += 1
             }
@@ -230,15 +262,5 @@ public struct GS1DigitalLink: GS1Data, Hashable, Sendable {
         case 97...102: return b - 87
         default: return nil
         }
-    }
-
-    /// A GTIN-8, -12 or -13 in the path stands for the same GTIN-14.
-    private static func normalisedGTIN(_ raw: GS1RawElement) -> GS1RawElement {
-        guard [8, 12, 13].contains(raw.value.count), raw.value.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return raw }
-        var padded = raw
-        let pad = 14 - raw.value.count
-        padded.value = [UInt8](repeating: 48, count: pad) + raw.value
-        padded.positions = [Int](repeating: raw.positions[0], count: pad) + raw.positions
-        return padded
     }
 }

@@ -10,8 +10,6 @@ public struct GS1ElementString: GS1Data, Hashable, Sendable {
 
     /// GS, ASCII 29: how scanners transmit FNC1 used as a separator.
     public static let groupSeparator: UInt8 = 29
-    /// AIM identifiers of symbologies whose data is a GS1 element string.
-    public static let symbologies: Set<String> = ["]C1", "]e0", "]d2", "]Q3", "]J1"]
 
     public static func parse(_ data: String) throws(GS1Error) -> GS1ElementString {
         let bytes = Array(data.utf8)
@@ -24,23 +22,33 @@ public struct GS1ElementString: GS1Data, Hashable, Sendable {
 
     /// As `parse(_:)`, with positions counted in bytes.
     public static func parse(bytes: [UInt8]) throws(GS1Error) -> GS1ElementString {
+        let elements = try elements(bytes)
+        try GS1Association.check(elements)
+        return GS1ElementString(elements: elements, symbology: bytes.first == UInt8(ascii: "]")
+                                    ? String(decoding: bytes.prefix(3), as: UTF8.self) : nil)
+    }
+
+    /// The elements, each valid on its own (pairings not yet checked). After an AIM identifier
+    /// the data is what a GS1 symbol carries: no leading GS (the FNC1 in first position is not
+    /// transmitted) and no bracketed form (that is for typed input).
+    static func elements(_ bytes: [UInt8]) throws(GS1Error) -> [GS1Element] {
         guard !bytes.isEmpty else { throw GS1Error(.empty, position: 1) }
         var start = 0
-        var symbology: String?
         if bytes[0] == UInt8(ascii: "]") {
             let id = String(decoding: bytes.prefix(3), as: UTF8.self)
-            guard symbologies.contains(id) else { throw GS1Error(.notGS1(symbology: id), position: 1) }
-            symbology = id
+            guard GS1Carrier.elementStringSymbologies.contains(id) else { throw GS1Error(.notGS1(symbology: id), position: 1) }
             start = 3
             guard bytes.count > 3 else { throw GS1Error(.empty, position: 3) }
+            if bytes[3] == groupSeparator { throw GS1Error(.leadingSeparator, position: 4) }
+            if bytes[3] == UInt8(ascii: "(") { throw GS1Error(.bracketsInSymbol, position: 4) }
+        } else if bytes[0] == groupSeparator {
+            throw GS1Error(.leadingSeparator, position: 1)
         }
         let elements = bytes[start] == UInt8(ascii: "(")
             ? try bracketed(bytes, from: start)
             : try plain(bytes, from: start, guessMissingSeparator: true)
-        // Only possible when the data is a lone GS.
         guard !elements.isEmpty else { throw GS1Error(.empty, position: bytes.count) }
-        try GS1Association.check(elements)
-        return GS1ElementString(elements: elements, symbology: symbology)
+        return elements
     }
 
     private func atCharacterPositions(_ bytes: [UInt8]) -> GS1ElementString {
@@ -53,8 +61,6 @@ public struct GS1ElementString: GS1Data, Hashable, Sendable {
                               guessMissingSeparator: Bool) throws(GS1Error) -> [GS1Element] {
         let gs = groupSeparator
         var i = start
-        // Some scanners send the leading FNC1 itself as GS.
-        if guessMissingSeparator, i < bytes.count, bytes[i] == gs { i += 1 }
         var elements: [GS1Element] = []
         while i < bytes.count {
             let (ai, definition) = try readAI(bytes, at: i)

@@ -36,16 +36,21 @@ enum GS1Checks {
                 throw fail(.tooShort(length: value.count, minimum: offset + component.minLength), at: 0)
             }
             let part = value[offset..<offset + min(remaining, component.maxLength)]
-            if let bad = part.firstIndex(where: { !allowed($0, component.characters) }) {
+            // Set 64 (base64url) may end in up to two "=" pads, only on a length divisible by 3.
+            let pads = component.characters == .set64 ? part.reversed().prefix { $0 == UInt8(ascii: "=") }.count : 0
+            if pads > 2 || (pads > 0 && part.count % 3 != 0) {
+                throw fail(.invalidCharacter("\"=\"", allowed: .set64), at: part.endIndex - pads)
+            }
+            if let bad = part.dropLast(pads).firstIndex(where: { !allowed($0, component.characters) }) {
                 throw fail(.invalidCharacter(shown(value, at: bad), allowed: component.characters), at: bad)
             }
-            if let check = component.check {
-                do throws(GS1ValueFault) { try apply(check, part) } catch {
+            for linter in component.linters {
+                do throws(GS1ValueFault) { try linter.check(part) } catch {
                     let at = part.startIndex + error.offset
                     if let digits = error.checkDigit {
                         throw fail(.checkDigit(found: digits.found, expected: digits.expected), at: at)
                     }
-                    throw fail(.invalid(error.why), at: at)
+                    throw fail(.invalid(rule: linter, error.why), at: at)
                 }
             }
             parts.append(part)
@@ -61,6 +66,8 @@ enum GS1Checks {
         case .set82: return set82Index[Int(byte)] >= 0
         case .set39:
             return (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || byte == 35 || byte == 45 || byte == 47
+        case .set64:
+            return GS1Linters.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
     }
 
@@ -104,97 +111,6 @@ enum GS1Checks {
         }.joined()
     }
 
-    // MARK: Content rules
-
-    private static func apply(_ check: GS1Check, _ part: ArraySlice<UInt8>) throws(GS1ValueFault) {
-        switch check {
-        case .checkDigit: try checkDigit(part)
-        case .date(let dayZero): _ = try date(part, dayZero: dayZero)
-        case .hour: try range(part, "hour", 0...23)
-        case .minute: try range(part, "minute", 0...59)
-        case .second: try range(part, "second", 0...59)
-        case .iso4217:
-            let code = String(decoding: part, as: UTF8.self)
-            if GS1Codes.currencies[code] == nil { throw GS1ValueFault(offset: 0, why: "currency \(code) is not ISO 4217") }
-        case .iso3166:
-            let code = String(decoding: part, as: UTF8.self)
-            if !GS1Codes.countries.contains(code) { throw GS1ValueFault(offset: 0, why: "country \(code) is not ISO 3166") }
-        case .checkPair: try checkPair(part)
-        case .pieceOfTotal:
-            let piece = number(part.prefix(2)), total = number(part.suffix(2))
-            if piece == 0 { throw GS1ValueFault(offset: 0, why: "piece number 00") }
-            if total == 0 { throw GS1ValueFault(offset: 2, why: "total 00") }
-            if piece > total { throw GS1ValueFault(offset: 0, why: "piece \(piece) of \(total)") }
-        case .zero:
-            if part.first != 48 { throw GS1ValueFault(offset: 0, why: "must start with 0") }
-        case .noZeroPrefix:
-            if part.count > 1 && part.first == 48 { throw GS1ValueFault(offset: 0, why: "leading zero") }
-        case .coupon: _ = try GS1Coupon.decode(part)
-        case .couponPOS: _ = try GS1PaperlessCoupon.decode(part)
-        }
-    }
-
-    static func number(_ digits: some Collection<UInt8>) -> Int {
-        digits.reduce(0) { $0 * 10 + Int($1) - 48 }
-    }
-
-    private static func range(_ part: ArraySlice<UInt8>, _ name: String,
-                              _ allowed: ClosedRange<Int>) throws(GS1ValueFault) {
-        let n = number(part)
-        if !allowed.contains(n) { throw GS1ValueFault(offset: 0, why: "\(name) \(String(decoding: part, as: UTF8.self))") }
-    }
-
-    private static func checkDigit(_ part: ArraySlice<UInt8>) throws(GS1ValueFault) {
-        let values = part.map { $0 - 48 }
-        let expected = GTIN.checkDigit(of: values.dropLast())
-        if expected != values.last! {
-            throw GS1ValueFault(offset: part.count - 1, why: "", checkDigit: (Int(values.last!), Int(expected)))
-        }
-    }
-
-    /// YYMMDD; February 29 needs a leap year, which YY % 4 decides within GS1's 100-year window.
-    static func date(_ part: ArraySlice<UInt8>, dayZero: Bool) throws(GS1ValueFault) -> GS1Date {
-        let s = part.startIndex
-        let yy = number(part[s..<s + 2]), month = number(part[s + 2..<s + 4]), day = number(part[s + 4..<s + 6])
-        guard (1...12).contains(month) else { throw GS1ValueFault(offset: 2, why: "month \(twoDigits(month))") }
-        if day == 0 && dayZero { return GS1Date(yy: yy, month: month, day: 0) }
-        let last = GS1Date.daysIn(month: month, year: 2000 + yy)
-        guard (1...last).contains(day) else {
-            let leap = month == 2 && day == 29 ? " in a non-leap year" : ""
-            throw GS1ValueFault(offset: 4, why: "day \(twoDigits(day))" + leap)
-        }
-        return GS1Date(yy: yy, month: month, day: day)
-    }
-
-    private static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-
-    /// GMN (8013): the last two characters are set-32 symbols of (sum mod 1021), where the sum
-    /// weights each data character's set-82 index by primes 2, 3, 5, ... from the right.
-    private static func checkPair(_ part: ArraySlice<UInt8>) throws(GS1ValueFault) {
-        guard part.count >= 2 else { throw GS1ValueFault(offset: 0, why: "too short for its two check characters") }
-        let data = part.dropLast(2)
-        var sum = 0
-        for (weight, byte) in zip(primes, data.reversed()) { sum += weight * set82Index[Int(byte)] }
-        sum %= 1021
-        let set32 = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ".utf8)
-        let expected = [set32[sum >> 5], set32[sum & 31]]
-        if Array(part.suffix(2)) != expected {
-            let found = String(decoding: part.suffix(2), as: UTF8.self), want = String(decoding: expected, as: UTF8.self)
-            throw GS1ValueFault(offset: part.count - 2, why: "check characters \(found) should be \(want)")
-        }
-    }
-
-    /// Prime weights, more than enough: 8013 has at most 23 characters before its check pair.
-    private static let primes: [Int] = {
-        var found: [Int] = []
-        var n = 2
-        while found.count < 100 {
-            if !found.contains(where: { $0 * $0 <= n && n % $0 == 0 }) { found.append(n) }
-            n += 1
-        }
-        return found
-    }()
-
     // MARK: Meaning
 
     private static func meaning(_ ai: GS1ApplicationIdentifier, _ parts: [ArraySlice<UInt8>]) -> GS1Meaning {
@@ -202,26 +118,35 @@ enum GS1Checks {
         let text = String(decoding: first, as: UTF8.self)
         switch ai.ai {
         case "01", "02", "03": return (try? GTIN(text)).map(GS1Meaning.gtin) ?? .text
-        case "30", "37": return .count(number(first))
+        case "30", "37": return .count(GS1Linters.number(first))
         case "422": return .country(text)
         case "8110": return (try? GS1Coupon.decode(first)).map(GS1Meaning.coupon) ?? .text
         case "8112": return (try? GS1PaperlessCoupon.decode(first)).map(GS1Meaning.paperlessCoupon) ?? .text
         default: break
         }
         if let decimals = ai.decimals {
-            if ai.components[0].check == .iso4217, parts.count == 2 {
+            if ai.components[0].linters.contains(.iso4217), parts.count == 2 {
                 let currency = GS1Currency(numeric: text, code: GS1Codes.currencies[text] ?? text)
-                return .amount(GS1Decimal(units: Int64(number(parts[1])), decimals: decimals), currency: currency)
+                return .amount(GS1Decimal(units: Int64(GS1Linters.number(parts[1])), decimals: decimals), currency: currency)
             }
-            return .decimal(GS1Decimal(units: Int64(number(first)), decimals: decimals))
+            return .decimal(GS1Decimal(units: Int64(GS1Linters.number(first)), decimals: decimals))
         }
-        guard case .date(let dayZero)? = ai.components[0].check, let date = try? date(first, dayZero: dayZero) else {
+        let linters = ai.components[0].linters
+        guard linters.contains(.yymmd0) || linters.contains(.yymmdd),
+              let date = try? GS1Linters.date(first, yearDigits: 2, dayZero: linters.contains(.yymmd0)) else {
             return .text
         }
-        if parts.count == 1 { return .date(date) }
-        return .dateTime(date, hour: number(parts[1]), minute: parts.count > 2 ? number(parts[2]) : nil,
-                         second: parts.count > 3 ? number(parts[3]) : nil)
+        // A time follows as HH (8008, then optional MI and SS) or as HHMI (7003, 4324, ...).
+        guard parts.count > 1, let time = ai.components[1].linters.first, time == .hh || time == .hhmi else {
+            return .date(date)
+        }
+        if time == .hhmi {
+            return .dateTime(date, hour: GS1Linters.number(parts[1].prefix(2)), minute: GS1Linters.number(parts[1].suffix(2)), second: nil)
+        }
+        return .dateTime(date, hour: GS1Linters.number(parts[1]), minute: parts.count > 2 ? GS1Linters.number(parts[2]) : nil,
+                         second: parts.count > 3 ? GS1Linters.number(parts[3]) : nil)
     }
+
 }
 
 /// Rules between the elements of one scan: required companions, forbidden pairs, duplicates.

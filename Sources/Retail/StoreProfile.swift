@@ -17,10 +17,13 @@ public struct StoreProfile: Hashable, Codable, Sendable {
     public var variableMeasure: VariableMeasureLayout
     /// Head office's Ed25519 public keys for signed coupons; none means no coupons are accepted.
     public var couponKeys: [CouponKey]
+    /// GS1 rules relaxed for this store's scanners ("gs1Relaxations": {"bracketedFromScanner": true}); all off by default.
+    public var gs1Relaxations: GS1Relaxations
 
     public init(name: LocalizedName, address: [String], currency: Currency, taxRates: [TaxRate],
                 receiptFooter: LocalizedName? = nil, taxMode: TaxMode = .inclusive, taxRounding: TaxRounding = .perTotal,
-                variableMeasure: VariableMeasureLayout = .default, couponKeys: [CouponKey] = []) {
+                variableMeasure: VariableMeasureLayout = .default, couponKeys: [CouponKey] = [],
+                gs1Relaxations: GS1Relaxations = .none) {
         self.name = name
         self.address = address
         self.currency = currency
@@ -30,10 +33,11 @@ public struct StoreProfile: Hashable, Codable, Sendable {
         self.taxRounding = taxRounding
         self.variableMeasure = variableMeasure
         self.couponKeys = couponKeys
+        self.gs1Relaxations = gs1Relaxations
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, address, currency, taxRates, receiptFooter, taxMode, taxRounding, variableMeasure, couponKeys
+        case name, address, currency, taxRates, receiptFooter, taxMode, taxRounding, variableMeasure, couponKeys, gs1Relaxations
     }
 
     /// Profiles written before the optional settings existed still decode, with their defaults.
@@ -45,7 +49,8 @@ public struct StoreProfile: Hashable, Codable, Sendable {
                   taxMode: try c.decodeIfPresent(TaxMode.self, forKey: .taxMode) ?? .inclusive,
                   taxRounding: try c.decodeIfPresent(TaxRounding.self, forKey: .taxRounding) ?? .perTotal,
                   variableMeasure: try c.decodeIfPresent(VariableMeasureLayout.self, forKey: .variableMeasure) ?? .default,
-                  couponKeys: try c.decodeIfPresent([CouponKey].self, forKey: .couponKeys) ?? [])
+                  couponKeys: try c.decodeIfPresent([CouponKey].self, forKey: .couponKeys) ?? [],
+                  gs1Relaxations: try c.decodeIfPresent(GS1Relaxations.self, forKey: .gs1Relaxations) ?? .none)
     }
 
     /// The pricing rules for this store's currency, tax rates and tax settings.

@@ -26,7 +26,7 @@ import Testing
         let after = IngestVerifier.after(lane.cursor(20), overlap: true)
         #expect(after == 19)
         let page = try IngestVerifier.check(lane.page(after: after, count: 6), overlap: true, lane: lane.enrolled, cursor: lane.cursor(20))
-        #expect(page.events.map(\.seq) == Array(21...24) && page.cursor == lane.cursor(24))
+        #expect(page.events.map(\.seq) == Array(21...25) && page.cursor == lane.cursor(25))
         // Only the repeated event fitted: nothing new, the cursor stays.
         let small = try IngestVerifier.check(lane.page(after: 19, count: 1), overlap: true, lane: lane.enrolled, cursor: lane.cursor(20))
         #expect(small.events.isEmpty && small.cursor.seq == 20)
@@ -49,7 +49,7 @@ import Testing
         var page = lane.page(after: 19, count: 10)
         var events = page.events
         let e = events[3]
-        events[3] = PulledEvent(seq: e.seq, at: e.at + 1, session: e.session, kind: e.kind, payload: e.payload, writes: e.writes, hash: e.hash)
+        events[3] = StoredEvent(seq: e.seq, at: e.at + 1, session: e.session, kind: e.kind, payload: e.payload, writes: e.writes, hash: e.hash)
         page = EventPage(after: page.after, events: events, last: page.last, more: page.more, head: page.head)
         let found = finding { _ = try IngestVerifier.check(page, overlap: true, lane: lane.enrolled, cursor: lane.cursor(20)) }
         #expect(found?.reason == .chainBroken && found?.evidence["seq"] == .int(e.seq))
@@ -107,9 +107,9 @@ import Testing
 
     @Test func pagesOfHeadOfficesOwnAcknowledgementsNeedNoAcknowledgement() throws {
         var lane = try LaneFixture()
-        lane.append(kind: PulledEvent.acknowledgementKind, at: 460_000)
+        lane.append(kind: StoredEvent.acknowledgementKind, at: 460_000)
         let page = try IngestVerifier.check(lane.page(after: 49), overlap: true, lane: lane.enrolled, cursor: lane.cursor(50))
-        #expect(page.events.map(\.kind) == [PulledEvent.acknowledgementKind] && !page.needsAcknowledgement)
+        #expect(page.events.map(\.kind) == [StoredEvent.acknowledgementKind] && !page.needsAcknowledgement)
     }
 
     @Test func anEventTimeNoPartitionHoldsIsRefused() throws {

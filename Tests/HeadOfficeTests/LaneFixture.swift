@@ -6,7 +6,7 @@ import Journal
 /// the tests' own to sign heads: pages and statuses as its sync API would answer them.
 struct LaneFixture {
     let identity: LaneIdentity
-    private(set) var events: [PulledEvent]
+    private(set) var events: [StoredEvent]
     let enrolled: EnrolledLane
 
     init(id: String = "lane-1", seed: UInt8 = 9) throws {
@@ -25,12 +25,12 @@ struct LaneFixture {
     mutating func append(kind: String, at: Int64, payload: String = "{}") {
         let last = events.last!
         let hash = LaneJournal.chain(last.hash, seq: last.seq + 1, at: at, session: nil, kind: kind, payload: payload, writes: nil)
-        events.append(PulledEvent(seq: last.seq + 1, at: at, session: nil, kind: kind, payload: payload, writes: nil, hash: hash))
+        events.append(StoredEvent(seq: last.seq + 1, at: at, session: nil, kind: kind, payload: payload, writes: nil, hash: hash))
     }
 
     func head(_ seq: Int64) -> SignedHead { identity.sign(seq: seq, hash: event(seq).hash, at: 1_000_000) }
 
-    func event(_ seq: Int64) -> PulledEvent { events[Int(seq) - 1] }
+    func event(_ seq: Int64) -> StoredEvent { events[Int(seq) - 1] }
 
     /// The page `after`, `count` events at most, its head signed at its last event.
     func page(after: Int64, count: Int = 1000) -> EventPage {

@@ -143,4 +143,84 @@ import Testing
             #expect(first.kiosk.terminate(timeout: 60) == 0 && second.kiosk.terminate(timeout: 60) == 0)
         }
     }
+
+    /// The service: pulls until SIGTERM and exits 0; a lane that is down gets its error and holds up
+    /// no one; a lane that is not the one enrolled is quarantined, `status` exits 2, and staff's
+    /// release only lets it be checked again (and quarantined again: nothing is repaired).
+    @Test func theServiceCollectsUntilSIGTERMPastADownLaneAndQuarantinesAStranger() async throws {
+        try await withTemporaryDirectory { folder in
+            let pki = try await TestPKI.make(in: folder)
+            let cluster = try await PostgresCluster.shared()
+            let url = try await cluster.makeDatabase("service")
+            let database = String(url.dropFirst("postgres:///".count).prefix { $0 != "?" })
+            let lane = try await start("L01", in: folder, pki: pki)
+            defer { if lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
+            try await buy(lane.api, items: ["6907674936533"])
+            #expect(try await hq(["migrate", "--database", url], folder).status == 0)
+            let token = folder.appendingPathComponent("L01.token").path, key = try publicKey(lane, folder)
+            // L01 itself; a lane whose listener is gone; L01 again under another id (a stranger to that enrolment).
+            for (id, address) in [("L01", lane.sync), ("DOWN", "https://localhost:1"), ("L09", lane.sync)] {
+                let added = try await hq(["lanes", "add", id, "--database", url, "--store", "S1", "--public-key", key, "--address", address,
+                                          "--token-file", token, "--ca-file", pki.certificate("ca")], folder)
+                #expect(added.status == 0, "\(added.output)")
+            }
+
+            let collector = Process()
+            collector.executableURL = Self.hq
+            collector.arguments = ["collect", "--database", url, "--interval", "0.2", "--concurrency", "2"]
+            let log = folder.appendingPathComponent("collect.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            collector.standardOutput = output
+            collector.standardError = output
+            try collector.run()
+            defer { if collector.isRunning { kill(collector.processIdentifier, SIGKILL) } }
+            let caughtUp = await poll(180, every: .milliseconds(200)) { () async -> Bool? in
+                guard let status = try? await laneStatus(lane, folder, pki), let newest = status["newestSeq"] as? Int,
+                      (status["backlog"] as? Int) == 0,
+                      let stored = try? await cluster.psql(database: database, "SELECT count(*) FROM event WHERE lane = 'L01'"),
+                      stored.trimmingCharacters(in: .whitespacesAndNewlines) == "\(newest)" else { return nil }
+                return true
+            }
+            #expect(caughtUp == true, "the service caught up with L01")
+            // A sale made while it runs arrives without another start.
+            try await buy(lane.api, items: ["6907674936533"])
+            let arrived = await poll(180, every: .milliseconds(200)) { () async -> Bool? in
+                let sales = try? await cluster.psql(database: database, "SELECT count(*) FROM sale WHERE lane = 'L01'")
+                return sales?.trimmingCharacters(in: .whitespacesAndNewlines) == "2" ? true : nil
+            }
+            #expect(arrived == true)
+            // The lane that is down has failed meanwhile (its connection attempts time out), and held up no one.
+            let failed = await poll(180, every: .milliseconds(200)) { () async -> Bool? in
+                let error = try? await cluster.psql(database: database, "SELECT last_error FROM lane_cursor WHERE lane = 'DOWN'")
+                return error?.hasPrefix("unreachable") == true ? true : nil
+            }
+            #expect(failed == true)
+            kill(collector.processIdentifier, SIGTERM)
+            let ended = await poll(60, every: .milliseconds(50)) { collector.isRunning ? nil : true }
+            #expect(ended == true && collector.terminationStatus == 0, "SIGTERM: a clean exit")
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(text.contains("lane=DOWN") && text.contains("lane=L09"), "log lines carry the lane: \(text.suffix(2000))")
+            #expect(!text.contains(lane.token), "the token never reaches the log")
+
+            let status = try await hq(["status", "--database", url, "--format", "json"], folder)
+            #expect(status.status == 2, "a quarantined lane: \(status.output)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [[String: Any]])
+            let byLane = Dictionary(uniqueKeysWithValues: rows.map { ($0["lane"] as? String ?? "", $0) })
+            #expect((byLane["L09"]?["quarantine"] as? String) == "identity-mismatch")
+            #expect((byLane["DOWN"]?["lastError"] as? String)?.hasPrefix("unreachable") == true, "\(byLane["DOWN"] ?? [:])")
+            #expect((byLane["L01"]?["lagEvents"] as? Int) == 0 && byLane["L01"]?["quarantine"] is NSNull)
+            let evidence = try await cluster.psql(database: database, "SELECT reason, detail->>'laneID' FROM quarantine_evidence WHERE lane = 'L09'")
+            #expect(evidence.trimmingCharacters(in: .whitespacesAndNewlines) == "identity-mismatch\tL01")
+            #expect(try await cluster.psql(database: database, "SELECT count(*) FROM event WHERE lane = 'L09'")
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "0", "nothing of a quarantined lane is stored")
+
+            let released = try await hq(["lanes", "release", "L09", "--database", url], folder)
+            #expect(released.status == 0 && released.output.contains("identity-mismatch"), "\(released.output)")
+            let once = try await hq(["collect", "--once", "--database", url], folder)
+            #expect(once.status == 2 && once.output.contains("L09\tquarantined: identity-mismatch") && once.output.contains("DOWN\tfailed"),
+                    "\(once.output)")
+            #expect(lane.kiosk.terminate(timeout: 60) == 0)
+        }
+    }
 }

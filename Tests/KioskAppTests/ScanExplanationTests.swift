@@ -29,8 +29,12 @@ import Testing
 
     @Test func aBrokenGS1CodeSaysWhatAndWhere() async throws {
         let lane = try TestLane()
-        let outcome = await lane.runtime.scan(ScannedCode(data: "(01)09506000134352(17)261331", source: "test"))
-        #expect(outcome == .refused(code: "unreadable-code", message: "AI 17: month 13 at position 25"))
+        let outcome = await lane.runtime.scan(ScannedCode(data: "]C10109506000134352" + "17261331", source: "test"))
+        #expect(outcome == .refused(code: "unreadable-code", message: "AI 17: month 13 at position 24"))
+        // The bracketed form is for typed input, not for scanners.
+        let bracketed = await lane.runtime.scan(ScannedCode(data: "(01)09506000134352", source: "test"))
+        #expect(bracketed == .refused(code: "unreadable-code",
+                                      message: "bracketed AIs from a scanner (the form is for typed input) at position 1"))
     }
 
     @Test func explainShowsTheAIsAndTheCatalogName() throws {
@@ -45,6 +49,18 @@ import Testing
 
         let bad = ScanExplanation("4006381333932", currency: lane.setup.profile.currency, catalog: lane.setup.catalog)
         #expect(!bad.understood)
-        #expect(bad.error == "check digit is 2, expected 1")
+        #expect(bad.error == "GTIN (AI 01): check digit is 2, expected 1 at position 13")
+        #expect(bad.rule == "lint:csum" && bad.ai == "01" && bad.position == 13)
+        #expect(bad.text.contains("rule: lint:csum, AI 01, position 13"))
+    }
+
+    @Test func explainNamesTheRuleAStoreRelaxed() throws {
+        let relaxed = ScanInterpreter(currency: Currency(code: "CNY", minorDigits: 2), relaxations: GS1Relaxations(bracketedFromScanner: true))
+        let explained = ScanExplanation("(01)09506000134352", interpreter: relaxed, catalog: nil)
+        #expect(explained.kind == "gs1-item")
+        #expect(explained.relaxed == "bracketedFromScanner: carrier:brackets-typed-only at position 1")
+        #expect(explained.text.contains("relaxed by the store: bracketedFromScanner"))
+        let strict = ScanExplanation("(01)09506000134352", interpreter: relaxed.strict, catalog: nil)
+        #expect(strict.relaxed == nil && strict.rule == "carrier:brackets-typed-only" && strict.position == 1)
     }
 }

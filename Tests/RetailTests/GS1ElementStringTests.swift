@@ -39,10 +39,10 @@ private let gs = "\u{1D}"
         ("(8017)950600000000000019", nil),
         ("(8018)950600000000000018", "AI 8018: check digit 8 should be 9 at position 24"),
         ("(8003)09506000000008ABC", nil),
-        ("(8003)19506000000008", "AI 8003: must start with 0 at position 7"),
+        ("(8003)19506000000008", "AI 8003: must be 0 at position 7"),
         ("(8006)095060001343520102", nil),
-        ("(8006)095060001343520302", "AI 8006: piece 3 of 2 at position 21"),
-        ("(8006)095060001343520002", "AI 8006: piece number 00 at position 21"),
+        ("(8006)095060001343520302", "AI 8006: piece 03 of 02 at position 21"),
+        ("(8006)095060001343520002", "AI 8006: piece number zero at position 21"),
         ("(00)106141411234567897(8026)095060001343520102(37)4", nil),
         ("(8013)1987654Ad4X4bL5ttr2310c2K", nil),
         ("(8013)9506000ABCAS", nil),
@@ -85,8 +85,8 @@ private let gs = "\u{1D}"
         // Prices and amounts: 390n–395n with n 0–9 (394n 0–3, 395n 0–5), ISO 4217 currencies.
         (g + "(3103)000500(3922)1234", nil),
         (g + "(30)3(3929)123456789012345", nil),
-        ("(3922)1234", "AI 3922 requires AI 01 at position 2"),
-        (g + "(3922)1234", "AI 3922 requires AI 30, 31nn, 32nn, 35nn or 36nn at position 20"),
+        ("(3922)1234", "AI 3922 requires AI 01 with 30, 01 with 31nn, 01 with 32nn, 01 with 35nn or 01 with 36nn at position 2"),
+        (g + "(3922)1234", "AI 3922 requires AI 01 with 30, 01 with 31nn, 01 with 32nn, 01 with 35nn or 01 with 36nn at position 20"),
         (g + "(3103)000500(3922)1234567890123456", "AI 3922 too long (16 > 15) at position 37"),
         (g + "(3103)000500(3932)9781234", nil),
         (g + "(3103)000500(3932)1231234", "AI 3932: currency 123 is not ISO 4217 at position 37"),
@@ -135,7 +135,7 @@ private let gs = "\u{1D}"
         (g + "(422)156", nil),
         (g + "(422)1566", "AI 422 too long (4 > 3) at position 24"),
         (g + "(3103)000500(8005)000250", nil),
-        (g + "(8005)000250", "AI 8005 requires AI 30, 31nn, 32nn, 35nn or 36nn at position 20"),
+        (g + "(8005)000250", nil), // GS1 asks only for the item,
         ("(8004)9506000ABC", nil),
         ("(8010)9506000#AB/1-X(8011)1", nil),
         ("(8010)95060a", "AI 8010: \"a\" is not in GS1 character set 39 at position 12"),
@@ -219,13 +219,13 @@ private let gs = "\u{1D}"
     }
 
     @Test func toleratedSeparators() throws {
-        // Trailing GS, GS after a predefined-length element, GS standing for the leading FNC1.
+        // Trailing GS, GS after a predefined-length element.
         let trailing = try GS1ElementString.parse("]Q3" + "0109506000134352" + "10ABC" + gs)
         #expect(trailing.elements.map(\.value) == ["09506000134352", "ABC"])
         let superfluous = try GS1ElementString.parse("0109506000134352" + gs + "17261231")
         #expect(superfluous.elements.map(\.ai) == ["01", "17"])
-        let leading = try GS1ElementString.parse(gs + "0109506000134352")
-        #expect(leading.elements.map(\.ai) == ["01"])
+        // Not a leading GS: FNC1 in first position is never transmitted (GS1 rule).
+        #expect(throws: GS1Error(.leadingSeparator, position: 1)) { try GS1ElementString.parse(gs + "0109506000134352") }
     }
 
     @Test(arguments: [
@@ -237,14 +237,14 @@ private let gs = "\u{1D}"
         ("10ABCDEFGHIJKLMNOPQRSTUV", "AI 10 too long (22 > 20) at position 3"),
         ("10ABCDEFGHIJK172612313103000500", "missing GS after variable-length AI 10 at position 14"),
         ("0109506000134352" + "3103000500" + "39221234", nil),
-        ("39221234", "AI 3922 requires AI 01 at position 1"),
-        ("0109506000134352" + "39221234", "AI 3922 requires AI 30, 31nn, 32nn, 35nn or 36nn at position 17"),
+        ("39221234", "AI 3922 requires AI 01 with 30, 01 with 31nn, 01 with 32nn, 01 with 35nn or 01 with 36nn at position 1"),
+        ("0109506000134352" + "39221234", "AI 3922 requires AI 01 with 30, 01 with 31nn, 01 with 32nn, 01 with 35nn or 01 with 36nn at position 17"),
         // Separators and structure.
         ("0109506000134352" + "3103000500" + "8005000250" + "3922" + "1234",
          "missing GS after AI 8005 at position 37"),
         ("0109506000134352" + "10ABC" + gs + gs + "17261231", "unexpected GS at position 23"),
         ("0109506000134352" + "10" + gs + "17261231", "AI 10 has no data at position 17"),
-        (gs + gs + "0109506000134352", "unexpected GS at position 2"),
+        (gs + gs + "0109506000134352", "GS before the first AI (FNC1 in first position is not transmitted) at position 1"),
         ("01095060001343", "AI 01 too short (12 < 14) at position 3"),
         ("0109506000" + gs + "1343", "AI 01 too short (8 < 14) at position 3"),
         ("01095060001343523", "data ends inside AI 3 at position 17"),
@@ -270,10 +270,10 @@ private let gs = "\u{1D}"
         #expect(throws: GS1Error(.checkDigit(found: 3, expected: 1), ai: "01", position: 16)) {
             try GS1ElementString.parse("0104006381333933")
         }
-        #expect(throws: GS1Error(.invalid("month 13"), ai: "17", position: 21)) {
+        #expect(throws: GS1Error(.invalid(rule: .yymmd0, "month 13"), ai: "17", position: 21)) {
             try GS1ElementString.parse("010950600013435217261301")
         }
-        #expect(throws: GS1Error(.requires([["01"]]), ai: "3922", position: 1)) { try GS1ElementString.parse("39221234") }
+        #expect(throws: GS1Error(.requires([["01", "30"], ["01", "31nn"], ["01", "32nn"], ["01", "35nn"], ["01", "36nn"]]), ai: "3922", position: 1)) { try GS1ElementString.parse("39221234") }
     }
 
     // MARK: Meanings

@@ -23,7 +23,7 @@ import Retail
         if r.chance(60) { return Array(r.pick(validElements).utf8) }
         let entry = r.pick(GS1ApplicationIdentifier.table)
         var ai = entry.ai
-        if let n = entry.decimalRange { ai = String(ai.dropLast()) + String(r.below(10) < n.count ? n.lowerBound + r.below(n.count) : r.below(10)) }
+        if entry.decimals != nil, r.chance(10) { ai = String(ai.dropLast()) + String(r.below(10)) }
         let range = entry.lengthRange
         let length = r.chance(80) ? range.lowerBound + r.below(range.count) : r.below(range.upperBound + 4)
         let alphabet = entry.components.first?.characters == .digits && r.chance(90) ? digits : set82

@@ -9,10 +9,12 @@ import Retail
 @Suite struct ScanFuzzTests {
     typealias Random = GS1FuzzTests.Random
 
+    /// The last store relaxed every GS1 rule it may (scanners without AIM identifiers).
     static let interpreters: [ScanInterpreter] = [VariableMeasureLayout.default, .de, .uk, .cn].map {
-        ScanInterpreter(currency: cny, layout: $0, couponVerifier: LengthVerifier())
+        ScanInterpreter(currency: cny, layout: $0, couponVerifier: LengthVerifier(), relaxations: $0 == .cn
+            ? GS1Relaxations(elementStringsWithoutIdentifier: true, bracketedFromScanner: true, digitalLinkShortNames: true) : .none)
     }
-    static let aims = ["", "", "", "]E0", "]E4", "]C0", "]Q1", "]d1", "]X", "]"]
+    static let aims = ["", "", "", "", "]E0", "]E0", "]E4", "]I1", "]C0", "]Q1", "]d1", "]X", "]"]
     static let digits = Array("0123456789".utf8)
 
     static func digitString(_ r: inout Random, _ count: Int) -> [UInt8] { (0..<count).map { _ in r.pick(digits) } }

@@ -52,10 +52,10 @@ import Retail
     @Test func rejectsJunk() throws {
         #expect(throws: ScanError.empty) { try scanner.interpret("") }
         #expect(throws: ScanError.empty) { try scanner.interpret("\r\n") }
-        #expect(throws: ScanError.badGTIN(.empty)) { try scanner.interpret("]E0") }
-        #expect(throws: ScanError.badGTIN(.wrongLength(3))) { try scanner.interpret("123") }
-        #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 1, found: 2))) { try scanner.interpret("4006381333932") }
-        #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 2, found: 3))) { try scanner.interpret("2100001012343") }
+        #expect(throws: ScanError.badGTIN(.empty, digits: 0)) { try scanner.interpret("]E0") }
+        #expect(throws: ScanError.badGTIN(.wrongLength(3), digits: 3)) { try scanner.interpret("123") }
+        #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 1, found: 2), digits: 13)) { try scanner.interpret("4006381333932") }
+        #expect(throws: ScanError.badGTIN(.wrongCheckDigit(expected: 2, found: 3), digits: 13)) { try scanner.interpret("2100001012343") }
         #expect(throws: ScanError.tooLong(513)) { try scanner.interpret(String(repeating: "1", count: 513)) }
         // A GS1 Digital Link may live on any host; a web link without a product is not an item.
         #expect(try scanner.interpret("https://example.com/01/04006381333931") == .gs1Item(gtin: try GTIN("4006381333931"), price: nil))

@@ -64,4 +64,16 @@ import Retail
         let again = try JSONDecoder().decode(StoreProfile.self, from: JSONEncoder().encode(store))
         #expect(again == store)
     }
+
+    /// GS1 relaxations are off unless the profile turns one on; unknown ones stay off.
+    @Test func gs1RelaxationsDefaultToStrict() throws {
+        let base = #"{"name":{"en":"Shop"},"address":[],"currency":{"code":"CNY","minorDigits":2},"#
+            + #""taxRates":[{"code":"A","basisPoints":1300,"label":"VAT 13%"}]"#
+        let strict = try JSONDecoder().decode(StoreProfile.self, from: Data((base + "}").utf8))
+        #expect(strict.gs1Relaxations == .none)
+        let relaxed = try JSONDecoder().decode(StoreProfile.self, from: Data(
+            (base + #","gs1Relaxations":{"bracketedFromScanner":true}}"#).utf8))
+        #expect(relaxed.gs1Relaxations == GS1Relaxations(bracketedFromScanner: true))
+        #expect(try JSONDecoder().decode(StoreProfile.self, from: JSONEncoder().encode(relaxed)) == relaxed)
+    }
 }

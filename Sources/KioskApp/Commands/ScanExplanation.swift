@@ -58,6 +58,13 @@ public struct ScanExplanation: Encodable, Sendable {
     /// "event scan-rejected: <reason>", "coupon", "staff-badge". The lane uses the same router.
     public private(set) var route: String
     public private(set) var error: String?
+    /// For a refused scan: the rule that refused it ("lint:gcppos1", "carrier:gtin-symbology"),
+    /// the AI concerned and the 1-based position in the input.
+    public private(set) var rule: String?
+    public private(set) var ai: String?
+    public private(set) var position: Int?
+    /// The store setting (`gs1Relaxations`) without which this scan would be refused.
+    public private(set) var relaxed: String?
 
     public var understood: Bool { error == nil }
 
@@ -71,8 +78,12 @@ public struct ScanExplanation: Encodable, Sendable {
         route = Self.describe(ScanRouter(interpreter: interpreter).route(data, symbology: nil, lookup: { catalog?.item(for: $0) }))
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         let meaning: ScanMeaning
+        if interpreter.relaxations != .none, case .gs1(let strictError)? = Self.refusal(data, interpreter.strict) {
+            relaxed = GS1Relaxations.setting(relaxing: strictError.reason).map { "\($0): \(strictError.rule) at position \(strictError.position)" }
+        }
         do { meaning = try interpreter.interpret(data) } catch {
             self.error = error.description
+            (rule, ai, position) = error.refusal
             // A coupon whose signature or dates fail: still show what it says.
             if case .coupon = error, let parsed = try? SignedCoupon.parse(Self.couponText(data), currency: interpreter.currency) {
                 coupon = Self.info(parsed.coupon, at: seconds, signature: error.description)
@@ -106,7 +117,7 @@ public struct ScanExplanation: Encodable, Sendable {
             kind = "gs1-item"
             gtin = g.digits
             price = amount?.description
-            if let parsed = try? ScanInterpreter.gs1Data(Substring(data)) {
+            if let parsed = try? interpreter.gs1Data(Substring(data)) {
                 elements = parsed.elements.map {
                     Element(ai: $0.ai, title: $0.definition.title, value: $0.value, meaning: Self.describe($0.meaning))
                 }
@@ -126,6 +137,11 @@ public struct ScanExplanation: Encodable, Sendable {
             action = "while the lane waits for staff: opens the staff form for this badge (the PIN is still asked)"
         }
         if let gtin, let item = catalog?.item(for: try! GTIN(gtin)) { catalogName = item.name.en }
+    }
+
+    static func refusal(_ data: String, _ interpreter: ScanInterpreter) -> ScanError? {
+        do { _ = try interpreter.interpret(data) } catch { return error }
+        return nil
     }
 
     static func describe(_ route: ScanRoute) -> String {
@@ -199,6 +215,10 @@ public struct ScanExplanation: Encodable, Sendable {
         if let action { lines.append("lane: \(action)") }
         lines.append("route: \(route)")
         if let error { lines.append("error: \(error)") }
+        if let rule {
+            lines.append("rule: \(rule)" + (ai.map { ", AI \($0)" } ?? "") + (position.map { ", position \($0)" } ?? ""))
+        }
+        if let relaxed { lines.append("relaxed by the store: \(relaxed)") }
         return lines.joined(separator: "\n")
     }
 

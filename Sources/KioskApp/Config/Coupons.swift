@@ -33,7 +33,8 @@ extension StoreProfile {
     /// (no keys: coupons are refused as "not accepted here").
     public func scanInterpreter() throws -> ScanInterpreter {
         ScanInterpreter(currency: currency, layout: variableMeasure,
-                        couponVerifier: couponKeys.isEmpty ? nil : try Ed25519CouponVerifier(couponKeys))
+                        couponVerifier: couponKeys.isEmpty ? nil : try Ed25519CouponVerifier(couponKeys),
+                        relaxations: gs1Relaxations)
     }
 }
 
