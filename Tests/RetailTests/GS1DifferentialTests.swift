@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KioskTestSupport
 import Retail
 
 /// The kiosk against an independent judge: biip (PyPI) read 10,000 seeded scans (every AI of
@@ -79,19 +80,13 @@ import Retail
 
     /// The fixture is biip's own verdict, not a copy someone edited: biip (in .venv-test, made by
     /// scripts/setup) judges the same seeded scans again and must say the same.
-    @Test func theFixtureIsWhatBiipSays() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = root.appendingPathComponent(".venv-test/bin/python")
-        process.arguments = [root.appendingPathComponent("scripts/gs1-differential").path, "--seed", "17", "--count", "10000"]
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gs1-differential-\(UUID().uuidString).jsonl")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "run scripts/setup for .venv-test with biip")
-        let committed = try Data(contentsOf: root.appendingPathComponent("Tests/RetailTests/Fixtures/gs1-differential.jsonl"))
-        #expect(try Data(contentsOf: output) == committed, "regenerate the fixture with scripts/gs1-differential")
+    @Test func theFixtureIsWhatBiipSays() async throws {
+        let judged = try await run(repositoryRoot.appendingPathComponent(".venv-test/bin/python").path,
+                                   [repositoryRoot.appendingPathComponent("scripts/gs1-differential").path, "--seed", "17", "--count", "10000"],
+                                   in: FileManager.default.temporaryDirectory)
+        #expect(judged.status == 0, "run scripts/setup for .venv-test with biip")
+        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("Tests/RetailTests/Fixtures/gs1-differential.jsonl"),
+                                   encoding: .utf8)
+        #expect(judged.output == committed, "regenerate the fixture with scripts/gs1-differential")
     }
 }
