@@ -129,7 +129,8 @@ import Testing
                 try await rig.enrol(lane)
                 newest[lane] = try rig.laneNewest(lane)
             }
-            let collector = try rig.startCollector()
+            // Pages of 50: D1 takes over a hundred transactions, so it is still being pulled when it is killed.
+            let collector = try rig.startCollector(pageLimit: 50)
             defer { if collector.isRunning { Foundation.kill(collector.processIdentifier, SIGKILL) } }
             // Killed once head office holds part of it; the other lane goes on meanwhile.
             #expect(await eventually(180, every: .milliseconds(20)) { ((try? await rig.stored("D1"))?.count ?? 0) > 0 })

@@ -102,16 +102,13 @@ final class HeadOfficeRig: @unchecked Sendable {
     }
 
     /// `kiosk-hq collect` running until stopped (a child of the test: `kill(pid, SIGKILL)` is a crash).
-    func startCollector(interval: String = "0.2") throws -> Process {
+    /// Small pages make many transactions: many moments to crash in.
+    func startCollector(interval: String = "0.2", pageLimit: Int = 200) throws -> Process {
         let process = Process()
         process.executableURL = Self.hq
-        process.arguments = ["collect", "--interval", interval, "--database", url]
+        process.arguments = ["collect", "--interval", interval, "--page-limit", "\(pageLimit)", "--database", url]
         let log = folder.appendingPathComponent("collector.log")
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
+        try appendOutput(of: process, to: log)
         try process.run()
         return process
     }
