@@ -80,8 +80,19 @@ final class HeadOfficeRig: @unchecked Sendable {
         if let kiosk = running.removeValue(forKey: lane) { _ = await kiosk.stop(timeout: 60) }
     }
 
+    /// Other children of the test (a proxy), killed with the lanes.
+    private var others: [Process] = []
+
+    func own(_ process: Process) {
+        others.append(process)
+    }
+
     func stopAll() {
         for lane in Array(running.keys) { kill(lane) }
+        for process in others where process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// `kiosk lanes add` for a lane: its key from `kiosk lane identity`, its address (the lane's
