@@ -816,8 +816,14 @@ def bench_sync(events=1_000_000, scans=3_000, rounds=2, latency_rounds=3):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_hq():
+    """Head office collecting 100 lanes into PostgreSQL against psql's \\copy (scripts/bench_hq.py)."""
+    import bench_hq
+    bench_hq.run()
+
+
 BENCHMARKS = {"startup": bench_startup, "receipt": bench_receipt, "catalog": bench_catalog, "decode": bench_decode,
-              "scan": bench_scan, "usb": bench_usb, "sync": bench_sync}
+              "scan": bench_scan, "usb": bench_usb, "sync": bench_sync, "hq": bench_hq}
 
 if __name__ == "__main__":
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it comes, also into a file

@@ -42,7 +42,14 @@ public struct LaneCollector: Sendable {
         try await cursors.recordContact(lane.id, status: status, newerHead: newer)
         if let newer { cursor = LaneCursor(seq: cursor.seq, hash: cursor.hash, newestHead: newer) }
         // An acknowledgement lost after its commit (the lane went down) is sent again.
-        if status.backlog > 0, status.acknowledgedSeq < cursor.seq { try await acknowledge(client, cursor, logger) }
+        if status.backlog > 0, status.acknowledgedSeq < cursor.seq {
+            do { try await acknowledge(client, cursor, logger) } catch let error as LaneCallError where error.laneCode == "hash-mismatch" {
+                // The lane holds another hash at a seq head office stored: its history forked there.
+                let evidence: [String: JSONValue] = ["seq": .int(cursor.seq), "storedHash": .hex(cursor.hash),
+                                                     "laneAnswer": .string("POST /sync/v1/ack: 409 hash-mismatch")]
+                return try await quarantine(lane.id, QuarantineFinding(.fork, evidence), cursor, logger)
+            }
+        }
 
         var stored = 0, overlap = true
         while true {

@@ -3,8 +3,8 @@ import Foundation
 import Journal
 import Retail
 
-/// `kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED]`: a lane's state folder
-/// (`journal.sqlite` and `lane-key.json`, lane L01) whose journal holds at least EVENTS events,
+/// `kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED] [LANE-ID]`: a lane's state folder
+/// (`journal.sqlite` and `lane-key.json`, lane L01 unless named) whose journal holds at least EVENTS events,
 /// written by the real engine: `LaneEngine` over a signing `LaneJournal`, through sessions like a
 /// busy lane's, on the demo store and catalog. The same seed gives the same journal (the lane key
 /// is derived from it too). Every session is finished, so the lane starts idle.
@@ -27,10 +27,8 @@ struct JournalGenerator {
     var figures = Figures()
     var coupons = 0
 
-    static let laneID = "L01"
-
     /// Makes STATE-DIR (0700) with the lane key derived from `seed` and an empty journal.
-    init(assets: URL, stateDirectory: URL, seed: UInt64) throws {
+    init(assets: URL, stateDirectory: URL, seed: UInt64, laneID: String) throws {
         let profile = try JSONDecoder().decode(StoreProfile.self, from: Data(contentsOf: assets.appendingPathComponent("demo/store.json")))
         let catalog = try CatalogCSV(store: profile).read(Data(contentsOf: assets.appendingPathComponent("demo/catalog.csv")))
         items = catalog.items
@@ -38,7 +36,7 @@ struct JournalGenerator {
         random = SeededRandom(state: seed)
         var key: [UInt8] = []
         for _ in 0..<4 { withUnsafeBytes(of: random.next().littleEndian) { key += $0 } }
-        let identity = try LaneIdentity(laneID: Self.laneID, privateKey: key)
+        let identity = try LaneIdentity(laneID: laneID, privateKey: key)
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         // The lane key file as `kiosk run` makes it (LaneIdentity.loadOrCreate), mode 0600.
@@ -49,7 +47,7 @@ struct JournalGenerator {
             throw GeneratorError("cannot write \(keyFile.path)")
         }
         let journal = try LaneJournal(path: stateDirectory.appendingPathComponent("journal.sqlite").path, identity: identity)
-        engine = try LaneEngine(lane: Lane(config: LaneConfig(laneID: Self.laneID, pricing: profile.pricingRules)), journal: journal)
+        engine = try LaneEngine(lane: Lane(config: LaneConfig(laneID: laneID, pricing: profile.pricingRules)), journal: journal)
         guard engine.lastSeq == 0 else { throw GeneratorError("\(stateDirectory.path) already has a journal") }
     }
 
@@ -180,12 +178,12 @@ struct JournalGenerator {
     }
 
     /// Writes sessions until the journal holds `events` events (the last session is finished).
-    static func run(assets: URL, stateDirectory: URL, events: Int64, seed: UInt64) throws {
+    static func run(assets: URL, stateDirectory: URL, events: Int64, seed: UInt64, laneID: String = "L01") throws {
         let start = monotonicNanoseconds()
         var figures = Figures()
         var written: Int64 = 0
         do {
-            var generator = try JournalGenerator(assets: assets, stateDirectory: stateDirectory, seed: seed)
+            var generator = try JournalGenerator(assets: assets, stateDirectory: stateDirectory, seed: seed, laneID: laneID)
             while generator.engine.lastSeq < events { try generator.session() }
             figures = generator.figures
             written = generator.engine.lastSeq

@@ -4,7 +4,7 @@
 //   kiosk-bench catalog-lookup DIR GTINS [grdb]   look up every GTIN in the file (one per line)
 //   kiosk-bench decode DIR [options]   decode the camera frames of DIR/manifest.tsv (DecodeBenchmark.swift)
 //   kiosk-bench scan-interpret ASSETS [MIX-FILE]   scan interpretation throughput (ScanBenchmark.swift)
-//   kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED]   a lane's journal of EVENTS events (JournalGenerator.swift)
+//   kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED] [LANE-ID] a lane's journal of EVENTS events (JournalGenerator.swift)
 import CatalogStore
 import Foundation
 import Receipts
@@ -134,13 +134,14 @@ case "scan-interpret":
     try scanBenchmark(assets: URL(fileURLWithPath: arguments[arguments.startIndex + 1]),
                       mixFile: arguments.count == 3 ? arguments[arguments.startIndex + 2] : nil)
 case "journal-generate":
-    guard (4...5).contains(arguments.count), let events = Int64(arguments[arguments.startIndex + 3]),
-          let seed = UInt64(arguments.count == 5 ? arguments[arguments.startIndex + 4] : "1") else {
-        fatalError("usage: kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED]")
+    guard (4...6).contains(arguments.count), let events = Int64(arguments[arguments.startIndex + 3]),
+          let seed = UInt64(arguments.count >= 5 ? arguments[arguments.startIndex + 4] : "1") else {
+        fatalError("usage: kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED] [LANE-ID]")
     }
     try JournalGenerator.run(assets: URL(fileURLWithPath: arguments[arguments.startIndex + 1]),
-                             stateDirectory: URL(fileURLWithPath: arguments[arguments.startIndex + 2]), events: events, seed: seed)
+                             stateDirectory: URL(fileURLWithPath: arguments[arguments.startIndex + 2]), events: events, seed: seed,
+                             laneID: arguments.count == 6 ? arguments[arguments.startIndex + 5] : "L01")
 default:
-    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS | catalog-import CSV DIR | catalog-lookup DIR GTINS [grdb] | decode DIR | scan-interpret ASSETS [MIX-FILE] | journal-generate ASSETS STATE-DIR EVENTS [SEED]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kiosk-bench receipt ASSETS | catalog-import CSV DIR | catalog-lookup DIR GTINS [grdb] | decode DIR | scan-interpret ASSETS [MIX-FILE] | journal-generate ASSETS STATE-DIR EVENTS [SEED] [LANE-ID]\n".utf8))
     exit(2)
 }

@@ -99,11 +99,7 @@ public final class PostgresCluster: Sendable {
             process.arguments = arguments
         }
         let log = folder.appendingPathComponent("server.log")
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
+        try appendOutput(of: process, to: log)
         try server.start(process)
         // Ready when pg_isready says so (a hang guard, not a timing: a slow machine only waits longer).
         for _ in 0..<1200 {

@@ -16,3 +16,13 @@ public func runTool(_ executable: URL, _ arguments: [String], mergingErrors: Boo
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// Sends `process`'s standard output and error to the end of `log` (made if missing), so a child
+/// restarted many times keeps one log of all its runs.
+public func appendOutput(of process: Process, to log: URL) throws {
+    if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+    let handle = try FileHandle(forWritingTo: log)
+    handle.seekToEndOfFile()
+    process.standardOutput = handle
+    process.standardError = handle
+}
