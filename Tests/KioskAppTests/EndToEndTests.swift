@@ -13,7 +13,7 @@ import Testing
         let stateDir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: stateDir) }
 
-        var kiosk = try await KioskProcess(stateDirectory: stateDir)
+        var kiosk = try await KioskProcess(stateDirectory: stateDir, extraArguments: try terminalConfig(in: stateDir, neverAnswerCents: nil))
         var api = APIClient(base: kiosk.baseURL)
 
         // The page's WebSocket sees every change.
@@ -52,9 +52,11 @@ import Testing
         #expect(await socket.waitForMessage { Self.lineCount(inStateMessage: $0) == 3 } != nil)
         socket.disconnect()
 
-        // Power cut in the middle of the cart.
+        // Power cut in the middle of the cart. The lane comes back with a terminal that will never
+        // answer this total, so the payment below stays in progress for as long as the test needs.
         kiosk.kill9()
-        kiosk = try await KioskProcess(stateDirectory: stateDir)
+        let totalCents = try #require(Int(String(totalBefore.filter(\.isNumber).suffix(2))))
+        kiosk = try await KioskProcess(stateDirectory: stateDir, extraArguments: try terminalConfig(in: stateDir, neverAnswerCents: totalCents))
         api = APIClient(base: kiosk.baseURL)
         let restored = try await api.get("/api/state").json
         #expect(restored["phase"] as? String == "shopping")
@@ -70,9 +72,21 @@ import Testing
         }
         #expect(page.contains("id=\"totals-total\">\(totalBefore)<"))
 
-        // Pay: the simulated terminal approves after a short delay, the receipt prints.
+        // Pay; the terminal does not answer, and the lane takes no scan while it waits.
         #expect(try await api.post("/api/pay").status == 200)
-        #expect(try await api.scan(plain).status == 409) // no scanning while paying
+        #expect(try await api.scan(plain).status == 409)
+
+        // Power cut in the middle of the payment. Back up, the lane asks the terminal, which
+        // charged nothing, and returns the shopper to the cart to pay again.
+        kiosk.kill9()
+        kiosk = try await KioskProcess(stateDirectory: stateDir, extraArguments: try terminalConfig(in: stateDir, neverAnswerCents: nil))
+        api = APIClient(base: kiosk.baseURL)
+        let unpaid = try #require(try await api.waitForState { $0["phase"] as? String == "shopping" })
+        #expect((unpaid["notice"] as? [String: Any])?["kind"] as? String == "paymentDeclined")
+        #expect((unpaid["lines"] as? [[String: Any]])?.count == 3)
+
+        // Pay again: the terminal approves, the receipt prints.
+        #expect(try await api.post("/api/pay").status == 200)
         let done = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
         let sale = try #require(done["sale"] as? [String: Any])
         let saleID = try #require(sale["id"] as? String)
@@ -102,6 +116,18 @@ import Testing
         #expect(try journal.openSession() == nil)
         let recorded = try #require(try journal.sale(id: saleID))
         #expect(recorded.lines.count == 3)
+    }
+
+    /// `--config` for a demo lane whose simulated terminal approves at once, or never answers
+    /// totals ending in `neverAnswerCents` (as if the request never reached it).
+    func terminalConfig(in folder: URL, neverAnswerCents: Int?) throws -> [String] {
+        let config = folder.appendingPathComponent("terminal-\(neverAnswerCents.map(String.init) ?? "approves").json")
+        let never = neverAnswerCents.map { "[\($0)]" } ?? "[]"
+        try Data(#"""
+            {"usbDevices": false, "paymentTimeoutSeconds": 600,
+             "simulatedTerminal": {"approvalDelayMilliseconds": 0, "declineWhenCentsAre": [], "noAnswerWhenCentsAre": \#(never)}}
+            """#.utf8).write(to: config)
+        return ["--config", config.path]
     }
 
     /// The cart size of a pushed `{"type": "state", "state": VIEW}` message, nil for anything else.
