@@ -52,7 +52,17 @@ let package = Package(
         ]),
         // The catalog store: versioned SQLite files, streamed CSV import, raw sqlite3 point lookups.
         .target(name: "CatalogStore", dependencies: ["Retail", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Payments", dependencies: ["Retail"]),
+        // Payment terminals and wallet gateways: their protocols over HTTPS (AsyncHTTPClient).
+        .target(name: "Payments", dependencies: [
+            "Retail",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            // AES-CBC and PBKDF2, for the nexo local-encryption envelope.
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "Devices", dependencies: [
             "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),

@@ -27,11 +27,22 @@ public enum TerminalAnswer: Sendable, Hashable, Codable {
 }
 
 public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No connection could be made: the request never left the kiosk.
     case unreachable(String)
+    /// The request was (or may have been) sent and no answer came: only a status query can tell
+    /// whether money was taken.
+    case noAnswer(String)
+
+    /// Whether the request certainly never reached the terminal.
+    public var neverSent: Bool {
+        if case .unreachable = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
         case .unreachable(let why): return "payment terminal unreachable: \(why)"
+        case .noAnswer(let why): return "no answer from the payment terminal: \(why)"
         }
     }
 }

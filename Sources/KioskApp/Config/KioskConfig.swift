@@ -22,6 +22,11 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     /// Who may approve age checks, voids and cancellations. Empty outside demo mode unless configured.
     public var staff: [StaffMember] = []
     public var simulatedTerminal = SimulatedTerminalRules()
+    /// A card terminal speaking Adyen's Terminal API (NexoTerminalSettings.swift). When set it takes
+    /// the payments, in --demo too; when absent, --demo uses the simulated terminal above.
+    public var nexoTerminal: NexoTerminalSettings?
+    /// A WeChat Pay merchant account for payment codes (WeChatPaySettings.swift); none when absent.
+    public var wechatPay: WeChatPaySettings?
     /// Seconds the kiosk waits for the terminal before asking it for the payment's status.
     public var paymentTimeoutSeconds = 60
     public var emptyCartTimeoutSeconds = 60
@@ -46,7 +51,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var catalogOrDemo: String { catalog ?? Self.demoCatalog }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
+        case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
         case usbDevices, scannerKeyboardLayout, sync, pageNetwork
     }
@@ -61,6 +66,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         eReceiptBaseURL = try c.decodeIfPresent(String.self, forKey: .eReceiptBaseURL)
         staff = try c.decodeIfPresent([StaffMember].self, forKey: .staff) ?? defaults.staff
         simulatedTerminal = try c.decodeIfPresent(SimulatedTerminalRules.self, forKey: .simulatedTerminal) ?? defaults.simulatedTerminal
+        nexoTerminal = try c.decodeIfPresent(NexoTerminalSettings.self, forKey: .nexoTerminal)
+        wechatPay = try c.decodeIfPresent(WeChatPaySettings.self, forKey: .wechatPay)
         paymentTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .paymentTimeoutSeconds) ?? defaults.paymentTimeoutSeconds
         emptyCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .emptyCartTimeoutSeconds) ?? defaults.emptyCartTimeoutSeconds
         abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
@@ -126,6 +133,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")
         try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
+        if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() { throw KioskSetupError.config(source, problem) }
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }
         try camera?.validate(source: source)
         if let problem = pageNetwork?.problem() { throw KioskSetupError.config(source, problem) }

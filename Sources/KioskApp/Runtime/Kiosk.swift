@@ -71,11 +71,8 @@ public enum Kiosk {
         }
         logger.info("lane identity", metadata: ["lane": "\(identity.laneID)", "fingerprint": "\(identity.fingerprint)"])
         let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path, identity: identity)
-        // Simulated payment and printing are demo and training only: a real lane without a terminal
-        // charges nothing (and sells nothing), and without a USB printer its receipts wait as missed.
-        let terminal: any PaymentTerminal = options.demo
-            ? try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
-            : NoPaymentTerminal()
+        let (terminal, terminalState) = try PaymentSetup.terminal(config, demo: options.demo, state: state)
+        // Simulated printing is demo and training only: without a USB printer a real lane's receipts wait as missed.
         let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil)
         // Demo and training only: outside --demo nothing can inject scans.
         let scanner = options.demo ? SimulatedScanner() : nil
@@ -93,7 +90,7 @@ public enum Kiosk {
             lane: lane, journal: journal, stateDirectory: state, profile: setup.profile, catalog: setup.catalog,
             staff: config.staff, demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
             terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated,
-            terminalState: options.demo ? .simulated : .none, receipts: receipts,
+            terminalState: terminalState, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger)
         await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import Retail
+
+/// WeChat Pay micropay (API v2): the shopper's payment code is charged with `micropay`; the order
+/// is named by out_trade_no, derived from the attempt id, so the kiosk can always ask about it
+/// with `orderquery`, after a lost answer or a restart, and never pays it twice. USERPAYING (the
+/// shopper confirms on the phone) is polled for up to `userPayingSeconds`, then the order is
+/// reversed (repeated while the gateway answers "recall"). The API key signs every request and
+/// checks every answer; it is never logged.
+public actor WeChatPayGateway: PaymentTerminal {
+    public nonisolated let name: String
+    private let settings: WeChatPaySettings
+    private let key: String
+    private let http: GatewayHTTP
+    private let pollInterval: Duration
+    private var fees: [String: Int64] = [:]
+
+    /// Reads the API key from its file: a missing or empty key stops the kiosk's start.
+    public init(settings: WeChatPaySettings, pollInterval: Duration = .seconds(5)) throws {
+        guard let data = FileManager.default.contents(atPath: settings.keyFile),
+              let key = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !key.isEmpty, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw WeChatPayError.incomplete("the API key in \(settings.keyFile)")
+        }
+        self.settings = settings
+        self.key = key
+        self.name = "WeChat Pay \(settings.merchantID)"
+        self.http = GatewayHTTP(caFile: settings.caFile)
+        self.pollInterval = pollInterval
+    }
+
+    public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
+        guard let wallet = request.wallet, wallet.kind == .wechatPay, let code = wallet.authCode else {
+            return .declined(reason: "WeChat Pay takes WeChat payment codes only. You have not been charged.")
+        }
+        guard request.amount.currency.code == "CNY", request.amount.currency.minorDigits == 2, request.amount.minorUnits > 0 else {
+            return .declined(reason: "WeChat Pay micropay takes positive CNY amounts only. You have not been charged.")
+        }
+        let fee = request.amount.minorUnits
+        fees[request.attemptID] = fee
+        let answer = try await call("pay/micropay", [
+            "body": "Kiosk", "out_trade_no": Self.outTradeNo(request.attemptID), "total_fee": String(fee), "fee_type": "CNY",
+            "spbill_create_ip": settings.terminalIP, "auth_code": code,
+        ])
+        switch try WeChatPayAnswers.micropay(answer, key: key, kind: settings.signType, fee: fee) {
+        case .paid(let transaction): return .approved(reference: transaction, tender: WalletKind.wechatPay.rawValue)
+        case .refused(let code, let message):
+            return .declined(reason: "WeChat Pay: \(message) (\(code)). You have not been charged.")
+        case .userPaying, .query:
+            return try await settle(request.attemptID)
+        }
+    }
+
+    public func status(of attemptID: String) async throws -> TerminalAnswer {
+        let answer = try await call("pay/orderquery", ["out_trade_no": Self.outTradeNo(attemptID)])
+        return try WeChatPayAnswers.query(answer, key: key, kind: settings.signType, fee: fees[attemptID])
+    }
+
+    /// Polls the order while the shopper confirms; an order still open at the end is reversed,
+    /// so it can never be paid after the kiosk gave up on it.
+    private func settle(_ attemptID: String) async throws -> TerminalAnswer {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(settings.userPayingSeconds)
+        while clock.now < giveUp {
+            try await Task.sleep(for: pollInterval)
+            if let answer = try? await status(of: attemptID), answer != .inProgress { return answer }
+        }
+        for _ in 0..<5 {
+            let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
+            if try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType) {
+                // Reversed: if it had been paid, the money goes back; the order's final state says which.
+                return try await status(of: attemptID)
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+        return .inProgress
+    }
+
+    /// out_trade_no: up to 32 of [0-9A-Za-z_-]; an attempt id that is not is replaced by a digest.
+    static func outTradeNo(_ attemptID: String) -> String {
+        if attemptID.utf8.count <= 32, attemptID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
+            return attemptID
+        }
+        return "K" + SHA256.hash(data: Array(attemptID.utf8)).prefix(15).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func call(_ path: String, _ fields: [String: String]) async throws -> [String: String] {
+        var fields = fields
+        fields["appid"] = settings.appID
+        fields["mch_id"] = settings.merchantID
+        fields["nonce_str"] = Self.nonce()
+        fields["sign_type"] = settings.signType.rawValue
+        fields["sign"] = WeChatPaySignature.sign(fields, key: key, kind: settings.signType)
+        let url = settings.gateway.hasSuffix("/") ? settings.gateway + path : settings.gateway + "/" + path
+        let body = try await http.post(url, body: Data(WeChatPayXML.encode(fields).utf8), contentType: "text/xml", timeout: .seconds(20))
+        return try WeChatPayXML.decode(String(decoding: body, as: UTF8.self))
+    }
+
+    private static func nonce() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<32).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
