@@ -22,10 +22,11 @@ struct GatewayHTTP: Sendable {
     }
 
     /// One client for the process (never shut down, like `HTTPClient.shared`), with a short
-    /// connect timeout: on the store network a terminal that does not accept a connection in 5 s
-    /// is not there, and the shopper should hear so soon, not after the payment timeout.
+    /// connect timeout: on the store network a terminal that does not accept a connection in 3 s
+    /// is not there (AsyncHTTPClient retries a refused connection until then), and the shopper
+    /// should hear so before the payment timeout (at least 5 s) takes it for a lost answer.
     static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                   configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(5))))
+                                   configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(3))))
 
     func post(_ url: String, body: Data, contentType: String, timeout: Duration, limit: Int = 1 << 20) async throws -> Data {
         var request = HTTPClientRequest(url: url)

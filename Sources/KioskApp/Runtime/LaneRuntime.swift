@@ -305,25 +305,41 @@ public actor LaneRuntime {
         let start = ContinuousClock.now
         let request = PaymentRequest(attemptID: attempt.id, amount: attempt.amount, wallet: attempt.wallet)
         var answer: TerminalAnswer?
+        var sendFailure: TerminalError?, statusFailure: TerminalError?
         if !sent {
-            answer = try? await withDeadline(paymentTimeout) { [terminal] in try await terminal.authorize(request) }
+            do { answer = try await withDeadline(paymentTimeout) { [terminal] in try await terminal.authorize(request) } }
+            catch let error as TerminalError { sendFailure = error } catch {}
         }
-        if answer == nil || answer == .inProgress {
-            answer = try? await terminal.status(of: attempt.id)
+        // Unreachable: the request never left, so there is nothing to ask about.
+        if answer == nil || answer == .inProgress, sendFailure?.neverSent != true {
+            do { answer = try await terminal.status(of: attempt.id) } catch let error as TerminalError { statusFailure = error } catch {}
         }
         guard !Task.isCancelled else { return }
-        let outcome: PaymentOutcome
-        switch answer {
-        case .approved(let reference, let tender)?: outcome = .approved(reference: reference, tender: tender)
-        case .declined(let reason)?: outcome = .declined(reason: reason)
-        case .notFound?: outcome = .declined(reason: "The terminal did not receive the payment. You have not been charged.")
-        case .inProgress?, nil: outcome = .unknown(reason: "No answer from the payment terminal.")
-        }
+        let outcome = Self.outcome(answer, sendFailure: sendFailure, statusFailure: statusFailure)
         metrics.paymentFinished(outcome, after: ContinuousClock.now - start)
         let log = logger.subsystem(.payment)
         log.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
         if case .failure(let refusal) = submit(.paymentFinished(attemptID: attempt.id, outcome)) {
             log.error("payment outcome not taken", metadata: ["attempt": "\(attempt.id)", "reason": "\(refusal)"])
+        }
+    }
+
+    /// What the journal and the page are told. A terminal that could not be reached never got the
+    /// request: nothing was charged. One that got it and did not answer in time (nor to the status
+    /// query) may have charged: staff must look. The two are different outcomes.
+    static func outcome(_ answer: TerminalAnswer?, sendFailure: TerminalError?, statusFailure: TerminalError?) -> PaymentOutcome {
+        switch answer {
+        case .approved(let reference, let tender)?: return .approved(reference: reference, tender: tender)
+        case .declined(let reason)?: return .declined(reason: reason)
+        case .notFound?: return .declined(reason: "The terminal did not receive the payment. You have not been charged.")
+        case .inProgress?, nil:
+            if case .unreachable? = sendFailure {
+                return .declined(reason: "The payment terminal cannot be reached. You have not been charged.")
+            }
+            if case .unreachable? = statusFailure {
+                return .unknown(reason: "The payment terminal cannot be reached to ask about this payment.")
+            }
+            return .unknown(reason: "No answer from the payment terminal in time.")
         }
     }
 
