@@ -1,0 +1,53 @@
+import Foundation
+import KioskTestSupport
+import Testing
+
+/// A wallet code pays through the WeChat Pay adapter against the gateway simulator (a separate
+/// process), the gateway's answer lost once; charged once. The merchant's API key and the full
+/// payment code reach neither the kiosk's log nor any file in its state folder.
+@Suite(.serialized) struct WeChatPayEndToEndTests {
+    static let apiKey = "Secr3tMerchantKeyNeverInTheLogs0"
+    static let code = "134567890123456789"
+
+    @Test func aWalletCodePaysOnceAndTheKeyIsNeverWrittenDown() async throws {
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let state = folder.appendingPathComponent("state")
+        let pki = try await TestPKI.make(in: folder)
+        let keyFile = folder.appendingPathComponent("wechat.key")
+        try Data(Self.apiKey.utf8).write(to: keyFile)
+        let simulator = TerminalSimulatorProcess(script: "wechat-pay", folder: folder, arguments: [
+            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--api-key-file", keyFile.path,
+            "--appid", "wx0000000000000001", "--mch-id", "1900000001"])
+        defer { simulator.kill9() }
+        try await simulator.start(faults: "drop-after-charge:1")
+        let config = folder.appendingPathComponent("kiosk.json")
+        try Data(#"""
+            {"usbDevices": false, "paymentTimeoutSeconds": 600,
+             "wechatPay": {"gateway": "\#(simulator.address)", "appID": "wx0000000000000001", "merchantID": "1900000001",
+                           "keyFile": "\#(keyFile.path)", "caFile": "\#(pki.certificate("ca"))"}}
+            """#.utf8).write(to: config)
+        let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path, "--log-level", "debug"])
+        let api = APIClient(base: kiosk.baseURL)
+        let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
+        #expect(try await api.scan(try #require(items.first { $0["hint"] == nil }?["code"] as? String)).status == 200)
+        #expect(try await api.scan(Self.code).status == 200)
+        let paid = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        #expect((paid["sale"] as? [String: Any])?["id"] != nil)
+        #expect(try await api.post("/api/finish").status == 200)
+        #expect(await kiosk.stop() == 0)
+
+        let ledger = try JSONSerialization.jsonObject(with: Data(contentsOf: simulator.ledger)) as? [String: Any]
+        let orders = try #require(ledger?["orders"] as? [String: [String: Any]])
+        #expect(orders.count == 1 && orders.values.first?["state"] as? String == "SUCCESS")
+
+        var written = [kiosk.log]
+        for case let file as URL in FileManager.default.enumerator(at: state, includingPropertiesForKeys: nil) ?? .init() {
+            if let data = try? Data(contentsOf: file) { written.append(String(decoding: data, as: UTF8.self)) }
+        }
+        for text in written {
+            #expect(!text.contains(Self.apiKey), "the merchant key was written down")
+            #expect(!text.contains(Self.code), "the full payment code was written down")
+        }
+    }
+}
