@@ -31,24 +31,12 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
-        let pki = try await TestPKI.make(in: folder)
-        let passphrase = folder.appendingPathComponent("nexo-passphrase")
-        try Data("a terminal's passphrase".utf8).write(to: passphrase)
-        let simulator = TerminalSimulatorProcess(script: "nexo-terminal", folder: folder, arguments: [
-            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--poiid", "V400m-000000001",
-            "--passphrase-file", passphrase.path, "--key-identifier", "lane-key", "--key-version", "3"])
-        defer { simulator.kill9() }
         let delay = "delay-ms:\(Self.approvalMilliseconds)"
-        try await simulator.start(faults: delay)
-        let config = folder.appendingPathComponent("kiosk.json")
-        try Data(#"""
-            {"usbDevices": false, "paymentTimeoutSeconds": 600,
-             "nexoTerminal": {"address": "\#(simulator.address)", "poiID": "V400m-000000001", "saleID": "L01",
-                              "caFile": "\#(pki.certificate("ca"))", "statusWaitSeconds": 120,
-                              "encryption": {"keyIdentifier": "lane-key", "keyVersion": 3, "passphraseFile": "\#(passphrase.path)"}}}
-            """#.utf8).write(to: config)
+        let rig = try await NexoSimulatorRig(folder: folder, faults: delay)
+        let simulator = rig.simulator
+        let arguments = try rig.kioskArguments()
         func startKiosk() async throws -> KioskProcess {
-            try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
+            try await KioskProcess(stateDirectory: state, extraArguments: arguments)
         }
         var kiosk = try await startKiosk()
         var api = APIClient(base: kiosk.baseURL)

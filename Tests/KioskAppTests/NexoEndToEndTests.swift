@@ -12,23 +12,10 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
-        let pki = try await TestPKI.make(in: folder)
-        let passphrase = folder.appendingPathComponent("nexo-passphrase")
-        try Data("a terminal's passphrase".utf8).write(to: passphrase)
-        let simulator = TerminalSimulatorProcess(script: "nexo-terminal", folder: folder, arguments: [
-            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--poiid", "V400m-000000001",
-            "--passphrase-file", passphrase.path, "--key-identifier", "lane-key", "--key-version", "3"])
-        defer { simulator.kill9() }
-        try await simulator.start(faults: "drop-after-charge:1")
-        let config = folder.appendingPathComponent("kiosk.json")
-        try Data(#"""
-            {"usbDevices": false, "paymentTimeoutSeconds": 600,
-             "nexoTerminal": {"address": "\#(simulator.address)", "poiID": "V400m-000000001", "saleID": "L01",
-                              "caFile": "\#(pki.certificate("ca"))", "statusWaitSeconds": 120,
-                              "encryption": {"keyIdentifier": "lane-key", "keyVersion": 3, "passphraseFile": "\#(passphrase.path)"}}}
-            """#.utf8).write(to: config)
-
-        var kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
+        let rig = try await NexoSimulatorRig(folder: folder, faults: "drop-after-charge:1")
+        let simulator = rig.simulator
+        let arguments = try rig.kioskArguments()
+        var kiosk = try await KioskProcess(stateDirectory: state, extraArguments: arguments)
         var api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
         let plain = try #require(items.first { $0["hint"] == nil }?["code"] as? String)
@@ -47,7 +34,7 @@ import Testing
         #expect(try await api.scan(plain).status == 200)
         #expect(try await api.post("/api/pay").status == 200)
         kiosk.kill9()
-        kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
+        kiosk = try await KioskProcess(stateDirectory: state, extraArguments: arguments)
         api = APIClient(base: kiosk.baseURL)
         let settled = try #require(try await api.waitForState { ["receipt", "shopping"].contains($0["phase"] as? String) })
         if settled["phase"] as? String == "shopping" {
@@ -64,10 +51,6 @@ import Testing
         #expect(check.sales == 2 && check.charges == 2)
 
         // The terminal's passphrase reaches neither the log nor the state folder.
-        var written = [kiosk.log]
-        for case let file as URL in FileManager.default.enumerator(at: state, includingPropertiesForKeys: nil) ?? .init() {
-            if let data = try? Data(contentsOf: file) { written.append(String(decoding: data, as: UTF8.self)) }
-        }
-        #expect(written.allSatisfy { !$0.contains("a terminal's passphrase") })
+        #expect(writtenDown(log: kiosk.log, stateFolder: state).allSatisfy { !$0.contains("a terminal's passphrase") })
     }
 }

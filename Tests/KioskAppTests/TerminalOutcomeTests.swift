@@ -29,25 +29,13 @@ import Testing
     @Test func thePageAndTheJournalTellUnreachableFromNoAnswer() async throws {
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let pki = try await TestPKI.make(in: folder)
-        let simulator = TerminalSimulatorProcess(script: "nexo-terminal", folder: folder, arguments: [
-            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--poiid", "V400m-000000001"])
-        defer { simulator.kill9() }
-        try await simulator.start(faults: "delay-ms:120000")
+        let rig = try await NexoSimulatorRig(folder: folder, faults: "delay-ms:120000", encrypted: false)
         // The unreachable case has a payment timeout far beyond the 3 s connect timeout, so which
         // comes first is never a race; the other needs a short one to end in time.
-        func config(_ address: String, timeout: Int) throws -> [String] {
-            let file = folder.appendingPathComponent("kiosk-\(UUID().uuidString).json")
-            try Data(#"""
-                {"usbDevices": false, "paymentTimeoutSeconds": \#(timeout),
-                 "nexoTerminal": {"address": "\#(address)", "poiID": "V400m-000000001", "saleID": "L01",
-                                  "caFile": "\#(pki.certificate("ca"))", "statusWaitSeconds": 0, "unencryptedTestTerminal": true}}
-                """#.utf8).write(to: file)
-            return ["--config", file.path]
-        }
-        for (address, expected) in [("https://127.0.0.1:1/nexo", "unreachable"), (simulator.address, "no answer")] {
+        for (address, expected) in [("https://127.0.0.1:1/nexo", "unreachable"), (rig.simulator.address, "no answer")] {
             let state = folder.appendingPathComponent("state-\(expected.count)")
-            let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: try config(address, timeout: expected == "unreachable" ? 120 : 5))
+            let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: try rig.kioskArguments(
+                paymentTimeoutSeconds: expected == "unreachable" ? 120 : 5, address: address, statusWaitSeconds: 0))
             let api = APIClient(base: kiosk.baseURL)
             let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
             #expect(try await api.scan(try #require(items.first { $0["hint"] == nil }?["code"] as? String)).status == 200)

@@ -41,11 +41,7 @@ import Testing
         let orders = try #require(ledger?["orders"] as? [String: [String: Any]])
         #expect(orders.count == 1 && orders.values.first?["state"] as? String == "SUCCESS")
 
-        var written = [kiosk.log]
-        for case let file as URL in FileManager.default.enumerator(at: state, includingPropertiesForKeys: nil) ?? .init() {
-            if let data = try? Data(contentsOf: file) { written.append(String(decoding: data, as: UTF8.self)) }
-        }
-        for text in written {
+        for text in writtenDown(log: kiosk.log, stateFolder: state) {
             #expect(!text.contains(Self.apiKey), "the merchant key was written down")
             #expect(!text.contains(Self.code), "the full payment code was written down")
         }

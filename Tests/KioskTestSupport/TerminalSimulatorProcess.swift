@@ -64,3 +64,63 @@ public final class TerminalSimulatorProcess: @unchecked Sendable {
 
     deinit { kill9() }
 }
+
+/// The nexo terminal simulator with what it needs: a test CA and server certificate, and (unless
+/// `encrypted` is false) a local-encryption passphrase in a file; `nexoSettings` is the kiosk's
+/// `nexoTerminal` setting for it, as JSON.
+public final class NexoSimulatorRig: @unchecked Sendable {
+    public let folder: URL
+    public let pki: TestPKI
+    public let passphrase: URL
+    public let encrypted: Bool
+    public let simulator: TerminalSimulatorProcess
+    public static let poiID = "V400m-000000001"
+    public static let keyIdentifier = "lane-key"
+    public static let keyVersion = 3
+
+    /// In `folder` (which the caller removes); started with `faults`.
+    public init(folder: URL, faults: String = "", encrypted: Bool = true) async throws {
+        self.folder = folder
+        pki = try await TestPKI.make(in: folder)
+        passphrase = folder.appendingPathComponent("nexo-passphrase")
+        try Data("a terminal's passphrase\n".utf8).write(to: passphrase)
+        self.encrypted = encrypted
+        simulator = TerminalSimulatorProcess(script: "nexo-terminal", folder: folder, arguments: [
+            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--poiid", Self.poiID]
+            + (encrypted ? ["--passphrase-file", passphrase.path, "--key-identifier", Self.keyIdentifier,
+                            "--key-version", String(Self.keyVersion)] : []))
+        try await simulator.start(faults: faults)
+    }
+
+    public func nexoSettings(address: String? = nil, statusWaitSeconds: Int = 120) -> String {
+        let security = encrypted
+            ? #""encryption": {"keyIdentifier": "\#(Self.keyIdentifier)", "keyVersion": \#(Self.keyVersion), "passphraseFile": "\#(passphrase.path)"}"#
+            : #""unencryptedTestTerminal": true"#
+        return #"""
+            {"address": "\#(address ?? simulator.address)", "poiID": "\#(Self.poiID)", "saleID": "L01", "caFile": "\#(pki.certificate("ca"))",
+             "statusWaitSeconds": \#(statusWaitSeconds), \#(security)}
+            """#
+    }
+
+    /// `--config FILE` for a demo lane (no USB devices) paying through this terminal.
+    public func kioskArguments(paymentTimeoutSeconds: Int = 600, address: String? = nil, statusWaitSeconds: Int = 120) throws -> [String] {
+        let file = folder.appendingPathComponent("kiosk-\(UUID().uuidString).json")
+        try Data(#"""
+            {"usbDevices": false, "paymentTimeoutSeconds": \#(paymentTimeoutSeconds),
+             "nexoTerminal": \#(nexoSettings(address: address, statusWaitSeconds: statusWaitSeconds))}
+            """#.utf8).write(to: file)
+        return ["--config", file.path]
+    }
+
+    deinit { simulator.kill9() }
+}
+
+/// Everything a kiosk wrote down: its log, and every file in its state folder, as text. For the
+/// tests that check a secret never reaches either.
+public func writtenDown(log: String, stateFolder: URL) -> [String] {
+    var texts = [log]
+    for case let file as URL in FileManager.default.enumerator(at: stateFolder, includingPropertiesForKeys: nil) ?? .init() {
+        if let data = try? Data(contentsOf: file) { texts.append(String(decoding: data, as: UTF8.self)) }
+    }
+    return texts
+}

@@ -10,30 +10,23 @@ import Testing
 @Suite(.serialized) struct NexoTerminalTests {
     final class Rig: @unchecked Sendable {
         let folder: URL
-        let simulator: TerminalSimulatorProcess
-        let pki: TestPKI
-        let passphrase: URL
-        let encrypted: Bool
+        let terminalRig: NexoSimulatorRig
+        var simulator: TerminalSimulatorProcess { terminalRig.simulator }
+        var pki: TestPKI { terminalRig.pki }
 
         /// `encrypted`: Adyen's local encryption on both sides (the passphrase in a file).
         init(faults: String = "", encrypted: Bool = true) async throws {
             folder = try temporaryDirectory()
-            pki = try await TestPKI.make(in: folder)
-            passphrase = folder.appendingPathComponent("passphrase")
-            try Data("terminal passphrase\n".utf8).write(to: passphrase)
-            self.encrypted = encrypted
-            simulator = TerminalSimulatorProcess(script: "nexo-terminal", folder: folder, arguments: [
-                "--cert", pki.certificate("server"), "--key", pki.key("server"), "--poiid", "V400m-000000001"]
-                + (encrypted ? ["--passphrase-file", passphrase.path, "--key-identifier", "kiosk-test", "--key-version", "1"] : []))
-            try await simulator.start(faults: faults)
+            terminalRig = try await NexoSimulatorRig(folder: folder, faults: faults, encrypted: encrypted)
         }
 
-        func terminal(statusWaitSeconds: Int = 0, keyVersion: Int = 1) throws -> NexoTerminal {
-            var settings = NexoTerminalSettings(address: simulator.address, poiID: "V400m-000000001", saleID: "L01",
+        func terminal(statusWaitSeconds: Int = 0, keyVersion: Int = NexoSimulatorRig.keyVersion) throws -> NexoTerminal {
+            var settings = NexoTerminalSettings(address: simulator.address, poiID: NexoSimulatorRig.poiID, saleID: "L01",
                                                 caFile: pki.certificate("ca"))
             settings.statusWaitSeconds = statusWaitSeconds
-            if encrypted {
-                settings.encryption = NexoEncryptionSettings(keyIdentifier: "kiosk-test", keyVersion: keyVersion, passphraseFile: passphrase.path)
+            if terminalRig.encrypted {
+                settings.encryption = NexoEncryptionSettings(keyIdentifier: NexoSimulatorRig.keyIdentifier, keyVersion: keyVersion,
+                                                             passphraseFile: terminalRig.passphrase.path)
             } else {
                 settings.unencryptedTestTerminal = true
             }
@@ -75,7 +68,7 @@ import Testing
     /// A request sealed under a key the terminal does not have is refused, and charges nothing.
     @Test func aWrongKeyChargesNothing() async throws {
         let rig = try await Rig()
-        await #expect(throws: (any Error).self) { try await rig.terminal(keyVersion: 2).authorize(request("NK-P1", 500)) }
+        await #expect(throws: (any Error).self) { try await rig.terminal(keyVersion: NexoSimulatorRig.keyVersion + 1).authorize(request("NK-P1", 500)) }
         #expect(try rig.simulator.payments().isEmpty)
     }
 
