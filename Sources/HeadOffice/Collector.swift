@@ -34,6 +34,7 @@ public struct Collector: Sendable {
         var lanes = LaneCollector(db: db)
         lanes.pageLimit = settings.pageLimit
         lanes.pageBytes = settings.pageBytes
+        lanes.stepTimeout = settings.timeout
         self.lanes = lanes
         cursors = CursorStore(db)
     }
@@ -75,7 +76,7 @@ public struct Collector: Sendable {
                 let now = ContinuousClock.now
                 if now >= refresh {
                     do {
-                        enrolled = try await LaneRegistry(db).active()
+                        enrolled = try await lanes.database("read the enrolled lanes") { [db] in try await LaneRegistry(db).active() }
                         schedule.keep(only: Set(enrolled.map(\.id)))
                     } catch {
                         db.logger.error("cannot read the enrolled lanes: \(String(reflecting: error))")
@@ -113,7 +114,7 @@ public struct Collector: Sendable {
             if Task.isCancelled { return .failed("cancelled") }
             let text = error is PSQLError ? "database: \(String(reflecting: error))" : "\(error)"
             logger.warning("collect failed: \(text)")
-            do { try await cursors.recordError(lane.id, text) } catch {
+            do { try await lanes.database("record the error") { [cursors] in try await cursors.recordError(lane.id, text) } } catch {
                 logger.error("cannot record the error: \(String(reflecting: error))")
             }
             return .failed(text)
@@ -142,9 +143,7 @@ extension Collector {
     /// SIGTERM or SIGINT (then it exits normally).
     public static func serve(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws {
         let http = makeHTTPClient()
-        var configuration = url.clientConfiguration
-        configuration.options.maximumConnections = connections(settings)
-        let client = PostgresClient(configuration: configuration)
+        let client = PostgresClient(configuration: configuration(url, settings))
         let service = CollectorService(Collector(db: PostgresHandle(client: client, logger: logger), http: http, settings: settings))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -162,7 +161,7 @@ extension Collector {
     public static func once(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws -> [String: LaneResult] {
         let http = makeHTTPClient()
         do {
-            let results = try await HeadOfficeDatabase.with(url, maximumConnections: connections(settings)) { client in
+            let results = try await HeadOfficeDatabase.with(configuration(url, settings)) { client in
                 try await HeadOfficeSchema.requireCurrent(client, logger: logger)
                 return try await Collector(db: PostgresHandle(client: client, logger: logger), http: http, settings: settings).collectOnce()
             }
@@ -174,7 +173,16 @@ extension Collector {
         }
     }
 
-    static func connections(_ settings: CollectorSettings) -> Int { max(4, min(settings.concurrency, 32)) }
+    /// The pool for `concurrency` lanes. The server ends a statement or an idle transaction that
+    /// outlives a step's deadline, so an abandoned step (`LaneCollector.database`) holds no locks.
+    static func configuration(_ url: DatabaseURL, _ settings: CollectorSettings) -> PostgresClient.Configuration {
+        var configuration = url.clientConfiguration
+        configuration.options.maximumConnections = max(4, min(settings.concurrency, 32))
+        let milliseconds = "\(settings.timeout.components.seconds * 1000 + settings.timeout.components.attoseconds / 1_000_000_000_000_000)"
+        configuration.options.additionalStartupParameters += [("statement_timeout", milliseconds),
+                                                              ("idle_in_transaction_session_timeout", milliseconds)]
+        return configuration
+    }
 
     /// No redirects (a lane answers itself or not at all), no decompression.
     static func makeHTTPClient() -> HTTPClient {

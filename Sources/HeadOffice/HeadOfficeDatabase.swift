@@ -7,6 +7,11 @@ public enum HeadOfficeDatabase {
                                               _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
+        return try await with(configuration, body)
+    }
+
+    public static func with<Result: Sendable>(_ configuration: PostgresClient.Configuration,
+                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: configuration)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
