@@ -63,15 +63,19 @@ public struct Collector: Sendable {
     }
 
     /// Rounds until cancelled: each lane again `interval` after its round, or after its back-off;
-    /// lanes enrolled or removed meanwhile are seen within an `interval`.
+    /// lanes enrolled or removed meanwhile are seen within an `interval`. Coupons redeemed in what
+    /// was stored are sent to every lane (`CouponFanOut`), at most once an `interval`.
     public func run() async {
         var schedule = LaneSchedule(interval: settings.interval, backoff: settings.backoff)
         var enrolled: [EnrolledLane] = []
         var refresh = ContinuousClock.now
         let tick = min(settings.interval, .seconds(1))
-        await withTaskGroup(of: (String, LaneResult)?.self) { group in
+        let coupons = CouponFanOut(db: db, http: http, timeout: settings.timeout)
+        var couponsDue = true, couponsRunning = false, couponsNext = ContinuousClock.now
+        enum Done: Sendable { case lane(String, LaneResult), tick, coupons }
+        await withTaskGroup(of: Done.self) { group in
             var running: Set<String> = []
-            group.addTask { try? await Task.sleep(for: tick); return nil }
+            group.addTask { try? await Task.sleep(for: tick); return .tick }
             while !Task.isCancelled {
                 let now = ContinuousClock.now
                 if now >= refresh {
@@ -85,16 +89,27 @@ public struct Collector: Sendable {
                 }
                 for lane in enrolled where running.count < settings.concurrency && !running.contains(lane.id) && schedule.isDue(lane.id, at: now) {
                     running.insert(lane.id)
-                    group.addTask { (lane.id, await collect(lane)) }
+                    group.addTask { .lane(lane.id, await collect(lane)) }
+                }
+                if !couponsRunning, now >= couponsNext, couponsDue ? true : await coupons.isOwing {
+                    couponsRunning = true
+                    couponsDue = false
+                    couponsNext = now + settings.interval
+                    group.addTask { [enrolled] in await coupons.run(to: enrolled); return .coupons }
                 }
                 guard let next = await group.next() else { break }
-                if let (id, result) = next {
+                switch next {
+                case .lane(let id, let result):
                     running.remove(id)
-                    if case .failed = result { schedule.finished(id, failed: true, at: .now, unit: Double.random(in: 0..<1)) } else {
+                    switch result {
+                    case .failed: schedule.finished(id, failed: true, at: .now, unit: Double.random(in: 0..<1))
+                    case .collected(let count):
+                        if count > 0 { couponsDue = true }
                         schedule.finished(id, failed: false, at: .now, unit: 0)
+                    case .quarantined: schedule.finished(id, failed: false, at: .now, unit: 0)
                     }
-                } else {
-                    group.addTask { try? await Task.sleep(for: tick); return nil }
+                case .tick: group.addTask { try? await Task.sleep(for: tick); return .tick }
+                case .coupons: couponsRunning = false
                 }
             }
             group.cancelAll()
