@@ -83,7 +83,7 @@ public struct Collector: Sendable {
                         enrolled = try await lanes.database("read the enrolled lanes") { [db] in try await LaneRegistry(db).active() }
                         schedule.keep(only: Set(enrolled.map(\.id)))
                     } catch {
-                        db.logger.error("cannot read the enrolled lanes: \(String(reflecting: error))")
+                        db.logger.error("cannot read the enrolled lanes: \(DatabaseFailure.text(error))")
                     }
                     refresh = now + settings.interval
                 }
@@ -127,10 +127,10 @@ public struct Collector: Sendable {
             }
         } catch {
             if Task.isCancelled { return .failed("cancelled") }
-            let text = error is PSQLError ? "database: \(String(reflecting: error))" : "\(error)"
+            let text = DatabaseFailure.text(error)
             logger.warning("collect failed: \(text)")
             do { try await lanes.database("record the error") { [cursors] in try await cursors.recordError(lane.id, text) } } catch {
-                logger.error("cannot record the error: \(String(reflecting: error))")
+                logger.error("cannot record the error: \(DatabaseFailure.text(error))")
             }
             return .failed(text)
         }
@@ -157,6 +157,7 @@ extension Collector {
     /// `collect`: the collector and head office's PostgreSQL pool as one service group, until
     /// SIGTERM or SIGINT (then it exits normally).
     public static func serve(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws {
+        try await url.probe(logger: logger)
         let http = makeHTTPClient()
         let client = PostgresClient(configuration: configuration(url, settings))
         let service = CollectorService(Collector(db: PostgresHandle(client: client, logger: logger), http: http, settings: settings))
@@ -167,13 +168,14 @@ extension Collector {
             try await group.run()
         } catch {
             try? await http.shutdown()
-            throw error
+            throw (error as? PSQLError).map { DatabaseFailure($0) } ?? error
         }
         try await http.shutdown()
     }
 
     /// `collect --once`: one round over every lane.
     public static func once(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws -> [String: LaneResult] {
+        try await url.probe(logger: logger)
         let http = makeHTTPClient()
         do {
             let results = try await HeadOfficeDatabase.with(configuration(url, settings)) { client in

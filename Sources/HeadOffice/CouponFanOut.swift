@@ -43,7 +43,7 @@ actor CouponFanOut {
             for lane in newcomers { owed[lane.id, default: []].formUnion(recent) }
             known.formUnion(newcomers.map(\.id))
         } catch {
-            db.logger.error("cannot read the redeemed coupons: \(String(reflecting: error))")
+            db.logger.error("cannot read the redeemed coupons: \(DatabaseFailure.text(error))")
         }
         known.formIntersection(lanes.map(\.id))
         owed = owed.filter { known.contains($0.key) && !$0.value.isEmpty }
