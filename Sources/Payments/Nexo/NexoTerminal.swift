@@ -23,8 +23,7 @@ public actor NexoTerminal: PaymentTerminal {
         self.parties = NexoParties(saleID: settings.saleID, poiID: settings.poiID)
         self.http = GatewayHTTP(caFile: settings.caFile)
         self.security = try settings.encryption.map { encryption in
-            guard let data = FileManager.default.contents(atPath: encryption.passphraseFile),
-                  let passphrase = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines), !passphrase.isEmpty else {
+            guard let passphrase = readSecretFile(encryption.passphraseFile) else {
                 throw NexoSecurity.Failure(why: "no passphrase in \(encryption.passphraseFile)")
             }
             return try NexoSecurity(keyIdentifier: encryption.keyIdentifier, keyVersion: encryption.keyVersion, passphrase: passphrase)

@@ -45,14 +45,11 @@ public struct NexoTerminalSettings: Codable, Sendable, Equatable {
 
     /// The first problem, as "field: what is wrong", or nil.
     public func problem() -> String? {
-        func printable(_ text: String, max: Int) -> Bool {
-            !text.isEmpty && text.utf8.count <= max && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-        }
-        guard address.hasPrefix("https://"), printable(address, max: 200) else {
+        guard address.hasPrefix("https://"), isPlainSetting(address, max: 200) else {
             return "nexoTerminal.address: must be an https:// address, e.g. https://192.168.1.20:8443/nexo"
         }
-        guard printable(poiID, max: 40) else { return "nexoTerminal.poiID: 1 to 40 printable characters, e.g. V400m-324688179" }
-        guard printable(saleID, max: 40) else { return "nexoTerminal.saleID: 1 to 40 printable characters" }
+        guard isPlainSetting(poiID, max: 40) else { return "nexoTerminal.poiID: 1 to 40 printable characters, e.g. V400m-324688179" }
+        guard isPlainSetting(saleID, max: 40) else { return "nexoTerminal.saleID: 1 to 40 printable characters" }
         if let caFile, !caFile.hasPrefix("/") { return "nexoTerminal.caFile: must be an absolute path" }
         guard (1...120).contains(statusTimeoutSeconds) else { return "nexoTerminal.statusTimeoutSeconds: must be 1...120" }
         guard (0...600).contains(statusWaitSeconds) else { return "nexoTerminal.statusWaitSeconds: must be 0...600" }
@@ -60,7 +57,7 @@ public struct NexoTerminalSettings: Codable, Sendable, Equatable {
             return "nexoTerminal.encryption: required (keyIdentifier, keyVersion, passphraseFile), unless unencryptedTestTerminal is true, and not both"
         }
         if let encryption {
-            guard printable(encryption.keyIdentifier, max: 64) else { return "nexoTerminal.encryption.keyIdentifier: 1 to 64 printable characters" }
+            guard isPlainSetting(encryption.keyIdentifier, max: 64) else { return "nexoTerminal.encryption.keyIdentifier: 1 to 64 printable characters" }
             guard encryption.keyVersion >= 0 else { return "nexoTerminal.encryption.keyVersion: must not be negative" }
             guard encryption.passphraseFile.hasPrefix("/") else { return "nexoTerminal.encryption.passphraseFile: must be an absolute path" }
         }

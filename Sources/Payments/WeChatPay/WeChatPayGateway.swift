@@ -18,9 +18,7 @@ public actor WeChatPayGateway: PaymentTerminal {
 
     /// Reads the API key from its file: a missing or empty key stops the kiosk's start.
     public init(settings: WeChatPaySettings, pollInterval: Duration = .seconds(5)) throws {
-        guard let data = FileManager.default.contents(atPath: settings.keyFile),
-              let key = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !key.isEmpty, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard let key = readSecretFile(settings.keyFile), isPlainSetting(key, max: 64) else {
             throw WeChatPayError.incomplete("the API key in \(settings.keyFile)")
         }
         self.settings = settings

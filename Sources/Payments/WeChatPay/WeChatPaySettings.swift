@@ -40,15 +40,12 @@ public struct WeChatPaySettings: Codable, Sendable, Equatable {
     }
 
     public func problem() -> String? {
-        func plain(_ text: String, max: Int) -> Bool {
-            !text.isEmpty && text.utf8.count <= max && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-        }
-        guard gateway.hasPrefix("https://"), plain(gateway, max: 200) else { return "wechatPay.gateway: must be an https:// address" }
-        guard plain(appID, max: 32) else { return "wechatPay.appID: 1 to 32 printable characters" }
-        guard plain(merchantID, max: 32) else { return "wechatPay.merchantID: 1 to 32 printable characters" }
+        guard gateway.hasPrefix("https://"), isPlainSetting(gateway, max: 200) else { return "wechatPay.gateway: must be an https:// address" }
+        guard isPlainSetting(appID, max: 32) else { return "wechatPay.appID: 1 to 32 printable characters" }
+        guard isPlainSetting(merchantID, max: 32) else { return "wechatPay.merchantID: 1 to 32 printable characters" }
         guard keyFile.hasPrefix("/") else { return "wechatPay.keyFile: must be an absolute path" }
         if let caFile, !caFile.hasPrefix("/") { return "wechatPay.caFile: must be an absolute path" }
-        guard plain(terminalIP, max: 64) else { return "wechatPay.terminalIP: an IP address" }
+        guard isPlainSetting(terminalIP, max: 64) else { return "wechatPay.terminalIP: an IP address" }
         guard (5...120).contains(userPayingSeconds) else { return "wechatPay.userPayingSeconds: must be 5...120" }
         return nil
     }
