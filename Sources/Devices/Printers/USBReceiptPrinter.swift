@@ -11,16 +11,19 @@ public actor USBReceiptPrinter: ReceiptPrinter {
     let handle: USBDeviceHandle
     let output: USBEndpoint
     let input: USBEndpoint?
+    let interface: Int
     let logger: Logger
     /// What GET_DEVICE_ID said, for maintenance status.
     public private(set) var deviceID: IEEE1284DeviceID?
 
     static let writeTimeout: Duration = .seconds(10)
 
-    init(name: String, profile: DeviceProfile, handle: USBDeviceHandle, output: USBEndpoint, input: USBEndpoint?, logger: Logger) {
+    init(name: String, profile: DeviceProfile, handle: USBDeviceHandle, interface: Int, output: USBEndpoint, input: USBEndpoint?,
+         logger: Logger) {
         self.name = name
         self.profile = profile
         self.handle = handle
+        self.interface = interface
         self.output = output
         self.input = input
         self.logger = logger
@@ -31,16 +34,19 @@ public actor USBReceiptPrinter: ReceiptPrinter {
 
     /// Asks the printer who it is (printer-class GET_DEVICE_ID). Nil if it does not say.
     public func identify() async -> IEEE1284DeviceID? {
-        let interface = UInt16(profile.usb?.interface ?? 0)
-        // Class request, to the interface: wValue = configuration index, wIndex = interface << 8 | alternate.
-        let request = USBControlRequest(requestType: 0x21, request: 0x00, value: 0, index: interface << 8)
         do {
-            let answer = try await handle.controlIn(request, length: 1023, timeout: .seconds(1))
-            deviceID = IEEE1284DeviceID(response: answer)
+            deviceID = try await Self.deviceID(handle: handle, interface: interface)
         } catch {
             logger.info("printer gave no device id", metadata: ["printer": "\(name)", "error": "\(error)"])
         }
         return deviceID
+    }
+
+    /// Printer-class GET_DEVICE_ID: a class request to the interface (wValue = configuration
+    /// index, wIndex = interface << 8 | alternate). The kernel allows it without claiming.
+    static func deviceID(handle: USBDeviceHandle, interface: Int) async throws(USBError) -> IEEE1284DeviceID? {
+        let request = USBControlRequest(requestType: 0x21, request: 0x00, value: 0, index: UInt16(interface) << 8)
+        return IEEE1284DeviceID(response: try await handle.controlIn(request, length: 1023, timeout: .seconds(1)))
     }
 
     public func status() async -> PrinterStatus {
