@@ -146,3 +146,16 @@ import Testing
         #expect(catalog.udevRules(group: "kiosk").contains(#"ENV{ID_USB_INTERFACES}=="*:07010[12]:*", MODE="0660", GROUP="kiosk""#))
     }
 }
+
+@Suite struct NetworkPrinterAddressTests {
+    @Test func addressesAreHostsWithAnOptionalPort() {
+        func parsed(_ text: String) -> String? { NetworkPrinterAddress(text)?.description }
+        #expect(parsed("192.168.1.40") == "192.168.1.40:9100")
+        #expect(parsed("printer.local:9101") == "printer.local:9101")
+        #expect(parsed("fd00::7") == "[fd00::7]:9100")
+        #expect(parsed("[fd00::7]:9200") == "[fd00::7]:9200")
+        for bad in ["", "printer:0", "printer:65536", "printer:", "a b", "x:9100:1", "[fd00::7", "[fd00::7]9100", "host/path", "ünï"] {
+            #expect(NetworkPrinterAddress(bad) == nil, "\(bad)")
+        }
+    }
+}

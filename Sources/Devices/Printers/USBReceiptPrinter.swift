@@ -5,7 +5,7 @@ import Receipts
 /// An ESC/POS receipt printer on USB printer class (7/1/2): receipts go out on bulk OUT in
 /// chunks, real-time status (DLE EOT) comes back on bulk IN. A printer that does not answer is
 /// "unknown", never "ready". One actor, so a status query never lands inside a receipt.
-public actor USBReceiptPrinter: ReceiptPrinter {
+public actor USBReceiptPrinter: ReceiptPrinter, ESCPOSTransport {
     public nonisolated let name: String
     public nonisolated let profile: DeviceProfile
     let handle: USBDeviceHandle
@@ -59,21 +59,7 @@ public actor USBReceiptPrinter: ReceiptPrinter {
 
     public func print(_ job: PrintJob) async throws(PrinterError) {
         do {
-            let before = try await currentStatus()
-            guard before == .ready || before == .paperNearEnd || (before == .unknown && !profile.answersStatus) else {
-                throw PrinterError.notReady(before)
-            }
-            var offset = 0
-            while offset < job.escpos.count {
-                let end = min(offset + profile.chunkSize, job.escpos.count)
-                try await handle.write(output, Array(job.escpos[offset..<end]), timeout: Self.writeTimeout)
-                offset = end
-            }
-            // Paper can run out or the cover open while the receipt prints: then it is not whole.
-            let after = try await currentStatus()
-            guard after == .ready || after == .paperNearEnd || (after == .unknown && !profile.answersStatus) else {
-                throw PrinterError.notReady(after)
-            }
+            try await printChecked(job)
         } catch let error as PrinterError {
             throw error
         } catch let error as USBError {
@@ -81,6 +67,10 @@ public actor USBReceiptPrinter: ReceiptPrinter {
         } catch {
             throw PrinterError.failed("\(error)")
         }
+    }
+
+    func send(_ bytes: [UInt8]) async throws(USBError) {
+        try await handle.write(output, bytes, timeout: Self.writeTimeout)
     }
 
     /// DLE EOT 2 then DLE EOT 4, each answered by one byte within the profile's timeout.

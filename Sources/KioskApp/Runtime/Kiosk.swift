@@ -76,7 +76,8 @@ public enum Kiosk {
         let terminal: any PaymentTerminal = options.demo
             ? try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
             : NoPaymentTerminal()
-        let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil)
+        let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil,
+                                  network: try networkPrinter(config, assets: assets, configFile: options.configFile, logger: logger))
         // Demo and training only: outside --demo nothing can inject scans.
         let scanner = options.demo ? SimulatedScanner() : nil
         let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, linkKey: linkKey,
@@ -113,10 +114,11 @@ public enum Kiosk {
         let app = try application(web.router(), listener: listener, options: options, logger: logger.subsystem(.web),
                                   onReady: { systemd?.send(.ready) })
 
+        let usb = usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime, watchdog: systemd)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
             + cameraServices(config.camera, runtime: runtime, logger: logger)
-            + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
+            + usb + (usb.isEmpty && printer.network == nil ? [] : [PrinterStatusService(runtime: runtime, printer: printer)])
             + (systemd.map { [SystemdStoppingNotice(notifier: $0)] } ?? [])
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
@@ -196,6 +198,20 @@ public enum Kiosk {
             logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
             return []
         }
+    }
+
+    /// The network receipt printer, when `networkPrinter` is set; it prints with `printerProfile`.
+    static func networkPrinter(_ config: KioskConfig, assets: URL, configFile: URL?, logger: Logger) throws -> NetworkReceiptPrinter? {
+        guard let text = config.networkPrinter else { return nil }
+        let source = configFile?.path ?? "(settings)"
+        guard let address = NetworkPrinterAddress(text) else { throw KioskSetupError.config(source, "networkPrinter \"\(text)\" is not HOST or HOST:PORT") }
+        let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
+        let catalog: DeviceProfileCatalog
+        do { catalog = try DeviceProfileCatalog.load(from: folder) } catch { throw KioskSetupError.config(folder.path, error.description) }
+        guard let profile = catalog.profile(named: config.printerProfile), profile.printer != nil else {
+            throw KioskSetupError.config(source, "printerProfile \"\(config.printerProfile)\" is not a printer in devices/printers")
+        }
+        return NetworkReceiptPrinter(address: address, profile: profile, logger: logger.subsystem(.printer))
     }
 
     static func receiptComposer(config: KioskConfig, store: StoreProfile, assets: URL, options: RunOptions,
