@@ -51,7 +51,8 @@ public enum DriverSelection {
     /// The profile for a VID:PID, chosen among several by the interface descriptors. Nil: no profile.
     public static func byID(_ device: USBDeviceInfo, interfaces: [USBInterfaceDescription],
                             catalog: DeviceProfileCatalog) -> Choice? {
-        let candidates = catalog.profiles(for: device)
+        // A serial scanner's USB id is for the record: cdc_acm keeps it, the kiosk reads its tty.
+        let candidates = catalog.profiles(for: device).filter { $0.driver != .serialScanner }
         guard let first = candidates.first, let firstMatch = first.usb else { return nil }
         if candidates.count == 1 {
             return Choice(profile: first, interface: firstMatch.interface, reason: "profile \(first.id) lists \(device.id)")
@@ -126,6 +127,7 @@ public enum DriverSelection {
         case .escposUSBPrinter: return isPrinter(interface)
         case .keyboardWedgeScanner: return isBootKeyboard(interface)
         case .hidPOSScanner: return isNonBootHID(interface)
+        case .serialScanner: return false
         }
     }
 

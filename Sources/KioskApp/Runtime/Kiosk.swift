@@ -119,6 +119,7 @@ public enum Kiosk {
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
             + cameraServices(config.camera, runtime: runtime, logger: logger)
             + usb + (usb.isEmpty && printer.network == nil ? [] : [PrinterStatusService(runtime: runtime, printer: printer)])
+            + (try serialScannerServices(config, assets: assets, runtime: runtime, configFile: options.configFile, logger: logger))
             + (systemd.map { [SystemdStoppingNotice(notifier: $0)] } ?? [])
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
@@ -200,15 +201,33 @@ public enum Kiosk {
         }
     }
 
+    /// The serial scanner's reader, when `serialScanner` is set; its profile must be a serial scanner.
+    static func serialScannerServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, configFile: URL?,
+                                      logger: Logger) throws -> [any Service] {
+        guard let settings = config.serialScanner else { return [] }
+        let profile = try deviceProfile(settings.profile, assets: assets)
+        guard profile?.driver == .serialScanner, let profile else {
+            throw KioskSetupError.config(configFile?.path ?? "(settings)",
+                                         "serialScanner.profile \"\(settings.profile)\" is not a serial-scanner profile in devices/scanners")
+        }
+        let scanner = SerialScanner(path: settings.device, profile: profile, logger: logger.subsystem(.usb))
+        return [SerialScannerService(scanner: scanner, runtime: runtime, logger: logger.subsystem(.usb))]
+    }
+
+    /// A profile from devices/ (beside the assets folder) by file name; a broken devices/ stops the start.
+    static func deviceProfile(_ name: String, assets: URL) throws -> DeviceProfile? {
+        let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
+        do { return try DeviceProfileCatalog.load(from: folder).profile(named: name) } catch {
+            throw KioskSetupError.config(folder.path, error.description)
+        }
+    }
+
     /// The network receipt printer, when `networkPrinter` is set; it prints with `printerProfile`.
     static func networkPrinter(_ config: KioskConfig, assets: URL, configFile: URL?, logger: Logger) throws -> NetworkReceiptPrinter? {
         guard let text = config.networkPrinter else { return nil }
         let source = configFile?.path ?? "(settings)"
         guard let address = NetworkPrinterAddress(text) else { throw KioskSetupError.config(source, "networkPrinter \"\(text)\" is not HOST or HOST:PORT") }
-        let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
-        let catalog: DeviceProfileCatalog
-        do { catalog = try DeviceProfileCatalog.load(from: folder) } catch { throw KioskSetupError.config(folder.path, error.description) }
-        guard let profile = catalog.profile(named: config.printerProfile), profile.printer != nil else {
+        guard let profile = try deviceProfile(config.printerProfile, assets: assets), profile.printer != nil else {
             throw KioskSetupError.config(source, "printerProfile \"\(config.printerProfile)\" is not a printer in devices/printers")
         }
         return NetworkReceiptPrinter(address: address, profile: profile, logger: logger.subsystem(.printer))

@@ -78,6 +78,28 @@ struct PrinterStatusService: Service {
     }
 }
 
+/// Reads a serial scanner until shutdown: "usb" on the page while its tty is open, "missing"
+/// while it is not (unplugged), opened again every second until it is back.
+struct SerialScannerService: Service {
+    let scanner: SerialScanner
+    let runtime: LaneRuntime
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await scanner.run { code in await runtime.scan(code) } onOpen: { await runtime.setDeviceStatus(scanner: .usb) }
+                } catch {
+                    logger.warning("serial scanner not available", metadata: ["scanner": "\(scanner.name)", "error": "\(error)"])
+                    await runtime.setDeviceStatus(scanner: .missing)
+                }
+                try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
+            }
+        }
+    }
+}
+
 /// Feeds a scanner's codes to the lane until shutdown.
 struct ScannerService: Service {
     let scanner: any BarcodeScanner
