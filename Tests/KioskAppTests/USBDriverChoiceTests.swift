@@ -53,12 +53,8 @@ struct USBDriverChoiceTests {
         try plugUnprofiledDevices(emulator)
         let state = try temporaryDirectory("usb-class-lane")
         defer { try? FileManager.default.removeItem(at: state) }
-        let kiosk = try await KioskProcess(stateDirectory: state, environment: emulator.clientEnvironment)
+        let (kiosk, api) = try await emulator.startLane(state: state)
         defer { _ = kiosk.terminate() }
-        let api = APIClient(base: kiosk.baseURL)
-        func devices(_ state: [String: Any]) -> [String: String] { state["devices"] as? [String: String] ?? [:] }
-        _ = try #require(try await api.waitForState { devices($0)["scanner"] == "usb" && devices($0)["printer"] == "ready" },
-                         "\(kiosk.log)")
         // The keyboard stays with usbhid while the lane runs: never claimed.
         #expect(try emulator.send("claimed keyboard") == "")
         #expect(try emulator.send("driver keyboard 0") == "usbhid")

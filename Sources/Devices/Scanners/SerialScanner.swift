@@ -67,10 +67,7 @@ public final class SerialScanner: BarcodeScanner, @unchecked Sendable {
             for result in decoder.feed(chunk) {
                 switch result {
                 case .code(let data, let symbology):
-                    let outcome = await deliver(ScannedCode(data: data, symbology: symbology, source: name, readAt: readAt))
-                    if case .refused(let code, let message) = outcome {
-                        logger.info("scan refused", metadata: ["scanner": "\(name)", "code": "\(code)", "reason": "\(message)"])
-                    }
+                    await hand(ScannedCode(data: data, symbology: symbology, source: name, readAt: readAt), to: deliver, logger: logger)
                 case .dropped(let reason):
                     logger.warning("serial scanner data dropped", metadata: ["scanner": "\(name)", "reason": "\(reason)"])
                 case .pending:
