@@ -32,7 +32,7 @@ private final class Once<T: Sendable>: Sendable {
 /// The value of `task`, waiting at most `seconds`; after that the task is cancelled and `TimedOut`
 /// thrown. Works even for a task stuck forever that ignores cancellation (a continuation nobody
 /// resumes), which a task group could not give up on: the wait is not structured.
-public func value<T: Sendable, Failure: Error>(of task: Task<T, Failure>, within seconds: Double = 60) async throws -> T {
+public func value<T: Sendable, Failure: Error>(of task: Task<T, Failure>, within seconds: Double = 180) async throws -> T {
     let result: Result<T, Failure>? = await withCheckedContinuation { continuation in
         let once = Once(continuation)
         let timer = Task {
@@ -53,14 +53,14 @@ public func value<T: Sendable, Failure: Error>(of task: Task<T, Failure>, within
 
 /// Runs `body` in a task of its own and returns what it returns, but gives up after `seconds`
 /// (see `value(of:within:)`).
-public func within<T: Sendable>(_ seconds: Double = 60, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+public func within<T: Sendable>(_ seconds: Double = 180, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await value(of: Task { try await body() }, within: seconds)
 }
 
 /// Calls `probe` every `interval` until it returns a value, and returns that value; nil if
 /// `seconds` pass (or the test is cancelled) first. The probe gets one last call at the end, so
 /// a slow last interval cannot turn a success into a failure.
-public func poll<T>(_ seconds: Double = 120, every interval: Duration = .milliseconds(20),
+public func poll<T>(_ seconds: Double = 180, every interval: Duration = .milliseconds(20),
                     _ probe: () async throws -> T?) async rethrows -> T? {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
@@ -71,7 +71,7 @@ public func poll<T>(_ seconds: Double = 120, every interval: Duration = .millise
 }
 
 /// Whether `condition` holds within `seconds`, checked every `interval` (see `poll`).
-public func eventually(_ seconds: Double = 120, every interval: Duration = .milliseconds(20),
+public func eventually(_ seconds: Double = 180, every interval: Duration = .milliseconds(20),
                        _ condition: () async throws -> Bool) async rethrows -> Bool {
     try await poll(seconds, every: interval) { try await condition() ? true : nil } ?? false
 }
