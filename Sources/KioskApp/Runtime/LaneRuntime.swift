@@ -49,9 +49,13 @@ public actor LaneRuntime {
     /// The staff badge scanned while the lane waits for staff: the page fills it in and asks
     /// for the PIN. Not journaled (nothing is decided until the PIN is right); gone when the
     /// lane stops waiting.
-    private var presentedBadge: LaneView.StaffBadgeView?
-    private var clock = LaneClock()
-    private var devices: LaneView.Devices
+    var presentedBadge: LaneView.StaffBadgeView?
+    var clock = LaneClock()
+    private(set) var devices: LaneView.Devices
+    /// The maintenance screen's session, over whatever the lane is doing (LaneRuntime+StaffMode).
+    var staffMode = StaffMode()
+    /// Staff closed the lane: no new session starts. Journaled, so it outlives a restart.
+    var laneClosed = false
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
     private var scanLatencies = LatencyWindow(capacity: 10_000)
@@ -121,6 +125,7 @@ public actor LaneRuntime {
         do {
             let engine = try LaneEngine(lane: lane, journal: journal)
             clock.advance(past: engine.lastAt)
+            laneClosed = try journal.closedByStaff()
             self.engine = engine
         } catch {
             let seq: Int64
@@ -184,7 +189,8 @@ public actor LaneRuntime {
             return .success(())
         case .committed(let transition, _):
             metrics.journalAppended(in: ContinuousClock.now - start)
-            if case .attendantNeeded = transition.state.phase {} else { presentedBadge = nil }
+            // A badge waits for its PIN until the lane moves on (a decision, the shopper's next step).
+            if event != .tick { presentedBadge = nil }
             publish()
             perform(transition.effects)
             return .success(())
@@ -194,6 +200,13 @@ public actor LaneRuntime {
     /// A code from any scanner: routed (interpreted, looked up) and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
         let route = router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:))
+        if case .staffBadge = route {} else {
+            // A shopper's scan: the maintenance screen gives the lane back as it was.
+            if staffMode.session != nil { closeStaffMode(.shopperScan) }
+            if laneClosed, case .idle = state.phase {
+                return .refused(code: RefusalCode.laneClosed.rawValue, message: "the lane is closed: please use another lane")
+            }
+        }
         let outcome = take(route, readAt: code.readAt)
         metrics.scanned(LaneMetrics.ScanKind(route), outcome)
         return outcome
@@ -264,17 +277,16 @@ public actor LaneRuntime {
     /// Wall-clock milliseconds, for lockouts that outlive a restart.
     static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
-    /// the badge filled in and asks for the PIN (approval itself goes through the staff API).
+    /// A staff badge scanned: the page opens the staff form with the badge filled in and asks for
+    /// the PIN: to approve while the lane waits for staff, else to open the maintenance screen
+    /// (approval and login themselves go through the staff API).
     func presentBadge(_ badge: String) -> ScanOutcome {
-        guard case .attendantNeeded = state.phase else {
-            return .refused(code: RefusalCode.nothingToApprove.rawValue, message: "staff badge \(badge): nothing is waiting for staff")
-        }
         guard let name = staff.name(ofBadge: badge) else {
             return .refused(code: RefusalCode.unknownBadge.rawValue, message: "badge \(badge) is not one of this lane's staff")
         }
         presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
         logger.info("staff badge scanned", metadata: ["badge": "\(badge)"])
+        if staffMode.session != nil { return .accepted } // already open: nothing to ask
         publish()
         return .accepted
     }
@@ -312,18 +324,22 @@ public actor LaneRuntime {
             answer = try? await terminal.status(of: attempt.id)
         }
         guard !Task.isCancelled else { return }
-        let outcome: PaymentOutcome
-        switch answer {
-        case .approved(let reference, let tender)?: outcome = .approved(reference: reference, tender: tender)
-        case .declined(let reason)?: outcome = .declined(reason: reason)
-        case .notFound?: outcome = .declined(reason: "The terminal did not receive the payment. You have not been charged.")
-        case .inProgress?, nil: outcome = .unknown(reason: "No answer from the payment terminal.")
-        }
+        let outcome = Self.outcome(of: answer)
         metrics.paymentFinished(outcome, after: ContinuousClock.now - start)
         let log = logger.subsystem(.payment)
         log.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
         if case .failure(let refusal) = submit(.paymentFinished(attemptID: attempt.id, outcome)) {
             log.error("payment outcome not taken", metadata: ["attempt": "\(attempt.id)", "reason": "\(refusal)"])
+        }
+    }
+
+    /// What the terminal's answer (nil: none in time) means for the attempt.
+    static func outcome(of answer: TerminalAnswer?) -> PaymentOutcome {
+        switch answer {
+        case .approved(let reference, let tender)?: return .approved(reference: reference, tender: tender)
+        case .declined(let reason)?: return .declined(reason: reason)
+        case .notFound?: return .declined(reason: "The terminal did not receive the payment. You have not been charged.")
+        case .inProgress?, nil: return .unknown(reason: "No answer from the payment terminal.")
         }
     }
 
@@ -407,7 +423,8 @@ public actor LaneRuntime {
     public func view() -> LaneView {
         LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
                  receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: profile.name,
-                 staffBadge: presentedBadge, outOfService: outOfService)
+                 staffBadge: presentedBadge, outOfService: outOfService,
+                 staffMode: staffMode.session.map { LaneView.StaffModeView(badge: $0.badge, name: $0.name) }, laneClosed: laneClosed)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {
@@ -450,7 +467,7 @@ public actor LaneRuntime {
         publish()
     }
 
-    private func publish() {
+    func publish() {
         guard !watchers.isEmpty else { return }
         let current = view()
         for watcher in watchers.values { watcher.yield(current) }
