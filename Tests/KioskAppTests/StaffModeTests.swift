@@ -135,6 +135,23 @@ import Testing
                                           "receipt-copy 1001 \(sale.id) printed", "test-print 1001 - paper-out"])
     }
 
+    @Test func aReceiptPrintedAgainAfterACrashWhilePrintingSaysCopy() async throws {
+        let first = try TestLane()
+        _ = await first.runtime.scan(ScannedCode(data: try first.code(plainItem), source: "test"))
+        let session = try #require(await first.runtime.state.sessionID)
+        // Paid and recorded, then the kiosk dies while the receipt prints (it may have come out).
+        var engine = try LaneEngine(lane: first.runtime.lane, journal: first.journal)
+        _ = try engine.submit(.payRequested, at: engine.lastAt + 1)
+        _ = try engine.submit(.paymentFinished(attemptID: "\(session)-P1", .approved(reference: "R1", tender: "card")), at: engine.lastAt + 1)
+        #expect(engine.state.phase == .paid(saleID: session))
+
+        let second = try TestLane(directory: first.directory)
+        await second.runtime.resume()
+        _ = try await second.waitFor { $0.phase == .receipt(saleID: session, printed: true) }
+        let text = try String(contentsOf: second.directory.appendingPathComponent("receipts/\(session).txt"), encoding: .utf8)
+        #expect(text.contains(ReceiptComposer.copyBanner))
+    }
+
     @Test func theUnresolvedPaymentIsAskedAgainThenDecidedWithTheBadge() async throws {
         // The terminal takes a minute: the lane is made to lose track of the attempt meanwhile.
         let lane = try TestLane(rules: .init(approvalDelayMilliseconds: 60_000, declineWhenCentsAre: [], noAnswerWhenCentsAre: []))

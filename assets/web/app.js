@@ -433,6 +433,8 @@
       if (!res.ok) {
         const error = isObject(data) && isObject(data.error) ? data.error : {};
         showToast(str(error.code), str(error.message));
+        // Maintenance: the session is gone (timed out, or another login replaced it).
+        if (str(error.code) === 'staff-session-ended') { app.staffToken = null; app.maintenance = null; render(); }
         return false;
       }
       // A step that worked makes an earlier error moot (a mistyped PIN, then the right one).
@@ -476,9 +478,12 @@
     post('/api/staff/' + decision, { badge: badge, pin: pin }, 'staff');
   }
 
-  /** The maintenance login: asked for on the status bar, or a badge scanned while nothing waits for staff. */
+  /**
+   * The maintenance login: asked for on the status bar (also to take over a session this page
+   * has no token for), or a badge scanned while nothing waits for staff.
+   */
   function staffLoginOpen(v) {
-    if (v.staffMode || v.phase === 'out-of-service') return false;
+    if (v.phase === 'out-of-service' || (v.staffMode && app.staffToken)) return false;
     if (!v.staffBadge) app.dismissedBadge = '';
     return app.staffLogin || (!!v.staffBadge && v.phase !== 'attendant' && str(v.staffBadge.badge) !== app.dismissedBadge);
   }
@@ -834,9 +839,9 @@
 
   /** The maintenance screen, while a staff session is open over the lane. */
   function renderMaintenance(v) {
-    const open = !!v.staffMode;
     // The session ended (timeout, a shopper's scan, another login): the token is worthless.
-    if (!open) { app.staffToken = null; app.maintenance = null; app.maintenanceResult = ''; }
+    if (!v.staffMode) { app.staffToken = null; app.maintenance = null; app.maintenanceResult = ''; }
+    const open = !!v.staffMode && !staffLoginOpen(v);
     show('maintenance-overlay', open);
     if (!open) return;
     const who = { name: str(v.staffMode.name), badge: str(v.staffMode.badge) };

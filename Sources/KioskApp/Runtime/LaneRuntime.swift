@@ -46,9 +46,9 @@ public actor LaneRuntime {
     /// Payments and printing run here, as child tasks of one task group (`kiosk run` runs it as
     /// a service, so shutdown cancels them; tests await `effects.drained()`).
     public nonisolated let effects = EffectRunner()
-    /// The staff badge scanned while the lane waits for staff: the page fills it in and asks
-    /// for the PIN. Not journaled (nothing is decided until the PIN is right); gone when the
-    /// lane stops waiting.
+    /// The staff badge scanned: the page fills it in and asks for the PIN (to approve, or to open
+    /// maintenance). Not journaled (nothing is decided until the PIN is right); gone with the
+    /// lane's next step.
     var presentedBadge: LaneView.StaffBadgeView?
     var clock = LaneClock()
     private(set) var devices: LaneView.Devices
@@ -284,9 +284,9 @@ public actor LaneRuntime {
         guard let name = staff.name(ofBadge: badge) else {
             return .refused(code: RefusalCode.unknownBadge.rawValue, message: "badge \(badge) is not one of this lane's staff")
         }
+        if staffMode.session != nil { return .accepted } // the maintenance screen is open: nothing to ask
         presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
         logger.info("staff badge scanned", metadata: ["badge": "\(badge)"])
-        if staffMode.session != nil { return .accepted } // already open: nothing to ask
         publish()
         return .accepted
     }
@@ -343,18 +343,19 @@ public actor LaneRuntime {
         }
     }
 
-    func printReceipt(_ sale: CompletedSale) async {
-        let printed = await tryPrinting(sale)
+    /// `copy`: the receipt may have come out already (a restart while it printed), so it is marked COPY.
+    func printReceipt(_ sale: CompletedSale, copy: Bool = false) async {
+        let printed = await tryPrinting(sale, copy: copy)
         guard !Task.isCancelled else { return } // still pending in the journal: printed after the restart
         submit(.receiptFinished(saleID: sale.id, printed: printed))
     }
 
-    private func tryPrinting(_ sale: CompletedSale) async -> Bool {
+    private func tryPrinting(_ sale: CompletedSale, copy: Bool = false) async -> Bool {
         let integrity = try? journal.integrityCode(forSale: sale.id)
         do {
             // A USB printer knows its own paper width and code pages.
             let profile = await printer.receiptProfile()
-            try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile))
+            try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile, copy: copy))
             return true
         } catch {
             logger.subsystem(.printer).warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
@@ -411,7 +412,8 @@ public actor LaneRuntime {
             // The terminal may have taken the money while the kiosk was down: ask, never repeat.
             effects.add { await self.pay(attempt, sent: true) }
         case .paid:
-            if let sale = engine.state.lastSale { effects.add { await self.printReceipt(sale) } }
+            // The crash may have come after the paper did: printed again, it says COPY.
+            if let sale = engine.state.lastSale { effects.add { await self.printReceipt(sale, copy: true) } }
         case .idle, .shopping, .attendantNeeded, .receipt:
             break
         }
