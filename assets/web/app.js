@@ -816,6 +816,10 @@
 
     const intervention = v.intervention || {};
     const kind = str(intervention.kind);
+    // render() runs after the static strings on a language switch, so this title wins.
+    setText('attendant-title', t(login ? 'maintenance.title' : 'attendant.title'));
+    show('attendant-icon', !login);
+    show('attendant-reason', !login);
     setText('attendant-reason', login ? '' : interventionReason(v, intervention));
     const hintKey = login ? 'staff.loginHint' : 'staff.hint.' + kind;
     setText('staff-hint', hasString(hintKey) ? t(hintKey) : '');
