@@ -208,7 +208,9 @@ def latencies(cluster, database, url, lane_id, lane, count):
         collector.wait(timeout=60)
 
 
-def run(lane_count=100, events_per_lane=10_000, small=10, sales=100):
+# small: as many lanes as the collector pulls at once (its default --concurrency, 16), so both
+# backlogs have the same lanes in flight and only the backlog differs.
+def run(lane_count=100, events_per_lane=10_000, small=16, sales=100):
     work = tempfile.mkdtemp(prefix="kiosk-bench-hq-")  # on disk, like lanes' and a server's
     os.chmod(work, 0o711)  # the server's user reaches its own folder inside, and nothing else
     cluster, lanes = None, {}

@@ -34,6 +34,7 @@ public struct Collector: Sendable {
         var lanes = LaneCollector(db: db)
         lanes.pageLimit = settings.pageLimit
         lanes.pageBytes = settings.pageBytes
+        lanes.stepTimeout = settings.timeout
         self.lanes = lanes
         cursors = CursorStore(db)
     }
@@ -62,38 +63,53 @@ public struct Collector: Sendable {
     }
 
     /// Rounds until cancelled: each lane again `interval` after its round, or after its back-off;
-    /// lanes enrolled or removed meanwhile are seen within an `interval`.
+    /// lanes enrolled or removed meanwhile are seen within an `interval`. Coupons redeemed in what
+    /// was stored are sent to every lane (`CouponFanOut`), at most once an `interval`.
     public func run() async {
         var schedule = LaneSchedule(interval: settings.interval, backoff: settings.backoff)
         var enrolled: [EnrolledLane] = []
         var refresh = ContinuousClock.now
         let tick = min(settings.interval, .seconds(1))
-        await withTaskGroup(of: (String, LaneResult)?.self) { group in
+        let coupons = CouponFanOut(db: db, http: http, timeout: settings.timeout)
+        var couponsDue = true, couponsRunning = false, couponsNext = ContinuousClock.now
+        enum Done: Sendable { case lane(String, LaneResult), tick, coupons }
+        await withTaskGroup(of: Done.self) { group in
             var running: Set<String> = []
-            group.addTask { try? await Task.sleep(for: tick); return nil }
+            group.addTask { try? await Task.sleep(for: tick); return .tick }
             while !Task.isCancelled {
                 let now = ContinuousClock.now
                 if now >= refresh {
                     do {
-                        enrolled = try await LaneRegistry(db).active()
+                        enrolled = try await lanes.database("read the enrolled lanes") { [db] in try await LaneRegistry(db).active() }
                         schedule.keep(only: Set(enrolled.map(\.id)))
                     } catch {
-                        db.logger.error("cannot read the enrolled lanes: \(String(reflecting: error))")
+                        db.logger.error("cannot read the enrolled lanes: \(DatabaseFailure.text(error))")
                     }
                     refresh = now + settings.interval
                 }
                 for lane in enrolled where running.count < settings.concurrency && !running.contains(lane.id) && schedule.isDue(lane.id, at: now) {
                     running.insert(lane.id)
-                    group.addTask { (lane.id, await collect(lane)) }
+                    group.addTask { .lane(lane.id, await collect(lane)) }
+                }
+                if !couponsRunning, now >= couponsNext, couponsDue ? true : await coupons.isOwing {
+                    couponsRunning = true
+                    couponsDue = false
+                    couponsNext = now + settings.interval
+                    group.addTask { [enrolled] in await coupons.run(to: enrolled); return .coupons }
                 }
                 guard let next = await group.next() else { break }
-                if let (id, result) = next {
+                switch next {
+                case .lane(let id, let result):
                     running.remove(id)
-                    if case .failed = result { schedule.finished(id, failed: true, at: .now, unit: Double.random(in: 0..<1)) } else {
+                    switch result {
+                    case .failed: schedule.finished(id, failed: true, at: .now, unit: Double.random(in: 0..<1))
+                    case .collected(let count):
+                        if count > 0 { couponsDue = true }
                         schedule.finished(id, failed: false, at: .now, unit: 0)
+                    case .quarantined: schedule.finished(id, failed: false, at: .now, unit: 0)
                     }
-                } else {
-                    group.addTask { try? await Task.sleep(for: tick); return nil }
+                case .tick: group.addTask { try? await Task.sleep(for: tick); return .tick }
+                case .coupons: couponsRunning = false
                 }
             }
             group.cancelAll()
@@ -111,10 +127,10 @@ public struct Collector: Sendable {
             }
         } catch {
             if Task.isCancelled { return .failed("cancelled") }
-            let text = error is PSQLError ? "database: \(String(reflecting: error))" : "\(error)"
+            let text = DatabaseFailure.text(error)
             logger.warning("collect failed: \(text)")
-            do { try await cursors.recordError(lane.id, text) } catch {
-                logger.error("cannot record the error: \(String(reflecting: error))")
+            do { try await lanes.database("record the error") { [cursors] in try await cursors.recordError(lane.id, text) } } catch {
+                logger.error("cannot record the error: \(DatabaseFailure.text(error))")
             }
             return .failed(text)
         }
@@ -141,10 +157,9 @@ extension Collector {
     /// `collect`: the collector and head office's PostgreSQL pool as one service group, until
     /// SIGTERM or SIGINT (then it exits normally).
     public static func serve(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws {
+        try await url.probe(logger: logger)
         let http = makeHTTPClient()
-        var configuration = url.clientConfiguration
-        configuration.options.maximumConnections = connections(settings)
-        let client = PostgresClient(configuration: configuration)
+        let client = PostgresClient(configuration: configuration(url, settings))
         let service = CollectorService(Collector(db: PostgresHandle(client: client, logger: logger), http: http, settings: settings))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -153,16 +168,17 @@ extension Collector {
             try await group.run()
         } catch {
             try? await http.shutdown()
-            throw error
+            throw (error as? PSQLError).map { DatabaseFailure($0) } ?? error
         }
         try await http.shutdown()
     }
 
     /// `collect --once`: one round over every lane.
     public static func once(_ url: DatabaseURL, settings: CollectorSettings, logger: Logger) async throws -> [String: LaneResult] {
+        try await url.probe(logger: logger)
         let http = makeHTTPClient()
         do {
-            let results = try await HeadOfficeDatabase.with(url, maximumConnections: connections(settings)) { client in
+            let results = try await HeadOfficeDatabase.with(configuration(url, settings)) { client in
                 try await HeadOfficeSchema.requireCurrent(client, logger: logger)
                 return try await Collector(db: PostgresHandle(client: client, logger: logger), http: http, settings: settings).collectOnce()
             }
@@ -174,7 +190,16 @@ extension Collector {
         }
     }
 
-    static func connections(_ settings: CollectorSettings) -> Int { max(4, min(settings.concurrency, 32)) }
+    /// The pool for `concurrency` lanes. The server ends a statement or an idle transaction that
+    /// outlives a step's deadline, so an abandoned step (`LaneCollector.database`) holds no locks.
+    static func configuration(_ url: DatabaseURL, _ settings: CollectorSettings) -> PostgresClient.Configuration {
+        var configuration = url.clientConfiguration
+        configuration.options.maximumConnections = max(4, min(settings.concurrency, 32))
+        let milliseconds = "\(settings.timeout.components.seconds * 1000 + settings.timeout.components.attoseconds / 1_000_000_000_000_000)"
+        configuration.options.additionalStartupParameters += [("statement_timeout", milliseconds),
+                                                              ("idle_in_transaction_session_timeout", milliseconds)]
+        return configuration
+    }
 
     /// No redirects (a lane answers itself or not at all), no decompression.
     static func makeHTTPClient() -> HTTPClient {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOSSL
 import PostgresNIO
 
@@ -70,19 +71,45 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         case .socket(let folder, let port):
             configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         case .tcp(let host, let port):
-            let tls: PostgresClient.Configuration.TLS
-            switch self.tls {
-            case .disable: tls = .disable
-            case .require:
-                // libpq's "require": encrypted, the server's certificate not checked.
-                var config = TLSConfiguration.makeClientConfiguration()
-                config.certificateVerification = .none
-                tls = .require(config)
-            case .verifyFull: tls = .require(.makeClientConfiguration())
-            }
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            configuration = .init(host: host, port: port, username: user, password: password, database: database,
+                                  tls: tlsConfiguration.map { .require($0) } ?? .disable)
         }
         configuration.options.connectTimeout = .seconds(10)
         return configuration
+    }
+
+    /// TLS as `sslmode` asks: none; libpq's "require" (encrypted, the server's certificate not
+    /// checked); or "verify-full".
+    var tlsConfiguration: TLSConfiguration? {
+        switch tls {
+        case .disable: return nil
+        case .require:
+            var config = TLSConfiguration.makeClientConfiguration()
+            config.certificateVerification = .none
+            return config
+        case .verifyFull: return .makeClientConfiguration()
+        }
+    }
+
+    /// One connection made and closed, to say why the database cannot be used when it cannot: the
+    /// pool only says, after a minute of retries, that its circuit breaker tripped.
+    public func probe(logger: Logger) async throws {
+        var configuration: PostgresConnection.Configuration
+        switch endpoint {
+        case .socket(let folder, let port):
+            configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        case .tcp(let host, let port):
+            configuration = .init(host: host, port: port, username: user, password: password, database: database,
+                                  tls: try tlsConfiguration.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
+        }
+        let limit = Duration.seconds(10), name = description
+        do {
+            let connection = try await withDeadline(limit, expired: { DatabaseFailure(description: "database: no answer from \(name) in \(limit)") }) {
+                [configuration] in try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            }
+            try? await connection.close()
+        } catch let error as PSQLError {
+            throw DatabaseFailure(error, database: name)
+        }
     }
 }

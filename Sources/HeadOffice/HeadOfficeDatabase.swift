@@ -5,13 +5,23 @@ import PostgresNIO
 public enum HeadOfficeDatabase {
     public static func with<Result: Sendable>(_ url: DatabaseURL, maximumConnections: Int = 8,
                                               _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        try await url.probe(logger: Logger(label: "kiosk-hq"))
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
+        return try await with(configuration, body)
+    }
+
+    public static func with<Result: Sendable>(_ configuration: PostgresClient.Configuration,
+                                              _ body: @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let client = PostgresClient(configuration: configuration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
+        do {
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                return try await body(client)
+            }
+        } catch let error as PSQLError {
+            throw DatabaseFailure(error)
         }
     }
 }

@@ -102,7 +102,8 @@ public struct LaneClient: Sendable {
         }
         let name = "\(method) \(path.prefix { $0 != "?" })"
         let prepared = request
-        let (status, body) = try await withDeadline(timeout, name) { [http, timeout] in
+        let expired: @Sendable () -> any Error = { [timeout] in LaneCallError(code: .timeout, detail: "\(name): no complete answer in \(timeout)") }
+        let (status, body) = try await withDeadline(timeout, expired: expired) { [http, timeout] in
             do {
                 let response = try await http.execute(prepared, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
                 if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
@@ -156,22 +157,6 @@ public struct LaneClient: Sendable {
             throw LaneCallError(code: .credential, detail: "token file \(file) holds no token")
         }
         return token
-    }
-}
-
-/// `body`, or a `timeout` error once `duration` has passed (the body is cancelled then).
-func withDeadline<T: Sendable>(_ duration: Duration, _ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: duration)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw LaneCallError(code: .timeout, detail: "\(name): no complete answer in \(duration)")
-        }
-        return value
     }
 }
 

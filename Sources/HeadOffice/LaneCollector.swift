@@ -13,6 +13,8 @@ public struct LaneCollector: Sendable {
     /// Events and bytes per page asked (docs/sync-api.yaml `limit`, `maxBytes`).
     public var pageLimit = 1000
     public var pageBytes = 1_048_576
+    /// The longest one database step of a round may take before the round is given up.
+    public var stepTimeout: Duration = .seconds(60)
 
     public init(db: PostgresHandle, partitions: PartitionCache = PartitionCache()) {
         cursors = CursorStore(db)
@@ -31,7 +33,7 @@ public struct LaneCollector: Sendable {
         let lane = client.lane
         var logger = logger
         logger[metadataKey: "lane"] = "\(lane.id)"
-        var cursor = try await cursors.cursor(lane.id)
+        var cursor = try await database("read the cursor") { [cursors] in try await cursors.cursor(lane.id) }
         if let reason = cursor.quarantineReason { return .quarantined(reason) }
 
         let status = try await client.status()
@@ -39,7 +41,7 @@ public struct LaneCollector: Sendable {
         do { newer = try IngestVerifier.check(status, lane: lane, cursor: cursor) } catch let finding as QuarantineFinding {
             return try await quarantine(lane.id, finding, cursor, logger)
         }
-        try await cursors.recordContact(lane.id, status: status, newerHead: newer)
+        try await database("record the contact") { [cursors] in try await cursors.recordContact(lane.id, status: status, newerHead: newer) }
         if let newer { cursor = LaneCursor(seq: cursor.seq, hash: cursor.hash, newestHead: newer) }
         // An acknowledgement lost after its commit (the lane went down) is sent again.
         if status.backlog > 0, status.acknowledgedSeq < cursor.seq {
@@ -63,10 +65,10 @@ public struct LaneCollector: Sendable {
             do { verified = try IngestVerifier.check(page, overlap: overlap, lane: lane, cursor: cursor) } catch let finding as QuarantineFinding {
                 return try await quarantine(lane.id, finding, cursor, logger)
             }
-            switch try await ingest.store(verified, lane: lane.id) {
+            switch try await database("store a page") { [ingest] in try await ingest.store(verified, lane: lane.id) } {
             case .superseded:
                 // Another collector stored it first: carry on from where it got to.
-                cursor = try await cursors.cursor(lane.id)
+                cursor = try await database("read the cursor") { [cursors] in try await cursors.cursor(lane.id) }
                 if let reason = cursor.quarantineReason { return .quarantined(reason) }
                 overlap = true
                 continue
@@ -87,8 +89,14 @@ public struct LaneCollector: Sendable {
                 overlap = true
             }
         }
-        try await cursors.clearError(lane.id)
+        try await database("clear the error") { [cursors] in try await cursors.clearError(lane.id) }
         return .collected(stored)
+    }
+
+    /// One database step, abandoned after `stepTimeout`: a step stuck in the client (seen after
+    /// PostgreSQL restarted) must fail the round, to be retried, not hold the lane forever.
+    func database<T: Sendable>(_ step: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(stepTimeout, expired: { [stepTimeout] in DatabaseStepTimeout(step: step, limit: stepTimeout) }, body)
     }
 
     func acknowledge(_ client: LaneClient, _ cursor: LaneCursor, _ logger: Logger) async throws {
@@ -100,12 +108,19 @@ public struct LaneCollector: Sendable {
     }
 
     func quarantine(_ lane: String, _ finding: QuarantineFinding, _ cursor: LaneCursor, _ logger: Logger) async throws -> Outcome {
-        if try await ingest.quarantine(lane, finding: finding, against: cursor) {
+        if try await database("quarantine", { [ingest] in try await ingest.quarantine(lane, finding: finding, against: cursor) }) {
             logger.error("quarantined: \(finding)")
             return .quarantined(finding.reason.rawValue)
         }
         // The cursor moved meanwhile (another collector): the finding was against an old one.
-        let now = try await cursors.cursor(lane)
+        let now = try await database("read the cursor") { [cursors] in try await cursors.cursor(lane) }
         return now.quarantineReason.map(Outcome.quarantined) ?? .collected(0)
     }
+}
+
+/// A database step that did not finish in time; the round fails and is retried after its back-off.
+public struct DatabaseStepTimeout: Error, CustomStringConvertible {
+    public let step: String
+    public let limit: Duration
+    public var description: String { "database: \(step) did not finish in \(limit)" }
 }

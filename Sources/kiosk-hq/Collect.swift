@@ -15,7 +15,7 @@ struct Collect: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(help: "Lanes pulled at the same time, at most.") var concurrency = 16
     @Option(help: "Seconds between two rounds of a lane that is up to date.") var interval = 5.0
-    @Option(help: "Seconds one call to a lane may take, its answer included.") var timeout = 60.0
+    @Option(help: "Seconds one call to a lane (its answer included) or one database step may take; longer ones are abandoned and the round retried.") var timeout = 60.0
     @Option(help: "Events per page asked.") var pageLimit = 1000
     @Flag(help: "One round over every lane, then exit.") var once = false
 

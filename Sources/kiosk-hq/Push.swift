@@ -79,7 +79,7 @@ struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "redeemed-coupons",
             abstract: "Every coupon id redeemed in the chain in the last days, for the lanes to refuse from now on (default: every lane).",
-            discussion: "Run it after each collection (a timer beside `collect`): a one-time coupon redeemed on one lane is then refused on every other lane that is online, and one redeemed twice while lanes were offline is flagged by `report coupons`.")
+            discussion: "The running `collect` service sends them itself after rounds that stored something; run this beside `collect --once`, or to send them again. A one-time coupon redeemed on one lane is then refused on every other lane that is online; one redeemed twice while lanes were offline is flagged by `report coupons`.")
         @OptionGroup var lanes: Lanes
         @Option(help: "Coupons redeemed in sales of this many last days.") var days = 30
 

@@ -223,4 +223,60 @@ import Testing
             #expect(lane.kiosk.terminate(timeout: 180) == 0)
         }
     }
+
+    @Test func theServiceSendsACouponRedeemedOnOneLaneToEveryOtherLane() async throws {
+        try await withTemporaryDirectory { folder in
+            let pki = try await TestPKI.make(in: folder)
+            let url = try await PostgresCluster.shared().makeDatabase("coupons")
+            let lanes = [try await start("L01", in: folder, pki: pki), try await start("L02", in: folder, pki: pki)]
+            defer { for lane in lanes where lane.kiosk.process.isRunning { lane.kiosk.kill9() } }
+            let demo = try await lanes[0].api.get("/api/demo/items")
+            let items = try #require(JSONSerialization.jsonObject(with: Data(demo.text.utf8)) as? [[String: Any]])
+            func code(_ hint: String) throws -> String {
+                try #require(items.first { ($0["hint"] as? String) == hint }?["code"] as? String, "no demo item \(hint)")
+            }
+            // L01 sells with the one-time coupon.
+            try await buy(lanes[0].api, items: [try code("member"), try code("coupon"), "6927744942066", "6927744942066"])
+            #expect(try await hq(["migrate", "--database", url], folder).status == 0)
+            for lane in lanes {
+                let added = try await hq(["lanes", "add", lane.id, "--database", url, "--store", "S1", "--public-key", try publicKey(lane, folder),
+                                          "--address", lane.sync, "--token-file", folder.appendingPathComponent("\(lane.id).token").path,
+                                          "--ca-file", pki.certificate("ca")], folder)
+                #expect(added.status == 0, "\(added.output)")
+            }
+            // And a lane that is down: it is owed the coupon, and holds up no one.
+            #expect(try await hq(["lanes", "add", "DOWN", "--database", url, "--store", "S1", "--public-key", try publicKey(lanes[0], folder),
+                                  "--address", "https://localhost:1", "--token-file", folder.appendingPathComponent("L01.token").path,
+                                  "--ca-file", pki.certificate("ca")], folder).status == 0)
+            let collector = Process()
+            collector.executableURL = Self.hq
+            collector.arguments = ["collect", "--database", url, "--interval", "0.2"]
+            let log = folder.appendingPathComponent("collect.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            collector.standardOutput = output
+            collector.standardError = output
+            try collector.run()
+            defer { if collector.isRunning { kill(collector.processIdentifier, SIGKILL) } }
+
+            // Without any push command, the collector sends L02 the coupon once it stored L01's sale.
+            let sent = await poll(180, every: .milliseconds(200)) { () -> Bool? in
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").contains { $0.contains("redeemed coupons sent") && $0.contains("lane=L02") && $0.contains("sent=1 coupons") }
+                    ? true : nil
+            }
+            #expect(sent == true, "\(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(2000))")
+            let refused = try await lanes[1].api.scan(try code("coupon"))
+            #expect(refused.status != 200 && refused.text.contains("coupon-already-redeemed"), "\(refused.text)")
+            let kept = await poll(180, every: .milliseconds(200)) { () -> Bool? in
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").contains { $0.contains("kept for the next time") && $0.contains("lane=DOWN") } ? true : nil
+            }
+            #expect(kept == true, "the lane that is down is still owed the coupon")
+
+            kill(collector.processIdentifier, SIGTERM)
+            let ended = await poll(60, every: .milliseconds(50)) { collector.isRunning ? nil : true }
+            #expect(ended == true && collector.terminationStatus == 0, "SIGTERM: a clean exit")
+        }
+    }
 }

@@ -114,14 +114,20 @@ final class HeadOfficeRig: @unchecked Sendable {
 
     /// `kiosk-hq collect` running until stopped (a child of the test: `kill(pid, SIGKILL)` is a crash).
     /// Small pages make many transactions: many moments to crash in.
-    func startCollector(interval: String = "0.2", pageLimit: Int = 200) throws -> Process {
+    /// `timeout`: a call or a database step that takes longer is abandoned and its round retried.
+    func startCollector(interval: String = "0.2", pageLimit: Int = 200, timeout: Int = 15) throws -> Process {
         let process = Process()
         process.executableURL = Self.hq
-        process.arguments = ["collect", "--interval", interval, "--page-limit", "\(pageLimit)", "--database", url]
+        process.arguments = ["collect", "--interval", interval, "--page-limit", "\(pageLimit)", "--timeout", "\(timeout)", "--database", url]
         let log = folder.appendingPathComponent("collector.log")
         try appendOutput(of: process, to: log)
         try process.run()
         return process
+    }
+
+    /// What the collectors started by `startCollector` wrote.
+    var collectorLog: String {
+        (try? String(contentsOf: folder.appendingPathComponent("collector.log"), encoding: .utf8)) ?? ""
     }
 
     func check(_ result: (status: Int32, output: String)) throws {
