@@ -10,7 +10,10 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
-        let kiosk = try await KioskProcess(stateDirectory: state)
+        // The session outlives any pause of a loaded machine (StaffModeTests times it out).
+        let config = folder.appendingPathComponent("kiosk.json")
+        try Data(#"{"usbDevices": false, "staffModeTimeoutSeconds": 3600}"#.utf8).write(to: config)
+        let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path])
         defer { if kiosk.process.isRunning { kiosk.kill9() } }
         let api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])

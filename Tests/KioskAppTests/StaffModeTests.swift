@@ -63,17 +63,17 @@ import Testing
         let t0: Int64 = 1_800_000_000_000
         #expect(mode.open(badge: "1001", name: "A", token: "secret", now: t0) == nil)
         #expect(mode.check(token: "wrong", now: t0 + 1) == .invalid)
-        guard case .valid = mode.check(token: "secret", now: t0 + StaffMode.inactivityTimeout - 1) else {
+        guard case .valid = mode.check(token: "secret", now: t0 + StaffMode.defaultTimeout - 1) else {
             Issue.record("a request within the timeout is valid"); return
         }
         // Activity moved the deadline: one timeout after the last request, not after the login.
-        #expect(mode.expire(now: t0 + StaffMode.inactivityTimeout + 1) == nil)
-        let last = t0 + StaffMode.inactivityTimeout - 1
-        #expect(mode.expire(now: last + StaffMode.inactivityTimeout)?.badge == "1001")
+        #expect(mode.expire(now: t0 + StaffMode.defaultTimeout + 1) == nil)
+        let last = t0 + StaffMode.defaultTimeout - 1
+        #expect(mode.expire(now: last + StaffMode.defaultTimeout)?.badge == "1001")
         #expect(mode.session == nil)
         // A request after the timeout closes it too, and says so.
         _ = mode.open(badge: "1001", name: "A", token: "secret", now: t0)
-        #expect(mode.check(token: "secret", now: t0 + StaffMode.inactivityTimeout) != .invalid)
+        #expect(mode.check(token: "secret", now: t0 + StaffMode.defaultTimeout) != .invalid)
         #expect(mode.session == nil)
     }
 
@@ -153,8 +153,9 @@ import Testing
     }
 
     @Test func theUnresolvedPaymentIsAskedAgainThenDecidedWithTheBadge() async throws {
-        // The terminal takes a minute: the lane is made to lose track of the attempt meanwhile.
-        let lane = try TestLane(rules: .init(approvalDelayMilliseconds: 60_000, declineWhenCentsAre: [], noAnswerWhenCentsAre: []))
+        // The terminal takes an hour (the lane's deadline too): the lane is made to lose track of the attempt meanwhile.
+        let lane = try TestLane(rules: .init(approvalDelayMilliseconds: 3_600_000, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
+                                paymentTimeout: .seconds(3600))
         _ = await lane.runtime.scan(ScannedCode(data: try lane.code(plainItem), source: "test"))
         #expect(await lane.runtime.submit(.payRequested).succeeded)
         guard case .paying(let attempt) = await lane.runtime.state.phase else { Issue.record("not paying"); return }

@@ -53,7 +53,7 @@ public actor LaneRuntime {
     var clock = LaneClock()
     private(set) var devices: LaneView.Devices
     /// The maintenance screen's session, over whatever the lane is doing (LaneRuntime+StaffMode).
-    var staffMode = StaffMode()
+    var staffMode: StaffMode
     /// Staff closed the lane: no new session starts. Journaled, so it outlives a restart.
     var laneClosed = false
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
@@ -72,8 +72,9 @@ public actor LaneRuntime {
     init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
          staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
          scanner: DeviceState, terminalState: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool,
-         logger: Logger, metrics: LaneMetrics = LaneMetrics()) throws {
+         logger: Logger, metrics: LaneMetrics = LaneMetrics(), staffModeTimeout: Int64 = StaffMode.defaultTimeout) throws {
         self.lane = lane
+        staffMode = StaffMode(inactivityTimeout: staffModeTimeout)
         self.journal = journal
         pushed = PushedFiles(stateDirectory: stateDirectory)
         var profile = profile

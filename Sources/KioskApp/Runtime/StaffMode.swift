@@ -10,9 +10,15 @@ struct StaffMode: Sendable {
         var lastActivity: Int64
     }
 
-    static let inactivityTimeout: Int64 = 120_000
+    static let defaultTimeout: Int64 = 120_000
 
+    /// Milliseconds without a staff action after which the session ends (`staffModeTimeoutSeconds`).
+    let inactivityTimeout: Int64
     private(set) var session: Session?
+
+    init(inactivityTimeout: Int64 = Self.defaultTimeout) {
+        self.inactivityTimeout = inactivityTimeout
+    }
 
     /// Opens a session for `member`; returns the one it replaced (whose close the caller journals).
     mutating func open(badge: String, name: String, token: String, now: Int64) -> Session? {
@@ -54,6 +60,6 @@ struct StaffMode: Sendable {
     }
 
     private func isExpired(_ session: Session, now: Int64) -> Bool {
-        now - session.lastActivity >= Self.inactivityTimeout
+        now - session.lastActivity >= inactivityTimeout
     }
 }
