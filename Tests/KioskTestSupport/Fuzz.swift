@@ -80,12 +80,15 @@ public enum Fuzz {
         let watchdog = Watchdog(target: target, seed: seed)
         defer { watchdog.stop() }
         let start = ContinuousClock.now
+        var yielded = start
         for n in numbers {
-            // Long runs share the cooperative pool with other tests: let them run often.
-            if n % 100 == 0 {
+            // The suite's other tests share the cooperative pool (two threads on two cores): let
+            // them run every 20 ms of fuzzing, however slow the inputs or the machine.
+            if ContinuousClock.now - yielded >= .milliseconds(20) {
                 // Waiting for a thread is not working on an input: the watchdog does not count it.
                 watchdog.begin(-1)
                 await Task.yield()
+                yielded = ContinuousClock.now
             }
             watchdog.begin(n)
             var random = generator(seed: seed, input: n)
