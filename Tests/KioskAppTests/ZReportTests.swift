@@ -128,8 +128,9 @@ import Testing
         #expect(try await lane.runtime.printZReport(token: token).report.number == 2)
 
         // The command line gives the same figures (unnumbered: it only previews).
-        let cli = try runTool(KioskProcess.binary, ["report", "z", "--state-dir", lane.directory.path, "--date", z.day,
-                                                    "--format", "json", "--assets", Self.assets.path])
+        // Awaited, not waited for: a blocked thread of the cooperative pool would starve the other suites.
+        let cli = try await run(KioskProcess.binary.path, ["report", "z", "--state-dir", lane.directory.path, "--date", z.day,
+                                                           "--format", "json", "--assets", Self.assets.path], in: lane.directory)
         #expect(cli.status == 0, "\(cli.output)")
         guard case .object(var fromCLI) = try JSONValue.parse(cli.output.trimmingCharacters(in: .whitespacesAndNewlines)),
               case .object(var fromLane) = z.wire else { Issue.record("not JSON: \(cli.output)"); return }
