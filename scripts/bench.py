@@ -816,13 +816,47 @@ def bench_sync(events=1_000_000, scans=3_000, rounds=2, latency_rounds=3):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_mjpeg(rounds=3, repeats=20):
+    """MJPEG camera frames (the benchmark's 1280x720 frames as colour 4:2:2 JPEG, quality 85, as
+    webcams send them) decoded to luma by MJPEGDecoder against libjpeg-turbo called from C,
+    alternating runs; per-frame time = median. The frame budget at 30 fps is 33.3 ms."""
+    bench = os.environ.get("KIOSK_BENCH_BINARY", os.path.join(ROOT, ".build/release/kiosk-bench"))
+    reference = build_reference("mjpeg", ["-lturbojpeg"])
+    frames = bench_frames()
+    jpegs = os.path.join(frames, "mjpeg")
+    os.makedirs(jpegs, exist_ok=True)
+    files = []
+    for name in sorted(os.listdir(frames)):
+        if not name.endswith((".pgm", ".png")) or "1280x720" not in name:
+            continue
+        target = os.path.join(jpegs, os.path.splitext(name)[0] + ".jpg")
+        if not os.path.exists(target):
+            subprocess.run(["convert", os.path.join(frames, name), "-type", "TrueColor", "-sampling-factor", "2x1",
+                            "-quality", "85", target], check=True)
+        files.append(target)
+    if not files:
+        raise SystemExit("mjpeg: no 1280x720 frames in the benchmark set")
+    runs = {"kiosk (Swift)": [], "C reference": []}
+    for _ in range(rounds):
+        for name, program in (("kiosk (Swift)", [bench, "mjpeg"]), ("C reference", [reference])):
+            output = subprocess.run(program + ["--repeats", str(repeats)] + files, check=True, capture_output=True,
+                                    text=True).stdout
+            runs[name].append([float(line.split("\t")[1]) for line in output.splitlines()])
+    print(f"mjpeg: {len(files)} frames 1280x720 (colour 4:2:2 JPEG, q85), {rounds} alternating runs of {repeats} "
+          f"decodes per frame; per-frame time = median")
+    medians = {name: statistics.median(t for run in results for t in run) for name, results in runs.items()}
+    for name, median in medians.items():
+        print(f"{name:16} {median:7.2f} ms per 720p frame to luma ({33.3 / median:5.1f}x the 30 fps budget on one core)")
+    print(f"ratio kiosk / C reference: {medians['kiosk (Swift)'] / medians['C reference']:.2f}")
+
+
 def bench_hq():
     """Head office collecting 100 lanes into PostgreSQL against psql's \\copy (scripts/bench_hq.py)."""
     import bench_hq
     bench_hq.run()
 
 
-BENCHMARKS = {"startup": bench_startup, "receipt": bench_receipt, "catalog": bench_catalog, "decode": bench_decode,
+BENCHMARKS = {"startup": bench_startup, "receipt": bench_receipt, "catalog": bench_catalog, "decode": bench_decode, "mjpeg": bench_mjpeg,
               "scan": bench_scan, "usb": bench_usb, "sync": bench_sync, "hq": bench_hq}
 
 if __name__ == "__main__":

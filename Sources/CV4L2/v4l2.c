@@ -13,6 +13,7 @@
 
 const uint32_t KIOSK_V4L2_GREY = V4L2_PIX_FMT_GREY;
 const uint32_t KIOSK_V4L2_YUYV = V4L2_PIX_FMT_YUYV;
+const uint32_t KIOSK_V4L2_MJPEG = V4L2_PIX_FMT_MJPEG;
 
 #define BUFFER_COUNT 4
 
@@ -77,10 +78,23 @@ int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height,
     if (!(caps & V4L2_CAP_STREAMING)) { errno = ENOTSUP; return fail(camera, stage, "no streaming I/O"); }
 
     struct v4l2_format format;
-    if (!try_format(camera->fd, width, height, V4L2_PIX_FMT_GREY, &format) &&
-        !try_format(camera->fd, width, height, V4L2_PIX_FMT_YUYV, &format)) {
+    /* Uncompressed at the asked size first; a driver that offers YUYV only smaller (most 720p
+     * webcams) shrinks the size, and then MJPEG at the asked size is the better choice. */
+    int found = try_format(camera->fd, width, height, V4L2_PIX_FMT_GREY, &format) ||
+                try_format(camera->fd, width, height, V4L2_PIX_FMT_YUYV, &format);
+    if (!found || format.fmt.pix.width < width || format.fmt.pix.height < height) {
+        struct v4l2_format mjpeg;
+        if (try_format(camera->fd, width, height, V4L2_PIX_FMT_MJPEG, &mjpeg) &&
+            (!found || mjpeg.fmt.pix.width * mjpeg.fmt.pix.height > format.fmt.pix.width * format.fmt.pix.height)) {
+            format = mjpeg;
+            found = 1;
+        } else if (found) { /* back to the uncompressed format the driver offered */
+            (void)try_format(camera->fd, format.fmt.pix.width, format.fmt.pix.height, format.fmt.pix.pixelformat, &format);
+        }
+    }
+    if (!found) {
         errno = ENOTSUP;
-        return fail(camera, stage, "the camera offers neither GREY nor YUYV frames");
+        return fail(camera, stage, "the camera offers neither GREY, YUYV nor MJPEG frames");
     }
     agreed->width = format.fmt.pix.width;
     agreed->height = format.fmt.pix.height;

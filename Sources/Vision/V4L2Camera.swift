@@ -2,7 +2,8 @@ import CV4L2
 import Foundation
 
 /// A Video4Linux2 capture device (/dev/videoN) as a frame source: memory-mapped streaming, 8-bit
-/// grey if the camera offers it, else YUYV (its luma is used). Each frame's byte count is checked
+/// grey if the camera offers it, else YUYV (its luma is used), else (or when YUYV only comes
+/// smaller than asked) MJPEG, of which only the luma is decoded (MJPEGDecoder). Each frame's byte count is checked
 /// against the agreed format before it becomes a `GrayFrame`; a short frame is rejected, never
 /// decoded. The ioctls live in Sources/CV4L2.
 public final class V4L2Camera: FrameSource {
@@ -12,6 +13,8 @@ public final class V4L2Camera: FrameSource {
     public var width: Int { geometry.width }
     public var height: Int { geometry.height }
     private var handle: OpaquePointer?
+    /// MJPEG cameras only.
+    private let jpeg: MJPEGDecoder?
     /// A buffer the driver would not take back: the stream is broken, and the next read says so.
     private var requeueFailure: FrameSourceError?
 
@@ -28,8 +31,14 @@ public final class V4L2Camera: FrameSource {
         }
         // What the driver agreed to must make sense before a buffer is requested or mapped for it.
         do {
-            geometry = try V4L2Geometry.check(width: format.width, height: format.height, bytesPerLine: format.bytes_per_line,
-                                              sizeImage: format.size_image, yuyv: format.pixel_format == KIOSK_V4L2_YUYV)
+            if format.pixel_format == KIOSK_V4L2_MJPEG {
+                geometry = try V4L2Geometry.mjpeg(width: format.width, height: format.height, sizeImage: format.size_image)
+                jpeg = try MJPEGDecoder()
+            } else {
+                geometry = try V4L2Geometry.check(width: format.width, height: format.height, bytesPerLine: format.bytes_per_line,
+                                                  sizeImage: format.size_image, yuyv: format.pixel_format == KIOSK_V4L2_YUYV)
+                jpeg = nil
+            }
         } catch {
             kiosk_v4l2_close(camera)
             throw .failed("\(path): \(error)")
@@ -42,7 +51,7 @@ public final class V4L2Camera: FrameSource {
         }
         self.path = path
         handle = camera
-        name = "v4l2 \(path) \(geometry.width)x\(geometry.height) \(geometry.yuyv ? "YUYV" : "GREY")"
+        name = "v4l2 \(path) \(geometry.width)x\(geometry.height) \(geometry.mjpeg ? "MJPEG" : geometry.yuyv ? "YUYV" : "GREY")"
     }
 
     deinit {
@@ -83,6 +92,7 @@ public final class V4L2Camera: FrameSource {
             }
         }
         guard let frame = newest else { return .nothing }
+        if let jpeg { return .frame(try Self.mjpegFrame(frame, geometry: geometry, decoder: jpeg, path: path)) }
         return .frame(try Self.grayFrame(frame, geometry: geometry, path: path))
     }
 
@@ -98,6 +108,19 @@ public final class V4L2Camera: FrameSource {
                 return try GrayFrame.yuyv(width: geometry.width, height: geometry.height, bytesPerLine: geometry.bytesPerLine, bytes: bytes)
             }
             return try GrayFrame(width: geometry.width, height: geometry.height, bytesPerLine: geometry.bytesPerLine, bytes: bytes)
+        } catch {
+            throw .frameRejected("\(path): \(error)")
+        }
+    }
+
+    /// The luma of a dequeued MJPEG buffer, decoded straight from the driver's memory.
+    static func mjpegFrame(_ frame: kiosk_v4l2_frame, geometry: V4L2Geometry, decoder: MJPEGDecoder,
+                           path: String) throws(FrameSourceError) -> GrayFrame {
+        guard frame.used > 0, frame.reported <= geometry.imageBytes, let start = frame.bytes else {
+            throw .frameRejected("\(path): MJPEG frame of \(frame.reported) bytes (at most \(geometry.imageBytes)): rejected")
+        }
+        do {
+            return try decoder.luma(UnsafeBufferPointer(start: start, count: frame.used), expected: (geometry.width, geometry.height))
         } catch {
             throw .frameRejected("\(path): \(error)")
         }

@@ -12,6 +12,9 @@ public struct V4L2Geometry: Equatable, Sendable {
     /// What a frame's buffer holds: the driver's image size, which may add a little to frameBytes.
     public let imageBytes: Int
     public let yuyv: Bool
+    /// Compressed frames (one JPEG each): `imageBytes` is the largest a frame may be, and each is
+    /// as long as the driver says it filled.
+    public var mjpeg = false
 
     /// Padding beyond a row of pixels (drivers align rows to at most a page).
     public static let maximumRowPadding = 4096
@@ -44,6 +47,20 @@ public struct V4L2Geometry: Equatable, Sendable {
                     + "and \(maximumImageBytes >> 20) MB)"
             }
         }
+    }
+
+    /// An MJPEG format: sides as for raw frames; the image size is the driver's bound on one
+    /// compressed frame (zero: as large as a GREY frame).
+    public static func mjpeg(width: UInt32, height: UInt32, sizeImage: UInt32) throws(Problem) -> V4L2Geometry {
+        let side = 1...UInt32(GrayFrame.maximumSide)
+        guard side.contains(width), side.contains(height) else { throw .badDimensions(width: width, height: height) }
+        let pixels = Int(width) * Int(height)
+        let image = sizeImage == 0 ? pixels : Int(sizeImage)
+        guard image <= maximumImageBytes else { throw .imageTooLarge(sizeImage: sizeImage, needed: pixels) }
+        var geometry = V4L2Geometry(width: Int(width), height: Int(height), bytesPerLine: Int(width), frameBytes: 0,
+                                    imageBytes: image, yuyv: false)
+        geometry.mjpeg = true
+        return geometry
     }
 
     /// Checks what the driver reported. A zero `bytesPerLine` or `sizeImage` means "no padding"

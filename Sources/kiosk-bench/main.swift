@@ -3,6 +3,7 @@
 //   kiosk-bench catalog-import CSV DIR   import a catalog CSV into the catalog store in DIR
 //   kiosk-bench catalog-lookup DIR GTINS [grdb]   look up every GTIN in the file (one per line)
 //   kiosk-bench decode DIR [options]   decode the camera frames of DIR/manifest.tsv (DecodeBenchmark.swift)
+//   kiosk-bench mjpeg [--repeats N] FILE.jpg ...   MJPEG camera frames to luma (MJPEGBenchmark.swift)
 //   kiosk-bench scan-interpret ASSETS [MIX-FILE]   scan interpretation throughput (ScanBenchmark.swift)
 //   kiosk-bench journal-generate ASSETS STATE-DIR EVENTS [SEED] [LANE-ID] a lane's journal of EVENTS events (JournalGenerator.swift)
 import CatalogStore
@@ -129,6 +130,8 @@ case "catalog-lookup":
                                grdb: arguments.count == 4)
 case "decode":
     try decodeBenchmark(Array(arguments.dropFirst()))
+case "mjpeg":
+    try mjpegBenchmark(Array(arguments.dropFirst()))
 case "scan-interpret":
     guard (2...3).contains(arguments.count) else { fatalError("usage: kiosk-bench scan-interpret ASSETS [MIX-FILE]") }
     try scanBenchmark(assets: URL(fileURLWithPath: arguments[arguments.startIndex + 1]),

@@ -17,7 +17,7 @@ import Testing
         "{}",
         #"{"laneID": "L07", "printerProfile": "generic-58mm", "paymentTimeoutSeconds": 30, "eReceiptBaseURL": "https://r.example/r/"}"#,
         #"{"camera": {"source": "/dev/video0", "fps": 15, "width": 640, "height": 480, "symbologies": ["ean13", "qrcode"], "density": 1, "regionOfInterest": [0, 0, 320, 240], "downscale": 2, "confirmFrames": 3, "releaseFrames": 8}}"#,
-        #"{"sync": {"listen": "127.0.0.1:8443", "tokens": [{"name": "hq", "sha256": "\#(tokenHash)"}]}, "usbDevices": false}"#,
+        #"{"sync": {"listen": "127.0.0.1:8443", "tokens": [{"name": "hq", "sha256": "\#(tokenHash)"}]}, "usbDevices": false, "networkPrinter": "192.168.1.40:9100"}"#,
         #"{"staff": [{"badge": "STAFF:1", "name": "Li", "pinSalt": "c2FsdA", "pinSHA256": "\#(pinHash)"}], "scannerKeyboardLayout": "de"}"#,
         #"{"simulatedTerminal": {"approvalDelayMilliseconds": 10}, "emptyCartTimeoutSeconds": 5, "abandonedCartTimeoutSeconds": 30, "receiptTimeoutSeconds": 3}"#,
     ].map { Array($0.utf8) }

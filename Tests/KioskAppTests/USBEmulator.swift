@@ -68,6 +68,20 @@ final class USBEmulator: @unchecked Sendable {
     }
 
     enum EmulatorError: Error { case failed(String) }
+
+    /// A demo lane run on these devices, returned once the page shows its USB scanner and a ready printer.
+    func startLane(state: URL) async throws -> (KioskProcess, APIClient) {
+        let kiosk = try await KioskProcess(stateDirectory: state, environment: clientEnvironment)
+        let api = APIClient(base: kiosk.baseURL)
+        guard try await api.waitForState({ Self.devices($0)["scanner"] == "usb" && Self.devices($0)["printer"] == "ready" }) != nil else {
+            _ = kiosk.terminate()
+            throw EmulatorError.failed("the lane's USB scanner and printer did not come up:\n\(kiosk.log)")
+        }
+        return (kiosk, api)
+    }
+
+    /// The page's device states.
+    static func devices(_ state: [String: Any]) -> [String: String] { state["devices"] as? [String: String] ?? [:] }
 }
 
 /// Reads lines from a pipe on a background thread.

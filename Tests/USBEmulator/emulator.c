@@ -227,6 +227,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
 
     if (request == USBDEVFS_GET_CAPABILITIES) {
         UMockdevIoctlData *caps = umockdev_ioctl_data_resolve(arg, 0, sizeof(guint32), &error);
+        if (!caps) goto unreadable;
         *(guint32 *)caps->data = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
                                  USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
         g_object_unref(caps);
@@ -244,12 +245,14 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         }
     } else if (request == USBDEVFS_GETDRIVER) {
         UMockdevIoctlData *g = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_getdriver), &error);
+        if (!g) goto unreadable;
         struct usbdevfs_getdriver *get = (struct usbdevfs_getdriver *)g->data;
         if (get->interface >= MAX_INTERFACES || !d->driver[get->interface][0]) result = -1, err = ENODATA;
         else g_strlcpy(get->driver, d->driver[get->interface], sizeof get->driver);
         g_object_unref(g);
     } else if (request == USBDEVFS_IOCTL) {
         UMockdevIoctlData *c = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), &error);
+        if (!c) goto unreadable;
         struct usbdevfs_ioctl *command = (struct usbdevfs_ioctl *)c->data;
         int i = command->ifno;
         if (i < 0 || i >= MAX_INTERFACES) {
@@ -266,6 +269,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         g_object_unref(c);
     } else if (request == USBDEVFS_DISCONNECT_CLAIM) {
         UMockdevIoctlData *c = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_disconnect_claim), &error);
+        if (!c) goto unreadable;
         struct usbdevfs_disconnect_claim *claim = (struct usbdevfs_disconnect_claim *)c->data;
         unsigned i = claim->interface;
         if (i >= MAX_INTERFACES) {
@@ -280,6 +284,7 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         // accepted
     } else if (request == USBDEVFS_SUBMITURB) {
         UMockdevIoctlData *data = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &error);
+        if (!data) goto unreadable;
         Urb *u = g_new0(Urb, 1);
         u->urb = data; // keeps the reference until reaped
         u->client = g_object_ref(client);
@@ -325,6 +330,10 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         }
         if (u) {
             UMockdevIoctlData *slot = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &error);
+            if (!slot) { // the client is exiting: its transfer goes with it
+                free_urb(u);
+                goto unreadable;
+            }
             umockdev_ioctl_data_set_ptr(slot, 0, u->urb);
             g_object_unref(slot);
             g_mutex_unlock(&lock);
@@ -345,6 +354,12 @@ static gboolean handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *cl
         }
     } else {
         result = -1, err = ENOTTY;
+    }
+    if (0) {
+    unreadable:
+        // The client's memory could not be read: it is exiting (killed mid-call, or releasing
+        // its handles as it ends). Nobody will use the answer.
+        result = -1, err = EFAULT;
     }
     g_mutex_unlock(&lock);
     if (error) {

@@ -20,9 +20,10 @@ typedef struct {
 
 extern const uint32_t KIOSK_V4L2_GREY;
 extern const uint32_t KIOSK_V4L2_YUYV;
+extern const uint32_t KIOSK_V4L2_MJPEG;
 
 /* Opens a capture device and agrees on a format of about width x height, GREY if the device
- * offers it, else YUYV; nothing is allocated for frames yet (the caller checks *format first).
+ * offers it, else YUYV, else MJPEG (what most 720p webcams send at 30 fps); nothing is allocated for frames yet (the caller checks *format first).
  * Returns 0 and sets *camera and *format, or a negative errno with *stage naming the step that
  * failed ("open", "VIDIOC_QUERYCAP", ...). -ENOENT: no such device. */
 int kiosk_v4l2_open(const char *path, uint32_t width, uint32_t height,

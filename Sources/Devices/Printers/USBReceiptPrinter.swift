@@ -5,22 +5,25 @@ import Receipts
 /// An ESC/POS receipt printer on USB printer class (7/1/2): receipts go out on bulk OUT in
 /// chunks, real-time status (DLE EOT) comes back on bulk IN. A printer that does not answer is
 /// "unknown", never "ready". One actor, so a status query never lands inside a receipt.
-public actor USBReceiptPrinter: ReceiptPrinter {
+public actor USBReceiptPrinter: ReceiptPrinter, ESCPOSTransport {
     public nonisolated let name: String
     public nonisolated let profile: DeviceProfile
     let handle: USBDeviceHandle
     let output: USBEndpoint
     let input: USBEndpoint?
+    let interface: Int
     let logger: Logger
     /// What GET_DEVICE_ID said, for maintenance status.
     public private(set) var deviceID: IEEE1284DeviceID?
 
     static let writeTimeout: Duration = .seconds(10)
 
-    init(name: String, profile: DeviceProfile, handle: USBDeviceHandle, output: USBEndpoint, input: USBEndpoint?, logger: Logger) {
+    init(name: String, profile: DeviceProfile, handle: USBDeviceHandle, interface: Int, output: USBEndpoint, input: USBEndpoint?,
+         logger: Logger) {
         self.name = name
         self.profile = profile
         self.handle = handle
+        self.interface = interface
         self.output = output
         self.input = input
         self.logger = logger
@@ -31,16 +34,19 @@ public actor USBReceiptPrinter: ReceiptPrinter {
 
     /// Asks the printer who it is (printer-class GET_DEVICE_ID). Nil if it does not say.
     public func identify() async -> IEEE1284DeviceID? {
-        let interface = UInt16(profile.usb?.interface ?? 0)
-        // Class request, to the interface: wValue = configuration index, wIndex = interface << 8 | alternate.
-        let request = USBControlRequest(requestType: 0x21, request: 0x00, value: 0, index: interface << 8)
         do {
-            let answer = try await handle.controlIn(request, length: 1023, timeout: .seconds(1))
-            deviceID = IEEE1284DeviceID(response: answer)
+            deviceID = try await Self.deviceID(handle: handle, interface: interface)
         } catch {
             logger.info("printer gave no device id", metadata: ["printer": "\(name)", "error": "\(error)"])
         }
         return deviceID
+    }
+
+    /// Printer-class GET_DEVICE_ID: a class request to the interface (wValue = configuration
+    /// index, wIndex = interface << 8 | alternate). The kernel allows it without claiming.
+    static func deviceID(handle: USBDeviceHandle, interface: Int) async throws(USBError) -> IEEE1284DeviceID? {
+        let request = USBControlRequest(requestType: 0x21, request: 0x00, value: 0, index: UInt16(interface) << 8)
+        return IEEE1284DeviceID(response: try await handle.controlIn(request, length: 1023, timeout: .seconds(1)))
     }
 
     public func status() async -> PrinterStatus {
@@ -53,21 +59,7 @@ public actor USBReceiptPrinter: ReceiptPrinter {
 
     public func print(_ job: PrintJob) async throws(PrinterError) {
         do {
-            let before = try await currentStatus()
-            guard before == .ready || before == .paperNearEnd || (before == .unknown && !profile.answersStatus) else {
-                throw PrinterError.notReady(before)
-            }
-            var offset = 0
-            while offset < job.escpos.count {
-                let end = min(offset + profile.chunkSize, job.escpos.count)
-                try await handle.write(output, Array(job.escpos[offset..<end]), timeout: Self.writeTimeout)
-                offset = end
-            }
-            // Paper can run out or the cover open while the receipt prints: then it is not whole.
-            let after = try await currentStatus()
-            guard after == .ready || after == .paperNearEnd || (after == .unknown && !profile.answersStatus) else {
-                throw PrinterError.notReady(after)
-            }
+            try await printChecked(job)
         } catch let error as PrinterError {
             throw error
         } catch let error as USBError {
@@ -75,6 +67,10 @@ public actor USBReceiptPrinter: ReceiptPrinter {
         } catch {
             throw PrinterError.failed("\(error)")
         }
+    }
+
+    func send(_ bytes: [UInt8]) async throws(USBError) {
+        try await handle.write(output, bytes, timeout: Self.writeTimeout)
     }
 
     /// DLE EOT 2 then DLE EOT 4, each answered by one byte within the profile's timeout.

@@ -6,6 +6,8 @@ public enum DeviceDriverKind: String, Codable, Sendable, Hashable, CaseIterable 
     case hidPOSScanner = "hid-pos-scanner"
     case keyboardWedgeScanner = "keyboard-wedge-scanner"
     case escposUSBPrinter = "escpos-usb-printer"
+    /// A scanner on a tty (USB CDC-ACM, RS-232), named in the settings: never claimed over libusb.
+    case serialScanner = "serial-scanner"
 
     public var isScanner: Bool { self != .escposUSBPrinter }
 }

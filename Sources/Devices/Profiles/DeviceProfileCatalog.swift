@@ -22,7 +22,13 @@ public struct DeviceProfileCatalog: Sendable {
 
     /// The profile for a device, by vendor and product id.
     public func profile(for device: USBDeviceInfo) -> DeviceProfile? {
-        all.first { $0.usb?.vendorID == device.vendorID && $0.usb?.productID == device.productID }
+        profiles(for: device).first
+    }
+
+    /// Every profile listing the device's vendor and product id: more than one when a model
+    /// keeps its id across modes (keyboard, HID POS), told apart by the interface descriptors.
+    public func profiles(for device: USBDeviceInfo) -> [DeviceProfile] {
+        all.filter { $0.usb?.vendorID == device.vendorID && $0.usb?.productID == device.productID }
     }
 
     public func profile(named id: String) -> DeviceProfile? {
@@ -39,6 +45,8 @@ public struct DeviceProfileCatalog: Sendable {
             lines.append("# \(profile.name) (\(profile.driver.rawValue))")
             lines.append("SUBSYSTEM==\"usb\", ATTR{idVendor}==\"\(USBDeviceInfo.hex(usb.vendorID))\", ATTR{idProduct}==\"\(USBDeviceInfo.hex(usb.productID))\", MODE=\"0660\", GROUP=\"\(group)\", TAG+=\"uaccess\"")
         }
+        lines.append("# Any printer-class device (7/1/1, 7/1/2): an ESC/POS printer without a profile is driven by class")
+        lines.append("SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ENV{ID_USB_INTERFACES}==\"*:07010[12]:*\", MODE=\"0660\", GROUP=\"\(group)\", TAG+=\"uaccess\"")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -162,6 +162,11 @@ public struct KeyboardWedgeDecoder: ScanReportDecoder {
             garbled = nil
         }
         if let garbled { return .dropped("code garbled: \(garbled)") }
+        return Self.finished(text, prefix: prefix, suffix: suffix)
+    }
+
+    /// A whole code without the prefix and suffix the scanner was programmed to add.
+    static func finished(_ text: String, prefix: String, suffix: String) -> ReportResult {
         var code = Substring(text)
         if !prefix.isEmpty, code.hasPrefix(prefix) { code = code.dropFirst(prefix.count) }
         if !suffix.isEmpty, code.hasSuffix(suffix) { code = code.dropLast(suffix.count) }

@@ -35,13 +35,17 @@ public final class USBScanner: BarcodeScanner, @unchecked Sendable {
             case .pending:
                 break
             case .code(let data, let symbology):
-                let outcome = await deliver(ScannedCode(data: data, symbology: symbology, source: name, readAt: readAt))
-                if case .refused(let code, let message) = outcome {
-                    logger.info("scan refused", metadata: ["scanner": "\(name)", "code": "\(code)", "reason": "\(message)"])
-                }
+                await hand(ScannedCode(data: data, symbology: symbology, source: name, readAt: readAt), to: deliver, logger: logger)
             case .dropped(let reason):
                 logger.warning("scanner report dropped", metadata: ["scanner": "\(name)", "reason": "\(reason)"])
             }
         }
+    }
+}
+
+/// Hands a scanner's code to the lane and logs why it was refused, if it was (every scanner driver).
+func hand(_ code: ScannedCode, to deliver: @Sendable (ScannedCode) async -> ScanOutcome, logger: Logger) async {
+    if case .refused(let refusal, let message) = await deliver(code) {
+        logger.info("scan refused", metadata: ["scanner": "\(code.source)", "code": "\(refusal)", "reason": "\(message)"])
     }
 }

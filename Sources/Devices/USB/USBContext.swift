@@ -120,6 +120,34 @@ public final class USBDevice: @unchecked Sendable {
     public func open() throws(USBError) -> USBDeviceHandle {
         try USBDeviceHandle(device: self)
     }
+
+    /// The interfaces of the active configuration, from its descriptors (read without opening it).
+    public func interfaces() throws(USBError) -> [USBInterfaceDescription] {
+        var config: UnsafeMutablePointer<libusb_config_descriptor>?
+        let result = libusb_get_active_config_descriptor(raw, &config)
+        guard result == 0, let config else { throw USBError(code: result, operation: "read configuration", device: info.description) }
+        defer { libusb_free_config_descriptor(config) }
+        var found: [USBInterfaceDescription] = []
+        for i in 0..<Int(config.pointee.bNumInterfaces) {
+            let interface = config.pointee.interface[i]
+            guard interface.num_altsetting > 0 else { continue }
+            let setting = interface.altsetting[0]
+            var endpoints: [USBEndpoint] = []
+            for e in 0..<Int(setting.bNumEndpoints) {
+                let endpoint = setting.endpoint[e]
+                let kind = Int32(endpoint.bmAttributes & 0x03)
+                guard kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_BULK.rawValue)
+                    || kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_INTERRUPT.rawValue) else { continue }
+                endpoints.append(USBEndpoint(address: endpoint.bEndpointAddress,
+                                             type: kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_BULK.rawValue) ? .bulk : .interrupt,
+                                             maxPacketSize: Int(endpoint.wMaxPacketSize)))
+            }
+            found.append(USBInterfaceDescription(number: Int(setting.bInterfaceNumber), interfaceClass: setting.bInterfaceClass,
+                                                 subclass: setting.bInterfaceSubClass, interfaceProtocol: setting.bInterfaceProtocol,
+                                                 endpoints: endpoints))
+        }
+        return found
+    }
 }
 
 /// Receives libusb's hotplug callbacks (on the event thread) for one stream.

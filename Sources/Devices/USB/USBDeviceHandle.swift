@@ -15,6 +15,12 @@ public struct USBEndpoint: Sendable, Hashable {
     public let maxPacketSize: Int
 
     public var isIn: Bool { address & 0x80 != 0 }
+
+    public init(address: UInt8, type: USBTransferType, maxPacketSize: Int) {
+        self.address = address
+        self.type = type
+        self.maxPacketSize = maxPacketSize
+    }
 }
 
 /// An interface of the active configuration, as its descriptors describe it.
@@ -24,6 +30,14 @@ public struct USBInterfaceDescription: Sendable, Hashable {
     public let subclass: UInt8
     public let interfaceProtocol: UInt8
     public let endpoints: [USBEndpoint]
+
+    public init(number: Int, interfaceClass: UInt8, subclass: UInt8, interfaceProtocol: UInt8, endpoints: [USBEndpoint]) {
+        self.number = number
+        self.interfaceClass = interfaceClass
+        self.subclass = subclass
+        self.interfaceProtocol = interfaceProtocol
+        self.endpoints = endpoints
+    }
 }
 
 /// A class or vendor request on the control endpoint.
@@ -70,35 +84,12 @@ public final class USBDeviceHandle: @unchecked Sendable {
     public func claim(interface: Int) throws(USBError) {
         let result = libusb_claim_interface(raw, Int32(interface))
         guard result == 0 else { throw USBError(code: result, operation: "claim interface \(interface)", device: name) }
-        claimed.withLock { $0.append(Int32(interface)) }
+        claimed.withLock { if !$0.contains(Int32(interface)) { $0.append(Int32(interface)) } }
     }
 
     /// The interfaces of the active configuration, from its descriptors.
     public func interfaces() throws(USBError) -> [USBInterfaceDescription] {
-        var config: UnsafeMutablePointer<libusb_config_descriptor>?
-        let result = libusb_get_active_config_descriptor(device.raw, &config)
-        guard result == 0, let config else { throw USBError(code: result, operation: "read configuration", device: name) }
-        defer { libusb_free_config_descriptor(config) }
-        var found: [USBInterfaceDescription] = []
-        for i in 0..<Int(config.pointee.bNumInterfaces) {
-            let interface = config.pointee.interface[i]
-            guard interface.num_altsetting > 0 else { continue }
-            let setting = interface.altsetting[0]
-            var endpoints: [USBEndpoint] = []
-            for e in 0..<Int(setting.bNumEndpoints) {
-                let endpoint = setting.endpoint[e]
-                let kind = Int32(endpoint.bmAttributes & 0x03)
-                guard kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_BULK.rawValue)
-                    || kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_INTERRUPT.rawValue) else { continue }
-                endpoints.append(USBEndpoint(address: endpoint.bEndpointAddress,
-                                             type: kind == Int32(LIBUSB_ENDPOINT_TRANSFER_TYPE_BULK.rawValue) ? .bulk : .interrupt,
-                                             maxPacketSize: Int(endpoint.wMaxPacketSize)))
-            }
-            found.append(USBInterfaceDescription(number: Int(setting.bInterfaceNumber), interfaceClass: setting.bInterfaceClass,
-                                                 subclass: setting.bInterfaceSubClass, interfaceProtocol: setting.bInterfaceProtocol,
-                                                 endpoints: endpoints))
-        }
-        return found
+        try device.interfaces()
     }
 
     /// Reads one transfer from an IN endpoint; nil timeout waits until data comes or the task is cancelled.

@@ -29,8 +29,10 @@ public struct DeviceCommands: Sendable {
                 line += "\(model) [\(profile)] driver \(driver): "
                 line += device.state == .running ? "can be claimed" : "NOT usable: \(device.problem ?? "unknown problem")"
             } else {
-                line += "no profile in devices/ (left alone)"
+                line += "left alone"
             }
+            if let reason = device.reason { line += "\n      why: \(reason)" }
+            if let hint = device.hint { line += "\n      to use it: \(hint)" }
             return line
         }.joined(separator: "\n") + "\n"
     }
@@ -69,7 +71,8 @@ extension DeviceCommands {
                         switch change {
                         case .attached(let device):
                             emit(line(["event": "attached", "port": device.usb.port, "id": device.usb.id, "profile": device.profile ?? "",
-                                       "driver": device.driver ?? "", "state": device.state.rawValue, "problem": device.problem ?? ""]))
+                                       "driver": device.driver ?? "", "state": device.state.rawValue, "problem": device.problem ?? "",
+                                       "reason": device.reason ?? ""]))
                         case .left(let port):
                             emit(line(["event": "left", "port": port]))
                         }

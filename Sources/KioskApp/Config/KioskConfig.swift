@@ -16,6 +16,11 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var catalog: String?
     /// The receipt printer's profile: a file name (without .json) in devices/printers/.
     public var printerProfile = "generic-80mm"
+    /// A network receipt printer (raw TCP, ESC/POS), "HOST" or "HOST:PORT" (port 9100 unless
+    /// given); it prints with `printerProfile` and takes precedence over USB printers.
+    public var networkPrinter: String?
+    /// A scanner on a serial port (SerialScannerSettings.swift); none when absent.
+    public var serialScanner: SerialScannerSettings?
     /// Where e-receipts live, e.g. "https://receipts.example.com/r/": the receipt's QR code and the
     /// page link to `<base><sale id>?k=<the sale's link secret>` (ReceiptLinkKey.swift). Without it (and outside demo mode) no QR is printed.
     public var eReceiptBaseURL: String?
@@ -50,7 +55,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, staffModeTimeoutSeconds, camera
-        case usbDevices, scannerKeyboardLayout, sync, pageNetwork
+        case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,6 +78,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         scannerKeyboardLayout = try c.decodeIfPresent(KeyboardLayout.self, forKey: .scannerKeyboardLayout)
         sync = try c.decodeIfPresent(SyncSettings.self, forKey: .sync)
         pageNetwork = try c.decodeIfPresent(PageNetworkSettings.self, forKey: .pageNetwork)
+        networkPrinter = try c.decodeIfPresent(String.self, forKey: .networkPrinter)
+        serialScanner = try c.decodeIfPresent(SerialScannerSettings.self, forKey: .serialScanner)
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -132,7 +139,12 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }
         try camera?.validate(source: source)
+        if let networkPrinter {
+            try check(NetworkPrinterAddress(networkPrinter) != nil,
+                      "networkPrinter must be HOST or HOST:PORT (a name or IP address, port 1-65535), e.g. \"192.168.1.40:9100\"")
+        }
         if let problem = pageNetwork?.problem() { throw KioskSetupError.config(source, problem) }
+        if let problem = serialScanner?.problem() { throw KioskSetupError.config(source, problem) }
         do { try sync?.validate() } catch let error as SyncSettingsError {
             throw KioskSetupError.config(source, error.message)
         }

@@ -76,7 +76,8 @@ public enum Kiosk {
         let terminal: any PaymentTerminal = options.demo
             ? try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
             : NoPaymentTerminal()
-        let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil)
+        let printer = LanePrinter(simulated: options.demo ? try SimulatedPrinter(folder: state.appendingPathComponent("receipts")) : nil,
+                                  network: try networkPrinter(config, assets: assets, configFile: options.configFile, logger: logger))
         // Demo and training only: outside --demo nothing can inject scans.
         let scanner = options.demo ? SimulatedScanner() : nil
         let receipts = try receiptComposer(config: config, store: setup.profile, assets: assets, options: options, linkKey: linkKey,
@@ -114,10 +115,12 @@ public enum Kiosk {
         let app = try application(web.router(), listener: listener, options: options, logger: logger.subsystem(.web),
                                   onReady: { systemd?.send(.ready) })
 
+        let usb = usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
         let services: [any Service] = [app, runtime.effects, LaneTicker(runtime: runtime, watchdog: systemd)] + (sync.map { [$0] } ?? [])
             + (scanner.map { [ScannerService(scanner: $0, runtime: runtime)] } ?? [])
             + cameraServices(config.camera, runtime: runtime, logger: logger)
-            + usbServices(config, assets: assets, runtime: runtime, printer: printer, logger: logger)
+            + usb + (usb.isEmpty && printer.network == nil ? [] : [PrinterStatusService(runtime: runtime, printer: printer)])
+            + (try serialScannerServices(config, assets: assets, runtime: runtime, configFile: options.configFile, logger: logger))
             + (systemd.map { [SystemdStoppingNotice(notifier: $0)] } ?? [])
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
@@ -197,6 +200,38 @@ public enum Kiosk {
             logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
             return []
         }
+    }
+
+    /// The serial scanner's reader, when `serialScanner` is set; its profile must be a serial scanner.
+    static func serialScannerServices(_ config: KioskConfig, assets: URL, runtime: LaneRuntime, configFile: URL?,
+                                      logger: Logger) throws -> [any Service] {
+        guard let settings = config.serialScanner else { return [] }
+        let profile = try deviceProfile(settings.profile, assets: assets)
+        guard profile?.driver == .serialScanner, let profile else {
+            throw KioskSetupError.config(configFile?.path ?? "(settings)",
+                                         "serialScanner.profile \"\(settings.profile)\" is not a serial-scanner profile in devices/scanners")
+        }
+        let scanner = SerialScanner(path: settings.device, profile: profile, logger: logger.subsystem(.usb))
+        return [SerialScannerService(scanner: scanner, runtime: runtime, logger: logger.subsystem(.usb))]
+    }
+
+    /// A profile from devices/ (beside the assets folder) by file name; a broken devices/ stops the start.
+    static func deviceProfile(_ name: String, assets: URL) throws -> DeviceProfile? {
+        let folder = assets.deletingLastPathComponent().appendingPathComponent("devices")
+        do { return try DeviceProfileCatalog.load(from: folder).profile(named: name) } catch {
+            throw KioskSetupError.config(folder.path, error.description)
+        }
+    }
+
+    /// The network receipt printer, when `networkPrinter` is set; it prints with `printerProfile`.
+    static func networkPrinter(_ config: KioskConfig, assets: URL, configFile: URL?, logger: Logger) throws -> NetworkReceiptPrinter? {
+        guard let text = config.networkPrinter else { return nil }
+        let source = configFile?.path ?? "(settings)"
+        guard let address = NetworkPrinterAddress(text) else { throw KioskSetupError.config(source, "networkPrinter \"\(text)\" is not HOST or HOST:PORT") }
+        guard let profile = try deviceProfile(config.printerProfile, assets: assets), profile.printer != nil else {
+            throw KioskSetupError.config(source, "printerProfile \"\(config.printerProfile)\" is not a printer in devices/printers")
+        }
+        return NetworkReceiptPrinter(address: address, profile: profile, logger: logger.subsystem(.printer))
     }
 
     static func receiptComposer(config: KioskConfig, store: StoreProfile, assets: URL, options: RunOptions,

@@ -2,19 +2,22 @@ import Devices
 import Peripherals
 import Receipts
 
-/// The lane's receipt printer: the USB printer when one is attached; in demo mode the simulated
-/// printer until the first USB printer shows up. Outside demo mode, and once a USB printer has been
-/// seen, its absence is "missing": receipts are never silently sent to a file while a shopper
-/// waits at a real lane.
+/// The lane's receipt printer: the configured network printer; else the USB printer when one is
+/// attached; in demo mode the simulated printer until the first USB printer shows up. Outside demo
+/// mode, and once a USB printer has been seen, its absence is "missing" (as is an unreachable
+/// network printer): receipts are never silently sent to a file while a shopper waits at a real lane.
 actor LanePrinter: ReceiptPrinter {
     nonisolated let name = "lane"
     /// Demo and training mode only.
     let simulated: SimulatedPrinter?
+    /// Configured: the lane's printer whatever is plugged in.
+    let network: NetworkReceiptPrinter?
     private var usb: USBReceiptPrinter?
     private var sawUSB = false
 
-    init(simulated: SimulatedPrinter?) {
+    init(simulated: SimulatedPrinter?, network: NetworkReceiptPrinter? = nil) {
         self.simulated = simulated
+        self.network = network
     }
 
     func attach(_ printer: USBReceiptPrinter?) {
@@ -22,7 +25,7 @@ actor LanePrinter: ReceiptPrinter {
         if printer != nil { sawUSB = true }
     }
 
-    private var current: (any ReceiptPrinter)? { usb ?? (sawUSB ? nil : simulated) }
+    private var current: (any ReceiptPrinter)? { network ?? usb ?? (sawUSB ? nil : simulated) }
 
     func status() async -> PrinterStatus {
         guard let current else { return .offline }
@@ -34,7 +37,10 @@ actor LanePrinter: ReceiptPrinter {
         try await current.print(job)
     }
 
-    func receiptProfile() async -> PrinterProfile? { await usb?.receiptProfile() }
+    func receiptProfile() async -> PrinterProfile? {
+        if let network { return await network.receiptProfile() }
+        return await usb?.receiptProfile()
+    }
 
     /// What the page shows for the printer.
     func state() async -> DeviceState {
@@ -43,7 +49,7 @@ actor LanePrinter: ReceiptPrinter {
 
     /// The same, for a status just read (so a caller that has one does not ask the printer twice).
     func state(for status: PrinterStatus) -> DeviceState {
-        if usb == nil { return sawUSB || simulated == nil ? .missing : .simulated }
+        if network == nil && usb == nil { return sawUSB || simulated == nil ? .missing : .simulated }
         return DeviceState(status)
     }
 }

@@ -30,8 +30,7 @@ struct LaneTicker: Service {
 }
 
 /// Runs the USB drivers: scans go to the lane, the printer to the lane's printer, and device
-/// states (present, missing, paper out) to the page. Printer status is polled every second, and
-/// receipts missed while it could not print are printed when it is ready again.
+/// presence (attached, missing) to the page. Printer status is `PrinterStatusService`'s.
 struct USBDeviceService: Service {
     let manager: USBDeviceManager
     let runtime: LaneRuntime
@@ -40,36 +39,62 @@ struct USBDeviceService: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
-                            await printer.attach(await manager.printer)
-                            let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
-                            await runtime.setDeviceStatus(scanner: scanners > 0 ? .usb : (sawScanner ? .missing : nil),
-                                                          printer: await printer.state())
-                        })
-                    } catch {
-                        // No hotplug on this machine: the lane carries on without USB devices (simulated ones in demo mode).
-                        logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
+            do {
+                try await manager.run(deliver: { code in await runtime.scan(code) }, onChange: {
+                    await printer.attach(await manager.printer)
+                    let scanners = await manager.scannerCount, sawScanner = await manager.sawScanner
+                    await runtime.setDeviceStatus(scanner: scanners > 0 ? .usb : (sawScanner ? .missing : nil),
+                                                  printer: await printer.state())
+                })
+            } catch {
+                // No hotplug on this machine: the lane carries on without USB devices (simulated ones in demo mode).
+                logger.warning("USB devices not available: no USB scanner or printer will be used", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Polls the lane's printer (USB or network) every second: its state goes to the page, and
+/// receipts missed while it could not print are printed when it is ready again.
+struct PrinterStatusService: Service {
+    let runtime: LaneRuntime
+    let printer: LanePrinter
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var last: DeviceState?
+            while !Task.isCancelled {
+                let state = await printer.state()
+                if state != last {
+                    await runtime.setDeviceStatus(printer: state)
+                    if [.ready, .paperNearEnd, .simulated].contains(state) {
+                        await runtime.reprintMissedReceipts()
                     }
+                    last = state
                 }
-                group.addTask {
-                    var last: DeviceState?
-                    while !Task.isCancelled {
-                        let state = await printer.state()
-                        if state != last {
-                            await runtime.setDeviceStatus(printer: state)
-                            if [.ready, .paperNearEnd, .simulated].contains(state) {
-                                await runtime.reprintMissedReceipts()
-                            }
-                            last = state
-                        }
-                        try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
-                    }
+                try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
+            }
+        }
+    }
+}
+
+/// Reads a serial scanner until shutdown: "usb" on the page while its tty is open, "missing"
+/// while it is not (unplugged), opened again every second until it is back.
+struct SerialScannerService: Service {
+    let scanner: SerialScanner
+    let runtime: LaneRuntime
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await scanner.run { code in await runtime.scan(code) } onOpen: { await runtime.setDeviceStatus(scanner: .usb) }
+                } catch {
+                    logger.warning("serial scanner not available", metadata: ["scanner": "\(scanner.name)", "error": "\(error)"])
+                    await runtime.setDeviceStatus(scanner: .missing)
                 }
-                // Both run until shutdown cancels them (the USB side returns early only without hotplug).
-                try await group.waitForAll()
+                try? await Task.sleep(for: .seconds(1)) // ends quietly at shutdown
             }
         }
     }
