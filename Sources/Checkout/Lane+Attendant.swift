@@ -21,7 +21,7 @@ extension Lane {
         case .paymentFinished(let attemptID, let outcome):
             guard case .paymentUnresolved(let attempt) = intervention, attemptID == attempt.id else { throw .waitingForStaff }
             return settle(attempt, outcome, &state, now)
-        case .tick:
+        case .tick, .staffModeClosed:
             return []
         case .itemScanned, .memberCardScanned, .couponScanned, .walletCodeScanned, .scanRejected, .removeLine,
              .cancelRequested, .payRequested, .receiptFinished, .finish, .paperReceipt:

@@ -15,7 +15,7 @@ extension Lane {
         case .paperReceipt(let wanted):
             state.paperDeclined = !wanted
             return []
-        case .tick:
+        case .tick, .staffModeClosed:
             return []
         case .walletCodeScanned:
             throw .walletDuringPayment
@@ -39,7 +39,7 @@ extension Lane {
             state.phase = .receipt(saleID: saleID, printed: printed)
             if !printed { state.notice = .receiptNotPrinted }
             return [.receiptDone(saleID: saleID, printed: printed)]
-        case .tick: return []
+        case .tick, .staffModeClosed: return []
         case .paymentFinished: throw .stalePayment
         case .staffApproved, .staffRejected: throw .nothingToApprove
         case .itemScanned, .memberCardScanned, .couponScanned, .walletCodeScanned, .scanRejected, .removeLine,
@@ -66,6 +66,8 @@ extension Lane {
         case .tick:
             guard expired(since: state.lastActivity, after: config.receiptTimeout, now: now) else { return [] }
             return endSession(&state, .completed, now)
+        case .staffModeClosed:
+            return []
         case .paymentFinished: throw .stalePayment
         case .receiptFinished: throw .staleReceipt
         case .staffApproved, .staffRejected: throw .nothingToApprove

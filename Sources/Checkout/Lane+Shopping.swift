@@ -7,7 +7,8 @@ extension Lane {
     /// - `couponScanned` starts a session with the coupon in it, pending until items come
     ///   (see `addCoupon(_:to:_:)`); `walletCodeScanned` is refused "empty-cart".
     /// - `scanRejected` stays idle and only sets the notice; no session.
-    /// - `tick` does nothing; anything else is refused "no-sale".
+    /// - `tick` does nothing; anything else is refused "no-sale" (`staffModeClosed` too: there is
+    ///   no shopper whose timers to restart).
     func idle(_ state: inout LaneState, _ event: LaneEvent, _ now: Timestamp) throws(Refusal) -> [Effect] {
         switch event {
         case .itemScanned(let item, let embeddedPrice):
@@ -31,7 +32,7 @@ extension Lane {
         case .tick:
             return []
         case .removeLine, .cancelRequested, .payRequested, .paymentFinished, .receiptFinished,
-             .staffApproved, .staffRejected, .finish, .paperReceipt:
+             .staffApproved, .staffRejected, .finish, .paperReceipt, .staffModeClosed:
             throw .noSale
         }
     }
@@ -49,6 +50,7 @@ extension Lane {
     ///   to the wallet gateway); same refusals.
     /// - `couponScanned`: see `addCoupon(_:to:_:)`.
     /// - `tick` abandons the session after `emptyCartTimeout` (empty cart) or `abandonedCartTimeout`.
+    /// - `staffModeClosed` (in every phase with a session) only restarts those timers.
     /// - Refused: late payment answers "stale-payment", receipt answers "stale-receipt",
     ///   staff decisions "nothing-to-approve", `finish` "not-paid".
     func shopping(_ state: inout LaneState, _ event: LaneEvent, _ now: Timestamp) throws(Refusal) -> [Effect] {
@@ -93,6 +95,9 @@ extension Lane {
 
         case .paperReceipt(let wanted):
             state.paperDeclined = !wanted
+            return []
+
+        case .staffModeClosed:
             return []
 
         case .tick:

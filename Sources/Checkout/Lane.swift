@@ -131,6 +131,9 @@ public enum LaneEvent: Hashable, Codable, Sendable {
     case paperReceipt(wanted: Bool)
     /// Time passes; drives inactivity timeouts.
     case tick
+    /// Staff left the maintenance screen they opened over this session (badge): the shopper's
+    /// inactivity timers start over, so a cart is not abandoned for the time staff took.
+    case staffModeClosed(staffID: String)
 }
 
 /// Why an event was not taken. `code` is for programs and the page (which translates it),

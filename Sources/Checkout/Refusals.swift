@@ -34,6 +34,8 @@ public enum RefusalCode: String, Hashable, Codable, Sendable, CaseIterable {
     case journalUnavailable = "journal-unavailable"
     case outOfService = "out-of-service"
     case scannerStopped = "scanner-stopped"
+    /// Staff closed the lane (maintenance mode).
+    case laneClosed = "lane-closed"
 }
 
 /// The refusals the reducer gives; messages are for people reading logs.

@@ -18,6 +18,11 @@ public enum AdminEvent: Hashable, Sendable {
     case staffListInstalled(badges: [String], sha256: [UInt8], client: String)
     /// Coupon ids redeemed on other lanes: refused here from now on.
     case couponsRedeemedElsewhere(ids: [String], client: String)
+    /// A member of staff (by badge, authenticated with the PIN) did something in maintenance mode.
+    case staffAction(StaffAction)
+    /// The end-of-day report, numbered from 1 on this lane: the day (`yyyy-MM-dd`, the lane's
+    /// time zone), who printed it (nil from the command line) and its figures.
+    case zReport(number: Int, day: String, badge: String?, report: JSONValue)
 
     public struct CatalogInstall: Hashable, Sendable {
         public let version: String
@@ -56,11 +61,14 @@ public enum AdminEvent: Hashable, Sendable {
         case .couponKeysInstalled: return "coupon-keys-installed"
         case .staffListInstalled: return "staff-list-installed"
         case .couponsRedeemedElsewhere: return "coupons-redeemed-elsewhere"
+        case .staffAction: return "staff-action"
+        case .zReport: return "z-report"
         }
     }
 
     static let kinds: Set<String> = ["receipt-reprinted", "sync-acknowledged", "catalog-installed",
-                                     "coupon-keys-installed", "staff-list-installed", "coupons-redeemed-elsewhere"]
+                                     "coupon-keys-installed", "staff-list-installed", "coupons-redeemed-elsewhere",
+                                     "staff-action", "z-report"]
 
     /// What it changes in the derived tables.
     var writes: [JournalWrite] {
@@ -68,7 +76,7 @@ public enum AdminEvent: Hashable, Sendable {
         case .receiptReprinted(let saleID): return [.receiptReprinted(saleID: saleID)]
         case .syncAcknowledged(let seq, let hash, _): return [.acknowledged(seq: seq, hash: hash)]
         case .couponsRedeemedElsewhere(let ids, _): return ids.map { .couponBlocked(id: $0) }
-        case .catalogInstalled, .couponKeysInstalled, .staffListInstalled: return []
+        case .catalogInstalled, .couponKeysInstalled, .staffListInstalled, .staffAction, .zReport: return []
         }
     }
 
@@ -97,6 +105,16 @@ public enum AdminEvent: Hashable, Sendable {
         case .couponsRedeemedElsewhere(let ids, let client):
             w["ids"] = .array(ids.map(JSONValue.string))
             w["client"] = .string(client)
+        case .staffAction(let action):
+            w["badge"] = .string(action.badge)
+            w["action"] = .string(action.action.rawValue)
+            w["saleID"] = action.saleID.map(JSONValue.string)
+            w["result"] = action.result.map(JSONValue.string)
+        case .zReport(let number, let day, let badge, let report):
+            w["number"] = .int(Int64(number))
+            w["day"] = .string(day)
+            w["badge"] = badge.map(JSONValue.string)
+            w["report"] = report
         }
         return w.value
     }
@@ -127,6 +145,14 @@ public enum AdminEvent: Hashable, Sendable {
                                        client: try o.string("client"))
         case "coupons-redeemed-elsewhere":
             self = .couponsRedeemedElsewhere(ids: try strings("ids"), client: try o.string("client"))
+        case "staff-action":
+            let code = try o.string("action")
+            guard let action = StaffAction.Action(rawValue: code) else { throw o.error("action", "unknown staff action \"\(code)\"") }
+            self = .staffAction(StaffAction(badge: try o.string("badge"), action: action, saleID: try o.optionalString("saleID"),
+                                            result: try o.optionalString("result")))
+        case "z-report":
+            self = .zReport(number: try o.int("number", in: 1...Int(Int32.max)), day: try o.string("day"),
+                            badge: try o.optionalString("badge"), report: .object(try o.object("report").fields))
         case let other: throw o.error("type", "unknown event \"\(other)\"")
         }
     }

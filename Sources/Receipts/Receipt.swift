@@ -31,6 +31,8 @@ public struct Receipt: Codable, Sendable, Hashable {
     public var barcode: String?
     /// Kick the cash drawer open (cash lanes, printers with a drawer).
     public var openDrawer: Bool
+    /// Printed large under the header when this is not the original: "COPY / 副本".
+    public var copyBanner: String?
 
     public init(
         storeName: [String], address: [String] = [], saleID: String, time: String,
@@ -60,7 +62,7 @@ public struct Receipt: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case storeName, address, saleID, time, lines, discounts, subtotal, total, taxes, payment
-        case member, integrityCode, footer, qrCode, barcode, openDrawer, addedTax
+        case member, integrityCode, footer, qrCode, barcode, openDrawer, addedTax, copyBanner
     }
 
     /// Receipts written before `qrCode`, `barcode`, `openDrawer` and `addedTax` existed still decode.
@@ -85,6 +87,7 @@ public struct Receipt: Codable, Sendable, Hashable {
             openDrawer: try c.decodeIfPresent(Bool.self, forKey: .openDrawer) ?? false,
             addedTax: try c.decodeIfPresent(Money.self, forKey: .addedTax)
         )
+        copyBanner = try c.decodeIfPresent(String.self, forKey: .copyBanner)
     }
 
     /// One sold item.

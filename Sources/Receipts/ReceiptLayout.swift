@@ -76,6 +76,10 @@ private struct Page {
         for line in receipt.address {
             add(ColumnLayout.wrap(line, width: columns), alignment: .center)
         }
+        if let banner = receipt.copyBanner {
+            separator()
+            add(ColumnLayout.wrap(banner, width: nameColumns), alignment: .center, bold: true, widthScale: 2, heightScale: 2)
+        }
         separator()
     }
 

@@ -10,7 +10,8 @@ struct KioskCommand: AsyncParsableCommand {
         abstract: "A self-checkout lane: scanners, printer, payment, journal and the shopper's page.",
         version: KioskVersion.current,
         subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
-                      DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self, StaffCommand.self])
+                      DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self, StaffCommand.self,
+                      ReportCommand.self])
 }
 
 struct StateOption: ParsableArguments {

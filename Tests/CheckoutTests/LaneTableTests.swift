@@ -25,13 +25,14 @@ import Retail
         case .tick: return "tick"
         case .couponScanned: return "couponScanned"
         case .walletCodeScanned: return "walletCodeScanned"
+        case .staffModeClosed: return "staffModeClosed"
         }
     }
 
     static let allCaseNames: Set = [
         "itemScanned", "memberCardScanned", "scanRejected", "removeLine", "cancelRequested", "payRequested",
         "paymentFinished", "receiptFinished", "staffApproved", "staffRejected", "finish", "paperReceipt", "tick",
-        "couponScanned", "walletCodeScanned",
+        "couponScanned", "walletCodeScanned", "staffModeClosed",
     ]
 
     /// One event of each case, in the column order of the table. Sessions in the sample states all
@@ -52,6 +53,7 @@ import Retail
         .tick,
         .couponScanned(coupon),
         .walletCodeScanned(walletCode),
+        .staffModeClosed(staffID: "S1"),
     ]
 
     enum Outcome: CustomStringConvertible {
@@ -157,59 +159,59 @@ import Retail
             ("idle", idle(), .idle, [
                 .to(.shopping), .to(.shopping), .to(.idle), noSale, noSale, noSale,
                 noSale, noSale, noSale, noSale, noSale, noSale, .nothing,
-                .to(.shopping), .refused("empty-cart"),
+                .to(.shopping), .refused("empty-cart"), noSale,
             ]),
             ("shopping with items", shoppingWithItems(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .to(.attendantNeeded(.voidLine(lineID: 1))),
                 .to(.attendantNeeded(.cancelSale)), .to(.paying(attempt), ["requestPayment"]),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
-                .to(.shopping), .to(.paying(walletAttempt), ["requestPayment"]),
+                .to(.shopping), .to(.paying(walletAttempt), ["requestPayment"]), .to(.shopping),
             ]),
             ("shopping, empty cart", shoppingEmpty(), .shopping, [
                 .to(.shopping), .to(.shopping), .to(.shopping), .refused("unknown-line"),
                 .to(.idle, ["sessionEnded(cancelled)"]), .refused("empty-cart"),
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .refused("not-paid"), .to(.shopping), .nothing,
-                .to(.shopping), .refused("empty-cart"),
+                .to(.shopping), .refused("empty-cart"), .to(.shopping),
             ]),
             ("age check", ageCheck(), .attendantNeeded(.ageCheck(lineID: 2, minimumAge: 18)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
-                waiting, waiting,
+                waiting, waiting, .to(.attendantNeeded(.ageCheck(lineID: 2, minimumAge: 18))),
             ]),
             ("void line", voidLine(), .attendantNeeded(.voidLine(lineID: 1)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.shopping), .to(.shopping), waiting, waiting, .nothing,
-                waiting, waiting,
+                waiting, waiting, .to(.attendantNeeded(.voidLine(lineID: 1))),
             ]),
             ("cancel sale", cancelSale(), .attendantNeeded(.cancelSale), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 waiting, waiting, .to(.idle, ["sessionEnded(cancelled)"]), .to(.shopping), waiting, waiting, .nothing,
-                waiting, waiting,
+                waiting, waiting, .to(.attendantNeeded(.cancelSale)),
             ]),
             ("payment unresolved", paymentUnresolved(), .attendantNeeded(.paymentUnresolved(attempt)), [
                 waiting, waiting, waiting, waiting, waiting, waiting,
                 .to(paidPhase, sale), waiting, .to(paidPhase, sale), .to(.shopping, ["resolveAttempt(declined)"]), waiting,
                 waiting, .nothing,
-                waiting, waiting,
+                waiting, waiting, .to(.attendantNeeded(.paymentUnresolved(attempt))),
             ]),
             ("paying", paying(), .paying(attempt), [
                 busy, busy, busy, busy, busy, busy,
                 .to(paidPhase, sale), busy, busy, busy, busy, .to(.paying(attempt)), .nothing,
-                busy, busy,
+                busy, busy, .to(.paying(attempt)),
             ]),
             ("paid", paid(), paidPhase, [
                 printing, printing, printing, printing, printing, printing,
                 .refused("stale-payment"), .to(.receipt(saleID: "L1-1000", printed: true), ["receiptDone(printed: true)"]),
                 .refused("nothing-to-approve"), .refused("nothing-to-approve"), printing, printing, .nothing,
-                printing, printing,
+                printing, printing, .to(paidPhase),
             ]),
             ("receipt", receipt(), .receipt(saleID: "L1-1000", printed: true), [
                 .to(.shopping, ["sessionEnded(completed)"]), finished, finished, finished, finished, finished,
                 .refused("stale-payment"), .refused("stale-receipt"), .refused("nothing-to-approve"),
                 .refused("nothing-to-approve"), .to(.idle, ["sessionEnded(completed)"]), finished, .nothing,
-                finished, finished,
+                finished, finished, .to(.receipt(saleID: "L1-1000", printed: true)),
             ]),
         ]
     }()

@@ -25,7 +25,8 @@ struct TestLane {
     /// what head office pushed into `directory` replaces the profile's keys, `staff` and the catalog.
     init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
          paymentTimeout: Duration = .seconds(30), adjust: (inout StoreProfile) -> Void = { _ in },
-         extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor], demo: Bool = true) throws {
+         extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor], demo: Bool = true,
+         staffModeTimeout: Int64 = 3_600_000) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = repositoryRoot.appendingPathComponent("assets")
@@ -46,7 +47,9 @@ struct TestLane {
             terminal: terminal, printer: printer, scanner: .simulated, terminalState: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/",
                                                                                      linkKey: ReceiptLinkKey(bytes: Array(repeating: 7, count: 32))),
-            paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"))
+            paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"),
+            // An hour: a maintenance session never times out under a test on a loaded machine (StaffMode's own test times it).
+            staffModeTimeout: staffModeTimeout)
         // What `kiosk run` runs as a service: payments and printing.
         Task { [runtime] in await runtime.effects.run() }
     }

@@ -60,6 +60,11 @@
     demoOpen: false,
     keypadTarget: null,
     scannedBadge: '',         // the staff badge last filled in from a scan
+    dismissedBadge: '',       // a scanned badge whose maintenance login was cancelled
+    staffLogin: false,        // staff asked for the maintenance login (the status bar's button)
+    staffToken: null,         // the maintenance session's token, in memory only
+    maintenance: null,        // the maintenance screen's status (from /api/staff-mode/*)
+    maintenanceResult: '',    // the last action's result, as text
     modal: null,              // {screen, returnFocus} while the modal is open
   };
 
@@ -252,6 +257,8 @@
       coupons: Array.isArray(v.coupons) ? v.coupons.filter(isObject) : [],
       wallet: str(v.wallet) || null,
       staffBadge: isObject(v.staffBadge) ? v.staffBadge : null,
+      staffMode: isObject(v.staffMode) ? v.staffMode : null,
+      laneClosed: v.laneClosed === true,
       member: str(v.member) || null,
       notice: isObject(v.notice) ? v.notice : null,
       paperDeclined: v.paperDeclined === true,
@@ -267,7 +274,7 @@
   /** The screen for a phase. Unknown phases show the cart if there is one, else a neutral wait. */
   function screenFor(v) {
     switch (v.phase) {
-      case 'idle': return 'idle';
+      case 'idle': return v.laneClosed ? 'lane-closed' : 'idle';
       case 'shopping':
       case 'attendant': return 'shopping';
       case 'paying': return 'paying';
@@ -426,13 +433,15 @@
       if (!res.ok) {
         const error = isObject(data) && isObject(data.error) ? data.error : {};
         showToast(str(error.code), str(error.message));
+        // Maintenance: the session is gone (timed out, or another login replaced it).
+        if (str(error.code) === 'staff-session-ended') { app.staffToken = null; app.maintenance = null; render(); }
         return false;
       }
       // A step that worked makes an earlier error moot (a mistyped PIN, then the right one).
       if (app.toast) dismissToast();
       // The WebSocket brings the new state; without it, ask for it.
       if (!app.socketOpen) refreshState();
-      return true;
+      return isObject(data) ? data : true;
     } catch (e) {
       showToast('network', '');
       return false;
@@ -469,6 +478,62 @@
     post('/api/staff/' + decision, { badge: badge, pin: pin }, 'staff');
   }
 
+  /**
+   * The maintenance login: asked for on the status bar (also to take over a session this page
+   * has no token for), or a badge scanned while nothing waits for staff.
+   */
+  function staffLoginOpen(v) {
+    if (v.phase === 'out-of-service' || (v.staffMode && app.staffToken)) return false;
+    if (!v.staffBadge) app.dismissedBadge = '';
+    return app.staffLogin || (!!v.staffBadge && v.phase !== 'attendant' && str(v.staffBadge.badge) !== app.dismissedBadge);
+  }
+
+  async function openMaintenance() {
+    const badge = $('staff-badge').value.trim();
+    const pin = $('staff-pin').value;
+    $('staff-pin').value = ''; // the PIN leaves the page only in this one request
+    if (!badge || !pin) {
+      setText('staff-message', t('staff.missing'));
+      return;
+    }
+    const opened = await post('/api/staff-mode/open', { badge: badge, pin: pin }, 'staff');
+    if (!isObject(opened) || typeof opened.token !== 'string') return;
+    app.staffToken = opened.token;
+    app.maintenance = isObject(opened.status) ? opened.status : null;
+    app.maintenanceResult = '';
+    app.staffLogin = false;
+    clearStaffForm();
+    render();
+    $('maintenance-title').focus({ preventScroll: true });
+  }
+
+  /** A maintenance action with the session's token; the answer's `result` is shown, a status replaces the screen's. */
+  async function maintenanceAction(path, body) {
+    if (!app.staffToken) return;
+    const answer = await post('/api/staff-mode/' + path, Object.assign({ token: app.staffToken }, body || {}), 'maintenance');
+    if (!isObject(answer)) return;
+    if (typeof answer.result === 'string') {
+      const key = 'result.' + answer.result;
+      app.maintenanceResult = t('maintenance.result', { result: hasString(key) ? t(key) : answer.result });
+    }
+    if (isObject(answer.laneID) || typeof answer.laneID === 'string') app.maintenance = answer;
+    else await refreshMaintenance();
+    render();
+  }
+
+  async function refreshMaintenance() {
+    if (!app.staffToken) return;
+    const status = await post('/api/staff-mode/status', { token: app.staffToken }, 'maintenance-status');
+    if (isObject(status)) app.maintenance = status;
+  }
+
+  function leaveMaintenance() {
+    const token = app.staffToken;
+    app.staffToken = null;
+    app.maintenance = null;
+    if (token) post('/api/staff-mode/close', { token: token }, 'maintenance-close');
+  }
+
   function confirmCancel() {
     const v = normaliseView(app.view);
     // Nothing to lose with an empty cart: no need to ask.
@@ -499,6 +564,7 @@
     neutral: renderNeutral,
     // The journal failed its check or could not be restored: closed until staff look.
     'out-of-service': renderOutOfService,
+    'lane-closed': renderNeutral,
   };
 
   function render() {
@@ -511,12 +577,13 @@
     safely(SCREEN_RENDERERS[screen], v);
     let attendant = null;
     try { attendant = renderAttendant(v); } catch (e) { console.error('render failed', e); }
+    safely(renderMaintenance, v);
 
     if (app.modal && app.modal.phase !== v.phase) closeModal();
     const screenChanged = screen !== app.screen;
     app.screen = screen;
     // Focus follows the screen so screen readers read the new heading; staff overlay and dialogs keep theirs.
-    if (app.modal || v.phase === 'attendant') return;
+    if (app.modal || v.phase === 'attendant' || v.staffMode || staffLoginOpen(v)) return;
     if (screenChanged || attendant === 'closed') focusHeading(screen);
   }
 
@@ -730,10 +797,16 @@
    */
   function renderAttendant(v) {
     const overlay = $('attendant-overlay');
-    const open = v.phase === 'attendant';
+    const login = staffLoginOpen(v);
+    const open = (v.phase === 'attendant' && !v.staffMode) || login;
     const wasOpen = !overlay.hidden;
     overlay.hidden = !open;
-    document.querySelectorAll('.screen').forEach(function (screen) { screen.inert = open; });
+    document.querySelectorAll('.screen').forEach(function (screen) { screen.inert = open || !!v.staffMode; });
+    // The same form logs staff in to maintenance, or approves what the lane waits for.
+    show('staff-approve', !login);
+    show('staff-reject', !login);
+    show('staff-login', login);
+    show('staff-login-cancel', login);
     if (!open) {
       app.scannedBadge = '';
       if (!wasOpen) return null;
@@ -743,9 +816,13 @@
 
     const intervention = v.intervention || {};
     const kind = str(intervention.kind);
-    setText('attendant-reason', interventionReason(v, intervention));
-    const hintKey = 'staff.hint.' + kind;
-    setText('staff-hint', kind && hasString(hintKey) ? t(hintKey) : '');
+    // render() runs after the static strings on a language switch, so this title wins.
+    setText('attendant-title', t(login ? 'maintenance.title' : 'attendant.title'));
+    show('attendant-icon', !login);
+    show('attendant-reason', !login);
+    setText('attendant-reason', login ? '' : interventionReason(v, intervention));
+    const hintKey = login ? 'staff.loginHint' : 'staff.hint.' + kind;
+    setText('staff-hint', hasString(hintKey) ? t(hintKey) : '');
 
     if (!wasOpen) {
       clearStaffForm();
@@ -762,6 +839,46 @@
     }
     app.scannedBadge = scanned;
     return wasOpen ? null : 'opened';
+  }
+
+  /** The maintenance screen, while a staff session is open over the lane. */
+  function renderMaintenance(v) {
+    // The session ended (timeout, a shopper's scan, another login): the token is worthless.
+    if (!v.staffMode) { app.staffToken = null; app.maintenance = null; app.maintenanceResult = ''; }
+    const open = !!v.staffMode && !staffLoginOpen(v);
+    show('maintenance-overlay', open);
+    if (!open) return;
+    const who = { name: str(v.staffMode.name), badge: str(v.staffMode.badge) };
+    const mine = !!app.staffToken;
+    setText('maintenance-who', mine ? t('maintenance.who', who) : t('maintenance.elsewhere', who));
+    show('maintenance-body', mine && !!app.maintenance);
+    show('maintenance-leave', mine);
+    setText('maintenance-result', app.maintenanceResult);
+    const m = app.maintenance;
+    if (!mine || !m) return;
+    setText('m-lane-state', t(m.laneClosed ? 'maintenance.laneIsClosed' : 'maintenance.laneOpen'));
+    setText('m-lane-toggle', t(m.laneClosed ? 'maintenance.open' : 'maintenance.close'));
+    const devices = $('m-devices');
+    clear(devices);
+    const states = isObject(m.devices) ? m.devices : {};
+    for (const name of KNOWN_DEVICES) {
+      if (states[name] === undefined) continue;
+      const label = hasString('device.' + name) ? t('device.' + name) : name;
+      const state = hasString('deviceStatus.' + states[name]) ? t('deviceStatus.' + states[name]) : str(states[name]);
+      devices.appendChild(el('li', { text: t('maintenance.device', { device: label, state: state }) }));
+    }
+    const printerKey = 'result.' + str(m.printerStatus);
+    devices.appendChild(el('li', { text: t('maintenance.printerStatus', { status: hasString(printerKey) ? t(printerKey) : str(m.printerStatus) }) }));
+    setText('m-missed', t('maintenance.missed', { count: Array.isArray(m.missedReceipts) ? m.missedReceipts.length : 0 }));
+    const payment = isObject(m.unresolvedPayment) ? m.unresolvedPayment : null;
+    setText('m-payment', payment ? t('maintenance.unresolved', { attempt: str(payment.attemptID), amount: str(payment.amount) }) : t('maintenance.noPayment'));
+    show('m-payment-actions', !!payment);
+    const catalog = isObject(m.catalog) ? m.catalog : {};
+    setText('m-catalog', catalog.version !== undefined && catalog.version !== null
+      ? t('maintenance.catalogVersion', { version: str(catalog.version), items: str(catalog.items), rejected: str(catalog.rejectedRows), source: str(catalog.source) })
+      : t('maintenance.catalogSettings', { items: str(catalog.items) }));
+    const sync = isObject(m.sync) ? m.sync : {};
+    setText('m-sync', t('maintenance.syncBacklog', { acknowledged: str(sync.acknowledgedSeq), newest: str(sync.newestSeq), backlog: str(sync.backlog) }));
   }
 
   function interventionReason(v, intervention) {
@@ -1098,6 +1215,31 @@
     const form = $('staff-form');
     form.addEventListener('submit', function (event) { event.preventDefault(); }); // Enter must not approve
     $('staff-approve').addEventListener('click', function () { submitStaff('approve'); });
+    $('staff-login').addEventListener('click', openMaintenance);
+    $('staff-login-cancel').addEventListener('click', function () {
+      const v = normaliseView(app.view);
+      app.dismissedBadge = v.staffBadge ? str(v.staffBadge.badge) : '';
+      app.staffLogin = false;
+      clearStaffForm();
+      render();
+    });
+    $('staff-mode-button').addEventListener('click', function () { app.staffLogin = true; render(); $('staff-badge').focus({ preventScroll: true }); });
+    $('maintenance-leave').addEventListener('click', leaveMaintenance);
+    $('m-lane-toggle').addEventListener('click', function () {
+      maintenanceAction('lane', { open: !!(app.maintenance && app.maintenance.laneClosed) });
+    });
+    $('m-test-print').addEventListener('click', function () { maintenanceAction('test-print'); });
+    $('m-feed').addEventListener('click', function () { maintenanceAction('feed'); });
+    $('m-reprint-last').addEventListener('click', function () { maintenanceAction('reprint', {}); });
+    $('m-reprint-sale').addEventListener('click', function () {
+      const id = $('m-sale-id').value.trim();
+      if (id) maintenanceAction('reprint', { saleID: id });
+    });
+    $('m-payment-ask').addEventListener('click', function () { maintenanceAction('payment/query'); });
+    $('m-payment-taken').addEventListener('click', function () { maintenanceAction('payment/decide', { taken: true }); });
+    $('m-payment-not-taken').addEventListener('click', function () { maintenanceAction('payment/decide', { taken: false }); });
+    $('m-verify').addEventListener('click', function () { maintenanceAction('verify-journal'); });
+    $('m-z-report').addEventListener('click', function () { maintenanceAction('z-report'); });
     $('staff-reject').addEventListener('click', function () { submitStaff('reject'); });
     ['staff-badge', 'staff-pin'].forEach(function (id) {
       const input = $(id);

@@ -71,6 +71,7 @@ public enum JournalFormat {
         case .finish: return "finish"
         case .paperReceipt: return "paper-receipt"
         case .tick: return "tick"
+        case .staffModeClosed: return "staff-mode-closed"
         }
     }
 }
@@ -97,7 +98,8 @@ extension LaneEvent {
         case .receiptFinished(let saleID, let printed):
             w["saleID"] = .string(saleID)
             w["printed"] = .bool(printed)
-        case .staffApproved(let staffID), .staffRejected(let staffID): w["staffID"] = .string(staffID)
+        case .staffApproved(let staffID), .staffRejected(let staffID), .staffModeClosed(let staffID):
+            w["staffID"] = .string(staffID)
         case .paperReceipt(let wanted): w["wanted"] = .bool(wanted)
         case .cancelRequested, .payRequested, .finish, .tick: break
         }
@@ -124,6 +126,7 @@ extension LaneEvent {
         case "finish": self = .finish
         case "paper-receipt": self = .paperReceipt(wanted: try o.bool("wanted"))
         case "tick": self = .tick
+        case "staff-mode-closed": self = .staffModeClosed(staffID: try o.string("staffID"))
         case let other: throw o.error("type", "unknown event \"\(other)\"")
         }
     }

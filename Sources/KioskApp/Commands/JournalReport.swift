@@ -77,6 +77,11 @@ public struct JournalReport {
             return "\(event.kind) \(keys.isEmpty ? "no keys" : keys.map(\.id).joined(separator: ", ")) by \(client)"
         case .staffListInstalled(let badges, _, let client): return "\(event.kind) \(badges.count) staff by \(client)"
         case .couponsRedeemedElsewhere(let ids, let client): return "\(event.kind) \(ids.count) coupons by \(client)"
+        case .staffAction(let action):
+            return "\(event.kind) \(action.action.rawValue) by \(action.badge)" + (action.saleID.map { " sale \($0)" } ?? "")
+                + (action.result.map { ": \($0)" } ?? "")
+        case .zReport(let number, let day, let badge, _):
+            return "\(event.kind) #\(number) for \(day)" + (badge.map { " by \($0)" } ?? "")
         }
     }
 
@@ -91,7 +96,7 @@ public struct JournalReport {
         case .removeLine(let id): return "\(kind) \(id)"
         case .paymentFinished(let id, let outcome): return "\(kind) \(id) \(outcome)"
         case .receiptFinished(let id, let printed): return "\(kind) \(id) printed=\(printed)"
-        case .staffApproved(let staff), .staffRejected(let staff): return "\(kind) by \(staff)"
+        case .staffApproved(let staff), .staffRejected(let staff), .staffModeClosed(let staff): return "\(kind) by \(staff)"
         case .paperReceipt(let wanted): return "\(kind) wanted=\(wanted)"
         case .cancelRequested, .payRequested, .finish, .tick: return kind
         }

@@ -37,6 +37,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var emptyCartTimeoutSeconds = 60
     public var abandonedCartTimeoutSeconds = 300
     public var receiptTimeoutSeconds = 15
+    /// The maintenance screen closes after this long without a staff action.
+    public var staffModeTimeoutSeconds = 120
     /// A camera that reads barcodes (CameraConfig.swift); none when absent.
     public var camera: CameraConfig?
     /// Drive USB scanners and printers that devices/ has profiles for (off: simulated devices only).
@@ -57,7 +59,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, paymentTimeoutSeconds
-        case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, camera
+        case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, staffModeTimeoutSeconds, camera
         case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner
     }
 
@@ -77,6 +79,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         emptyCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .emptyCartTimeoutSeconds) ?? defaults.emptyCartTimeoutSeconds
         abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
         receiptTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .receiptTimeoutSeconds) ?? defaults.receiptTimeoutSeconds
+        staffModeTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .staffModeTimeoutSeconds) ?? defaults.staffModeTimeoutSeconds
         camera = try c.decodeIfPresent(CameraConfig.self, forKey: .camera)
         usbDevices = try c.decodeIfPresent(Bool.self, forKey: .usbDevices) ?? defaults.usbDevices
         scannerKeyboardLayout = try c.decodeIfPresent(KeyboardLayout.self, forKey: .scannerKeyboardLayout)
@@ -139,6 +142,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(emptyCartTimeoutSeconds >= 5, "emptyCartTimeoutSeconds must be at least 5")
         try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")
         try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
+        try check(staffModeTimeoutSeconds >= 10 && staffModeTimeoutSeconds <= 3600, "staffModeTimeoutSeconds must be 10...3600")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() { throw KioskSetupError.config(source, problem) }
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }

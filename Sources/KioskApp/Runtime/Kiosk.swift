@@ -92,7 +92,8 @@ public enum Kiosk {
             staff: config.staff, demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
             terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated,
             terminalState: terminalState, receipts: receipts,
-            paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger)
+            paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger,
+            staffModeTimeout: Int64(config.staffModeTimeoutSeconds) * 1000)
         await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }

@@ -46,12 +46,16 @@ public actor LaneRuntime {
     /// Payments and printing run here, as child tasks of one task group (`kiosk run` runs it as
     /// a service, so shutdown cancels them; tests await `effects.drained()`).
     public nonisolated let effects = EffectRunner()
-    /// The staff badge scanned while the lane waits for staff: the page fills it in and asks
-    /// for the PIN. Not journaled (nothing is decided until the PIN is right); gone when the
-    /// lane stops waiting.
-    private var presentedBadge: LaneView.StaffBadgeView?
-    private var clock = LaneClock()
-    private var devices: LaneView.Devices
+    /// The staff badge scanned: the page fills it in and asks for the PIN (to approve, or to open
+    /// maintenance). Not journaled (nothing is decided until the PIN is right); gone with the
+    /// lane's next step.
+    var presentedBadge: LaneView.StaffBadgeView?
+    var clock = LaneClock()
+    private(set) var devices: LaneView.Devices
+    /// The maintenance screen's session, over whatever the lane is doing (LaneRuntime+StaffMode).
+    var staffMode: StaffMode
+    /// Staff closed the lane: no new session starts. Journaled, so it outlives a restart.
+    var laneClosed = false
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
     private var scanLatencies = LatencyWindow(capacity: 10_000)
@@ -68,8 +72,9 @@ public actor LaneRuntime {
     init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
          staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
          scanner: DeviceState, terminalState: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool,
-         logger: Logger, metrics: LaneMetrics = LaneMetrics()) throws {
+         logger: Logger, metrics: LaneMetrics = LaneMetrics(), staffModeTimeout: Int64 = StaffMode.defaultTimeout) throws {
         self.lane = lane
+        staffMode = StaffMode(inactivityTimeout: staffModeTimeout)
         self.journal = journal
         pushed = PushedFiles(stateDirectory: stateDirectory)
         var profile = profile
@@ -121,6 +126,7 @@ public actor LaneRuntime {
         do {
             let engine = try LaneEngine(lane: lane, journal: journal)
             clock.advance(past: engine.lastAt)
+            laneClosed = try journal.closedByStaff()
             self.engine = engine
         } catch {
             let seq: Int64
@@ -184,7 +190,8 @@ public actor LaneRuntime {
             return .success(())
         case .committed(let transition, _):
             metrics.journalAppended(in: ContinuousClock.now - start)
-            if case .attendantNeeded = transition.state.phase {} else { presentedBadge = nil }
+            // A badge waits for its PIN until the lane moves on (a decision, the shopper's next step).
+            if event != .tick { presentedBadge = nil }
             publish()
             perform(transition.effects)
             return .success(())
@@ -194,6 +201,13 @@ public actor LaneRuntime {
     /// A code from any scanner: routed (interpreted, looked up) and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
         let route = router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:))
+        if case .staffBadge = route {} else {
+            // A shopper's scan: the maintenance screen gives the lane back as it was.
+            if staffMode.session != nil { closeStaffMode(.shopperScan) }
+            if laneClosed, case .idle = state.phase {
+                return .refused(code: RefusalCode.laneClosed.rawValue, message: "the lane is closed: please use another lane")
+            }
+        }
         let outcome = take(route, readAt: code.readAt)
         metrics.scanned(LaneMetrics.ScanKind(route), outcome)
         return outcome
@@ -264,15 +278,14 @@ public actor LaneRuntime {
     /// Wall-clock milliseconds, for lockouts that outlive a restart.
     static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// A staff badge scanned: while the lane waits for staff, the page opens the staff form with
-    /// the badge filled in and asks for the PIN (approval itself goes through the staff API).
+    /// A staff badge scanned: the page opens the staff form with the badge filled in and asks for
+    /// the PIN: to approve while the lane waits for staff, else to open the maintenance screen
+    /// (approval and login themselves go through the staff API).
     func presentBadge(_ badge: String) -> ScanOutcome {
-        guard case .attendantNeeded = state.phase else {
-            return .refused(code: RefusalCode.nothingToApprove.rawValue, message: "staff badge \(badge): nothing is waiting for staff")
-        }
         guard let name = staff.name(ofBadge: badge) else {
             return .refused(code: RefusalCode.unknownBadge.rawValue, message: "badge \(badge) is not one of this lane's staff")
         }
+        if staffMode.session != nil { return .accepted } // the maintenance screen is open: nothing to ask
         presentedBadge = LaneView.StaffBadgeView(badge: badge, name: name)
         logger.info("staff badge scanned", metadata: ["badge": "\(badge)"])
         publish()
@@ -343,18 +356,19 @@ public actor LaneRuntime {
         }
     }
 
-    func printReceipt(_ sale: CompletedSale) async {
-        let printed = await tryPrinting(sale)
+    /// `copy`: the receipt may have come out already (a restart while it printed), so it is marked COPY.
+    func printReceipt(_ sale: CompletedSale, copy: Bool = false) async {
+        let printed = await tryPrinting(sale, copy: copy)
         guard !Task.isCancelled else { return } // still pending in the journal: printed after the restart
         submit(.receiptFinished(saleID: sale.id, printed: printed))
     }
 
-    private func tryPrinting(_ sale: CompletedSale) async -> Bool {
+    private func tryPrinting(_ sale: CompletedSale, copy: Bool = false) async -> Bool {
         let integrity = try? journal.integrityCode(forSale: sale.id)
         do {
             // A USB printer knows its own paper width and code pages.
             let profile = await printer.receiptProfile()
-            try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile))
+            try await printer.print(receipts.job(for: sale, integrityCode: integrity, profile: profile, copy: copy))
             return true
         } catch {
             logger.subsystem(.printer).warning("receipt not printed", metadata: ["sale": "\(sale.id)", "error": "\(error)"])
@@ -411,7 +425,8 @@ public actor LaneRuntime {
             // The terminal may have taken the money while the kiosk was down: ask, never repeat.
             effects.add { await self.pay(attempt, sent: true) }
         case .paid:
-            if let sale = engine.state.lastSale { effects.add { await self.printReceipt(sale) } }
+            // The crash may have come after the paper did: printed again, it says COPY.
+            if let sale = engine.state.lastSale { effects.add { await self.printReceipt(sale, copy: true) } }
         case .idle, .shopping, .attendantNeeded, .receipt:
             break
         }
@@ -423,7 +438,8 @@ public actor LaneRuntime {
     public func view() -> LaneView {
         LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
                  receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: profile.name,
-                 staffBadge: presentedBadge, outOfService: outOfService)
+                 staffBadge: presentedBadge, outOfService: outOfService,
+                 staffMode: staffMode.session.map { LaneView.StaffModeView(badge: $0.badge, name: $0.name) }, laneClosed: laneClosed)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {
@@ -466,7 +482,7 @@ public actor LaneRuntime {
         publish()
     }
 
-    private func publish() {
+    func publish() {
         guard !watchers.isEmpty else { return }
         let current = view()
         for watcher in watchers.values { watcher.yield(current) }

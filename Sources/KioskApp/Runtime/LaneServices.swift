@@ -19,7 +19,7 @@ struct LaneTicker: Service {
                 try? await Task.sleep(until: start + schedule.nextWake, clock: clock)
                 guard !Task.isCancelled else { break }
                 let due = schedule.due(at: clock.now - start)
-                if due.tick { await runtime.submit(.tick) }
+                if due.tick { await runtime.tick() }
                 if due.ping, let watchdog {
                     await runtime.answer()
                     watchdog.send(.watchdog)

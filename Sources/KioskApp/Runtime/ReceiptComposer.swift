@@ -22,8 +22,11 @@ struct ReceiptComposer: Sendable {
     }
 
     /// The receipt for the lane's printer; `printer` is that printer's own profile when it has one.
-    func job(for sale: CompletedSale, integrityCode: String?, profile printer: PrinterProfile? = nil) -> PrintJob {
-        let receipt = receipt(for: sale, integrityCode: integrityCode)
+    /// `copy` marks a receipt printed again (a reprint, or the one a restart prints when the crash
+    /// may have come after the paper did).
+    func job(for sale: CompletedSale, integrityCode: String?, profile printer: PrinterProfile? = nil, copy: Bool = false) -> PrintJob {
+        var receipt = receipt(for: sale, integrityCode: integrityCode)
+        if copy { receipt.copyBanner = Self.copyBanner }
         let profile = printer ?? self.profile
         return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile, logo: logo),
                         text: TextRenderer.render(receipt, profile: profile))
@@ -74,6 +77,8 @@ struct ReceiptComposer: Sendable {
         receipt.barcode = sale.id
         return receipt
     }
+
+    static let copyBanner = "COPY / 副本"
 
     /// "coupon SPRING-1" -> "Coupon SPRING-1".
     static func capitalised(_ text: String) -> String {

@@ -22,6 +22,13 @@ enum APIErrorCode: String, CaseIterable, Sendable {
     case unauthorized = "unauthorized"
     /// Too many wrong receipt links from one address.
     case tooManyAttempts = "too-many-attempts"
+    /// Maintenance mode (StaffModeRoutes.swift): the session is gone or timed out.
+    case staffSessionEnded = "staff-session-ended"
+    case laneBusy = "lane-busy"
+    case noSuchSale = "no-such-sale"
+    case noUnresolvedPayment = "no-unresolved-payment"
+    /// The journal could not record a staff action, so it was not done.
+    case notRecorded = "not-recorded"
 }
 
 /// An error answer: `{"error": {"code", "message"}}` with its HTTP status. Thrown by handlers.

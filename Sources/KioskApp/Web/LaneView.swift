@@ -34,7 +34,8 @@ public struct LaneView: Codable, Sendable, Equatable {
         let reason: String?
     }
 
-    /// The staff badge scanned while the lane waits for staff.
+    /// A staff badge scanned: the PIN is asked to approve (while the lane waits for staff) or to
+    /// open the maintenance screen.
     public struct StaffBadgeView: Codable, Sendable, Equatable {
         let badge: String
         let name: String
@@ -124,10 +125,22 @@ public struct LaneView: Codable, Sendable, Equatable {
     public let store: Store
     /// Set when the lane refuses to sell: the reason code and the journal entry (for staff).
     public let outOfService: OutOfService?
+    /// Who has the maintenance screen open over this lane (the cart underneath is kept).
+    public let staffMode: StaffModeView?
+    /// Staff closed the lane: the page says "lane closed, please use another lane".
+    public let laneClosed: Bool
+
+    public struct StaffModeView: Codable, Sendable, Equatable {
+        let badge: String
+        let name: String
+    }
 
     /// `outOfService`: the journal failed its check or could not be restored; the page shows the lane closed.
     init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
-         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: OutOfService? = nil) {
+         storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: OutOfService? = nil,
+         staffMode: StaffModeView? = nil, laneClosed: Bool = false) {
+        self.staffMode = staffMode
+        self.laneClosed = laneClosed
         sessionID = state.sessionID
         self.journalSeq = journalSeq
         var intervention: InterventionView?
@@ -158,7 +171,7 @@ public struct LaneView: Codable, Sendable, Equatable {
         self.outOfService = outOfService
         self.intervention = intervention
         self.wallet = wallet
-        if case .attendantNeeded = state.phase { self.staffBadge = staffBadge } else { self.staffBadge = nil }
+        self.staffBadge = staffBadge
 
         let pricedByID = Dictionary(priced.lines.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         lines = state.lines.compactMap { line in

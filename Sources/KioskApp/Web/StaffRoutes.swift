@@ -18,16 +18,21 @@ struct StaffRoutes {
     private func decide(_ request: Request, approve: Bool) async throws -> JSONBody<LaneView> {
         struct StaffBody: Decodable { let badge: String; let pin: String }
         let body = try await request.decodeJSON(as: StaffBody.self)
-        switch await shopper.runtime.authenticateStaff(badge: body.badge, pin: body.pin) {
-        case .denied:
-            throw APIError(.unauthorized, .badCredentials, "Badge or PIN not recognised.")
+        let answer = await shopper.runtime.authenticateStaff(badge: body.badge, pin: body.pin)
+        guard case .granted(let member) = answer else { throw Self.loginError(answer) }
+        logger.info("staff decision", metadata: ["badge": "\(member.badge)", "approve": "\(approve)"])
+        return try await shopper.submit(approve ? .staffApproved(staffID: member.badge) : .staffRejected(staffID: member.badge))
+    }
+
+    /// A login that was not granted, as the API answers it (the approval form and maintenance mode).
+    static func loginError(_ answer: StaffDirectory.Answer) -> APIError {
+        switch answer {
+        case .denied, .granted:
+            return APIError(.unauthorized, .badCredentials, "Badge or PIN not recognised.")
         case .locked:
-            throw APIError(.tooManyRequests, .badgeLocked, "Too many wrong PINs: this badge is locked for a few minutes.")
+            return APIError(.tooManyRequests, .badgeLocked, "Too many wrong PINs: this badge is locked for a few minutes.")
         case .laneLocked:
-            throw APIError(.tooManyRequests, .staffLocked, "Too many wrong PINs at this lane: staff login is paused for a while.")
-        case .granted(let member):
-            logger.info("staff decision", metadata: ["badge": "\(member.badge)", "approve": "\(approve)"])
-            return try await shopper.submit(approve ? .staffApproved(staffID: member.badge) : .staffRejected(staffID: member.badge))
+            return APIError(.tooManyRequests, .staffLocked, "Too many wrong PINs at this lane: staff login is paused for a while.")
         }
     }
 }

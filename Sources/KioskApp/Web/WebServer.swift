@@ -30,6 +30,7 @@ struct WebServer {
         router.addRoutes(StaffRoutes(shopper: shopper, logger: logger).routes())
         router.addRoutes(ReceiptRoutes(journal: journal, receipts: receipts).routes())
         router.addRoutes(MaintenanceRoutes(runtime: runtime).routes())
+        router.addRoutes(StaffModeRoutes(runtime: runtime).routes())
         if let demo { router.addRoutes(DemoRoutes(runtime: runtime, scanner: demo.scanner, items: demo.items).routes()) }
         router.ws("/ws") { _, _ in
             .upgrade()
