@@ -55,6 +55,20 @@ import Testing
         #expect(try await api.post("/api/finish").status == 200)
     }
 
+    /// `kiosk-hq collect` as a service (every 0.2 s), its output in `collect.log` of `folder`.
+    func startCollector(_ url: String, _ folder: URL, _ extra: String...) throws -> (Process, URL) {
+        let collector = Process()
+        collector.executableURL = Self.hq
+        collector.arguments = ["collect", "--database", url, "--interval", "0.2"] + extra
+        let log = folder.appendingPathComponent("collect.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        collector.standardOutput = output
+        collector.standardError = output
+        try collector.run()
+        return (collector, log)
+    }
+
     func hq(_ arguments: [String], _ folder: URL) async throws -> (status: Int32, output: String) {
         try await run(Self.hq.path, arguments, in: folder, mergingErrors: true)
     }
@@ -165,15 +179,7 @@ import Testing
                 #expect(added.status == 0, "\(added.output)")
             }
 
-            let collector = Process()
-            collector.executableURL = Self.hq
-            collector.arguments = ["collect", "--database", url, "--interval", "0.2", "--concurrency", "2"]
-            let log = folder.appendingPathComponent("collect.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let output = try FileHandle(forWritingTo: log)
-            collector.standardOutput = output
-            collector.standardError = output
-            try collector.run()
+            let (collector, log) = try startCollector(url, folder, "--concurrency", "2")
             defer { if collector.isRunning { kill(collector.processIdentifier, SIGKILL) } }
             let caughtUp = await poll(180, every: .milliseconds(200)) { () async -> Bool? in
                 guard let status = try? await laneStatus(lane, folder, pki), let newest = status["newestSeq"] as? Int,
@@ -248,15 +254,7 @@ import Testing
             #expect(try await hq(["lanes", "add", "DOWN", "--database", url, "--store", "S1", "--public-key", try publicKey(lanes[0], folder),
                                   "--address", "https://localhost:1", "--token-file", folder.appendingPathComponent("L01.token").path,
                                   "--ca-file", pki.certificate("ca")], folder).status == 0)
-            let collector = Process()
-            collector.executableURL = Self.hq
-            collector.arguments = ["collect", "--database", url, "--interval", "0.2"]
-            let log = folder.appendingPathComponent("collect.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let output = try FileHandle(forWritingTo: log)
-            collector.standardOutput = output
-            collector.standardError = output
-            try collector.run()
+            let (collector, log) = try startCollector(url, folder)
             defer { if collector.isRunning { kill(collector.processIdentifier, SIGKILL) } }
 
             // Without any push command, the collector sends L02 the coupon once it stored L01's sale.

@@ -9,7 +9,7 @@ import Testing
 struct NetworkPrinterTests {
     func config(_ printer: String, in folder: URL) throws -> URL {
         let file = folder.appendingPathComponent("kiosk.json")
-        try Data(#"{"networkPrinter": "\#(printer)", "usbDevices": false, "receiptTimeoutSeconds": 3}"#.utf8).write(to: file)
+        try Data(#"{"networkPrinter": "\#(printer)", "usbDevices": false, "receiptTimeoutSeconds": 600}"#.utf8).write(to: file)
         return file
     }
 
@@ -35,6 +35,8 @@ struct NetworkPrinterTests {
         #expect(printed.starts(with: [0x1B, 0x40]), "a receipt starts with ESC @")
         #expect(printed.count > 200)
         #expect(printer.statusQueries >= 4, "status asked before and after the receipt")
+        // The shopper is done (the receipt screen stays until then: a short timeout raced the polls).
+        #expect(try await api.post("/api/finish").status == 200)
 
         // Paper out, told over the socket; a printer that stops answering is unknown, not ready.
         printer.answer(4, with: 0x72)
@@ -48,7 +50,6 @@ struct NetworkPrinterTests {
         // printer is back, on a new connection.
         printer.stop()
         _ = try #require(try await api.waitForState { printerState($0) == "missing" }, "\(kiosk.log)")
-        _ = try #require(try await api.waitForState { $0["phase"] as? String != "receipt" }, "\(kiosk.log)")
         #expect(try await api.scan("6907674936533").status == 200)
         #expect(try await api.post("/api/pay").status == 200)
         let missed = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" }, "\(kiosk.log)")
