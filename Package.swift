@@ -83,7 +83,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "KioskApp", dependencies: [
-            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision", "Sync",
+            "Retail", "Checkout", "Receipts", "Peripherals", "Journal", "CatalogStore", "Payments", "Devices", "Vision", "Sync", "Deadlines",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -102,8 +102,10 @@ let package = Package(
         ]),
 
         // Head office: pulls every lane's journal into PostgreSQL, verified, and reports on it.
+        // A call given up at its deadline without waiting for it (the payment terminal, head office's steps).
+        .target(name: "Deadlines"),
         .target(name: "HeadOffice", dependencies: [
-            "Retail", "Journal",
+            "Retail", "Journal", "Deadlines",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +150,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HeadOfficeTests", dependencies: [
-            "HeadOffice", "Journal", "Retail", "KioskTestSupport",
+            "HeadOffice", "Deadlines", "Journal", "Retail", "KioskTestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),

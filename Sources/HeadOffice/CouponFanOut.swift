@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Deadlines
 import Logging
 import PostgresNIO
 

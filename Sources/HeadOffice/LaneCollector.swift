@@ -1,3 +1,4 @@
+import Deadlines
 import Journal
 import Logging
 import PostgresNIO

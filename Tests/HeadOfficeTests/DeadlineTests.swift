@@ -1,4 +1,4 @@
-@testable import HeadOffice
+import Deadlines
 import Synchronization
 import Testing
 

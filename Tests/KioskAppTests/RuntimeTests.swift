@@ -26,7 +26,7 @@ struct TestLane {
     init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
          paymentTimeout: Duration = .seconds(30), adjust: (inout StoreProfile) -> Void = { _ in },
          extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor], demo: Bool = true,
-         staffModeTimeout: Int64 = 3_600_000) throws {
+         staffModeTimeout: Int64 = 3_600_000, paymentTerminal: (any PaymentTerminal)? = nil) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = repositoryRoot.appendingPathComponent("assets")
@@ -44,7 +44,7 @@ struct TestLane {
             lane: Checkout.Lane(config: LaneConfig(laneID: "T1", pricing: setup.profile.pricingRules)),
             journal: journal, stateDirectory: directory, profile: setup.profile, catalog: setup.catalog, staff: staff,
             demoCouponKey: try CouponSigner.demo(assets: assets).publicKey,
-            terminal: terminal, printer: printer, scanner: .simulated, terminalState: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
+            terminal: paymentTerminal ?? terminal, printer: printer, scanner: .simulated, terminalState: .simulated, receipts: ReceiptComposer(store: setup.profile, profile: .generic80mm, logo: nil,
                                                                                      eReceiptBase: "https://r.example/r/",
                                                                                      linkKey: ReceiptLinkKey(bytes: Array(repeating: 7, count: 32))),
             paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"),
@@ -138,6 +138,31 @@ extension Result where Success == Void {
         let state = try await lane.waitFor { $0.phase == .shopping }
         guard case .paymentDeclined? = state.notice else { Issue.record("expected a declined notice, got \(String(describing: state.notice))"); return }
         #expect(await lane.terminal.charges == 0)
+        #expect(try lane.journal.unresolvedPaymentAttempts().isEmpty)
+    }
+
+    /// A terminal whose payment call never returns and does not notice cancellation (a socket
+    /// stuck below the HTTP client); asked about the payment afterwards, it never got it.
+    final class HangingTerminal: PaymentTerminal, @unchecked Sendable {
+        let name = "hanging"
+        private let lock = NSLock()
+        private var parked: [CheckedContinuation<TerminalAnswer, Never>] = []
+        func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
+            await withCheckedContinuation { continuation in lock.withLock { parked.append(continuation) } }
+        }
+        func status(of attemptID: String) async throws -> TerminalAnswer { .notFound }
+        func release() { lock.withLock { parked.forEach { $0.resume(returning: .notFound) }; parked = [] } }
+    }
+
+    @Test func aTerminalThatHangsPastCancellationDoesNotHoldTheLanePastItsTimeout() async throws {
+        let hanging = HangingTerminal()
+        defer { hanging.release() }
+        let lane = try TestLane(paymentTimeout: .milliseconds(300), paymentTerminal: hanging)
+        _ = await lane.runtime.scan(ScannedCode(data: try lane.code(plainItem), source: "test"))
+        #expect(await lane.runtime.submit(.payRequested).succeeded)
+        // Given up at the timeout without waiting for the call; asked, the terminal never got it.
+        let state = try await lane.waitFor { $0.phase == .shopping }
+        guard case .paymentDeclined? = state.notice else { Issue.record("expected a declined notice, got \(String(describing: state.notice))"); return }
         #expect(try lane.journal.unresolvedPaymentAttempts().isEmpty)
     }
 

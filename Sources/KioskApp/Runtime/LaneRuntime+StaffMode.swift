@@ -1,4 +1,5 @@
 import Checkout
+import Deadlines
 import Foundation
 import Journal
 import Payments

@@ -1,4 +1,5 @@
 import Checkout
+import Deadlines
 import Devices
 import Foundation
 import Journal

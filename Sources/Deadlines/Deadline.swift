@@ -1,12 +1,19 @@
 import Synchronization
 
+/// What `withDeadline` throws by default when the time is up.
+public struct DeadlineExpired: Error, CustomStringConvertible {
+    public let limit: Duration
+    public var description: String { "no result in \(limit)" }
+}
+
 /// `body`'s result; or `expired()` thrown once `duration` has passed; or `CancellationError` as
 /// soon as the caller is cancelled. Either way `body` is cancelled, but never waited for: a
 /// child of a task group would be, and a call stuck where cancellation does not reach (a pool
-/// lease or a socket after the database restarted) would hold up the lane's round and the
-/// collector's shutdown with it. An abandoned body ends on its own, its result dropped.
-func withDeadline<T: Sendable>(_ duration: Duration, expired: @escaping @Sendable () -> any Error,
-                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+/// lease or a socket after a server restarted, a terminal that hangs) would hold up the caller,
+/// and its shutdown, with it. An abandoned body ends on its own, its result dropped.
+public func withDeadline<T: Sendable>(_ duration: Duration, expired: (@Sendable () -> any Error)? = nil,
+                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let expired = expired ?? { DeadlineExpired(limit: duration) }
     let outcome = FirstOutcome<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
