@@ -60,7 +60,7 @@ extension Lane {
         case .voidLine, .cancelSale:
             return []
         case .paymentUnresolved(let attempt):
-            state.notice = .paymentDeclined(reason: "staff confirmed the payment was not taken")
+            state.notice = .paymentDeclined(reason: DeclineCode.staffNotTaken.laneText!)
             return [.resolveAttempt(id: attempt.id, .declined, reference: "staff:\(staffID)")]
         }
     }

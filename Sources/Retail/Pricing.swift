@@ -69,12 +69,12 @@ public struct CouponResult: Hashable, Codable, Sendable {
     public let coupon: Coupon
     /// Taken off the total; zero while pending.
     public let amount: Money
-    /// Why the coupon does not apply yet ("spend ¥12.00 more"); nil when it applies.
-    public let pending: String?
+    /// Why the coupon does not apply yet; nil when it applies.
+    public let pending: CouponPendingReason?
 
     public var applied: Bool { pending == nil }
 
-    public init(coupon: Coupon, amount: Money, pending: String?) {
+    public init(coupon: Coupon, amount: Money, pending: CouponPendingReason?) {
         self.coupon = coupon
         self.amount = amount
         self.pending = pending
@@ -315,15 +315,14 @@ public struct PricingRules: Hashable, Codable, Sendable {
             }
         }
         for coupon in ordered {
-            func pending(_ why: String) { results.append(CouponResult(coupon: coupon, amount: zero, pending: why)) }
+            func pending(_ why: CouponPendingReason) { results.append(CouponResult(coupon: coupon, amount: zero, pending: why)) }
             let eligible = coupon.gtins.isEmpty ? gtins : gtins.filter { coupon.gtins.contains($0) }
             if eligible.isEmpty {
-                let listed = coupon.gtins.prefix(3).map(\.displayForm).joined(separator: ", ") + (coupon.gtins.count > 3 ? ", …" : "")
-                pending(coupon.gtins.isEmpty ? "the cart is empty" : "needs one of these items in the cart: \(listed)")
+                pending(coupon.gtins.isEmpty ? .emptyCart : .needsItems(coupon.gtins.prefix(3).map(\.displayForm), more: coupon.gtins.count > 3))
                 continue
             }
             if let minimum = coupon.minimumSpend, afterPromotions < minimum.minorUnits {
-                pending("spend \(Money(minorUnits: minimum.minorUnits - afterPromotions, currency: currency)) more (minimum spend \(minimum))")
+                pending(.minimumSpend(missing: Money(minorUnits: minimum.minorUnits - afterPromotions, currency: currency), minimum: minimum))
                 continue
             }
             let base = eligible.reduce(Int64(0)) { $0 + remaining[$1]! }
@@ -334,7 +333,7 @@ public struct PricingRules: Hashable, Codable, Sendable {
             }
             let take = min(wanted, base)
             guard take > 0 else {
-                pending("nothing left to take it off: its items are already free")
+                pending(.nothingLeft)
                 continue
             }
             let shares = Self.allocate(take, over: eligible.map { remaining[$0]! })

@@ -25,6 +25,10 @@ import Testing
         let keys = RefusalCode.allCases.map { "error.\($0.rawValue)" } + APIErrorCode.allCases.map { "error.\($0.rawValue)" }
             + DeviceState.allCases.map { "deviceStatus.\($0.rawValue)" }
             + OutOfService.reasons.map { "outOfService.reason.\($0)" }
+            + DeclineCode.allCases.map { "decline.\($0.rawValue)" }
+            + CouponPendingReason.Code.allCases.map { "coupon.pending.\($0.rawValue)" }
+            + CodeView.couponOffers.map { "coupon.offer.\($0)" }
+            + ReceiptWords.keys + ["lang.name", "promotion.coupon"]
         for (name, strings) in languages {
             for key in keys {
                 #expect(!(strings[key] ?? "").isEmpty, "\(name) has no text for \(key)")

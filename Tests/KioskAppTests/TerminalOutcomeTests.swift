@@ -45,7 +45,7 @@ import Testing
                 #expect(view["phase"] as? String == "shopping")
                 let notice = view["notice"] as? [String: Any]
                 #expect(notice?["kind"] as? String == "paymentDeclined")
-                #expect((notice?["reason"] as? String)?.contains("cannot be reached") == true, "\(view)")
+                #expect(notice?["reason"] as? String == "terminal-unreachable", "\(view)")
             } else {
                 #expect(view["phase"] as? String == "attendant", "\(view)")
             }

@@ -13,7 +13,8 @@
   // Settings
 
   const DEFAULT_LANG = 'en';
-  const LANGS = ['en', 'zh-Hans'];
+  /** The languages, one per translation file (GET /api/languages); these two until it answers. */
+  let LANGS = ['en', 'zh-Hans'];
   /** Which key of a {"en": ..., "zh": ...} name object each UI language reads. */
   const NAME_KEYS = { 'en': 'en', 'zh-Hans': 'zh' };
   /** BCP 47 tag of each name key, for the lang attribute when a name falls back. */
@@ -36,7 +37,8 @@
 
   const app = {
     lang: DEFAULT_LANG,
-    strings: { 'en': null, 'zh-Hans': null },
+    strings: {},              // language tag -> its translation file
+    languagesLoaded: false,
     view: null,               // last raw VIEW from the server
     screen: null,             // last screen shown: idle, shopping, paying, paid, receipt, neutral
     socketStates: 0,          // VIEWs received on the WebSocket, so a slower GET cannot overwrite one
@@ -160,7 +162,31 @@
     });
   }
 
+  /** The language switch: one button per translation file, each named in its own language. */
+  async function loadLanguages() {
+    if (app.languagesLoaded) return true;
+    try {
+      const res = await fetch('/api/languages', { cache: 'no-cache' });
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      const list = (await res.json()).filter(function (l) { return isObject(l) && str(l.tag); });
+      if (list.length === 0) throw new Error('no languages');
+      LANGS = list.map(function (l) { return str(l.tag); });
+      const group = document.querySelector('.lang-switch');
+      group.querySelectorAll('.lang-button').forEach(function (button) { button.remove(); });
+      for (const l of list) {
+        group.appendChild(el('button', { type: 'button', class: 'lang-button', 'data-lang': str(l.tag), lang: str(l.tag),
+          'aria-pressed': String(str(l.tag) === app.lang), text: str(l.name) || str(l.tag) }));
+      }
+      app.languagesLoaded = true;
+      return true;
+    } catch (e) {
+      console.warn('could not load the list of languages', e);
+      return false;
+    }
+  }
+
   async function loadStrings() {
+    const listed = await loadLanguages();
     const results = await Promise.all(LANGS.map(async function (lang) {
       if (app.strings[lang]) return true;
       try {
@@ -179,7 +205,7 @@
     applyStaticStrings();
     render();
     renderDemoItems();
-    if (results.includes(false)) window.setTimeout(loadStrings, STRINGS_RETRY_MS);
+    if (!listed || results.includes(false)) window.setTimeout(loadStrings, STRINGS_RETRY_MS);
   }
 
   /** Fills every element marked data-i18n / data-i18n-aria-label in the HTML. */
@@ -213,6 +239,13 @@
   }
 
   function nameText(name) { return localName(name).text; }
+
+  /** A {code, params} from the server in the page's language: the text of prefix + code. */
+  function codeText(prefix, coded) {
+    if (!isObject(coded) || !str(coded.code)) return '';
+    const key = prefix + str(coded.code);
+    return hasString(key) ? t(key, isObject(coded.params) ? coded.params : {}) : '';
+  }
 
   /** A <span> with a name, marked with its language when it differs from the page's. */
   function nameSpan(name, className, fallback) {
@@ -647,9 +680,9 @@
       list.appendChild(el('li', { class: 'line line-discount line-pending' }, [
         el('div', { class: 'line-main' }, [
           el('div', { class: 'line-title' }, [
-            el('span', { class: 'badge badge-offer', text: t('coupon.pending', { id: str(coupon.id), description: str(coupon.description) }) }),
+            el('span', { class: 'badge badge-offer', text: t('coupon.pending', { id: str(coupon.id), description: codeText('coupon.offer.', coupon.offer) }) }),
           ]),
-          el('span', { class: 'line-detail', text: str(coupon.reason) }),
+          el('span', { class: 'line-detail', text: codeText('coupon.pending.', coupon.reason) }),
         ]),
       ]));
     }
@@ -753,6 +786,8 @@
     if (hasString('promotion.' + promotion)) return t('promotion.' + promotion);
     const multiBuy = /^(\d+)for(\d+)$/.exec(promotion);
     if (multiBuy) return t('promotion.multiBuy', { buy: multiBuy[1], pay: multiBuy[2] });
+    const coupon = /^coupon (.+)$/.exec(promotion);
+    if (coupon) return t('promotion.coupon', { id: coupon[1] });
     return promotion;
   }
 
@@ -970,14 +1005,14 @@
     const name = notice.lineID !== undefined ? lineName(v, notice.lineID) : '';
     switch (kind) {
       case 'itemNotFound': return t('notice.itemNotFound', { code: str(notice.code) });
-      case 'unreadableCode': return t('notice.unreadableCode', { code: str(notice.code), reason: str(notice.reason) || t('notice.noReason') });
-      case 'paymentDeclined': return t('notice.paymentDeclined', { reason: str(notice.reason) || t('notice.noReason') });
+      case 'unreadableCode': return t('notice.unreadableCode', { code: str(notice.code) });
+      case 'paymentDeclined': return t('notice.paymentDeclined', { reason: codeText('decline.', { code: notice.reason }) });
       case 'ageApproved': return name ? t('notice.ageApprovedItem', { name: name }) : t('notice.ageApproved');
       case 'lineRemoved': return name ? t('notice.lineRemovedItem', { name: name }) : t('notice.lineRemoved');
       case 'memberRecognised': return t('notice.memberRecognised');
       case 'receiptNotPrinted': return t('notice.receiptNotPrinted');
       case 'couponAdded': return t('notice.couponAdded', { code: str(notice.code) });
-      default: return str(notice.reason); // unknown kind: its reason if any, else nothing
+      default: return ''; // a kind this page does not know yet: nothing rather than a raw code
     }
   }
 
@@ -1038,8 +1073,9 @@
   }
 
   function toastText(toast) {
+    // The server's message is for logs and API clients; the shopper reads the code's translation.
     if (toast.code && hasString('error.' + toast.code)) return t('error.' + toast.code);
-    return toast.message || t('error.generic');
+    return t('error.generic');
   }
 
   function renderToast() {
@@ -1203,8 +1239,10 @@
   // Wiring
 
   function bindEvents() {
-    document.querySelectorAll('.lang-button').forEach(function (button) {
-      button.addEventListener('click', function () { setLang(button.getAttribute('data-lang')); });
+    // On the group: the buttons are made again when the list of languages arrives.
+    document.querySelector('.lang-switch').addEventListener('click', function (event) {
+      const button = event.target.closest('.lang-button');
+      if (button) setLang(button.getAttribute('data-lang'));
     });
     $('pay-button').addEventListener('click', function () { post('/api/pay', {}, 'pay'); });
     $('paper-toggle').addEventListener('change', function () { post('/api/paper', { wanted: $('paper-toggle').checked }, 'paper'); });

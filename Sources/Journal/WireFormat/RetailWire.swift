@@ -195,7 +195,7 @@ extension PricedCart {
             var cw = WireWriter()
             cw["coupon"] = c.coupon.wire
             cw["amount"] = c.amount.wire
-            cw["pending"] = c.pending.map(JSONValue.string)
+            cw["pending"] = c.pending.map { .string($0.description) }
             return cw.value
         })
         w["subtotal"] = subtotal.wire
@@ -219,7 +219,7 @@ extension PricedCart {
         }
         let coupons = try o.objects("coupons") { (c) throws(WireError) in
             CouponResult(coupon: try Coupon(wire: try c.object("coupon")), amount: try money(c, "amount"),
-                         pending: try c.optionalString("pending"))
+                         pending: try c.optionalString("pending").map(CouponPendingReason.recorded))
         }
         let taxes = try o.objects("taxes") { (t) throws(WireError) in
             TaxLine(rate: try TaxRate(wire: try t.object("rate")), gross: try money(t, "gross"), tax: try money(t, "tax"))

@@ -77,10 +77,10 @@ public struct ReceiptCommands {
 
     func render(_ receipt: Receipt, format: Format) throws -> [UInt8] {
         switch format {
-        case .text: return Array(TextRenderer.render(receipt, profile: composer.profile).utf8)
-        case .escpos: return ReceiptPrinterDocument.escpos(receipt, profile: composer.profile, logo: composer.logo)
-        case .svg: return Array(SVGPreview.render(receipt, profile: composer.profile, logo: composer.logo).utf8)
-        case .png: return try Self.png(fromSVG: SVGPreview.render(receipt, profile: composer.profile, logo: composer.logo))
+        case .text: return Array(TextRenderer.render(receipt, profile: composer.profile, labels: composer.words.labels).utf8)
+        case .escpos: return ReceiptPrinterDocument.escpos(receipt, profile: composer.profile, labels: composer.words.labels, logo: composer.logo)
+        case .svg: return Array(SVGPreview.render(receipt, profile: composer.profile, labels: composer.words.labels, logo: composer.logo).utf8)
+        case .png: return try Self.png(fromSVG: SVGPreview.render(receipt, profile: composer.profile, labels: composer.words.labels, logo: composer.logo))
         }
     }
 

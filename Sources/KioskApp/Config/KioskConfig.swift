@@ -39,6 +39,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var receiptTimeoutSeconds = 15
     /// The maintenance screen closes after this long without a staff action.
     public var staffModeTimeoutSeconds = 120
+    /// The languages receipts print their words in, side by side (files in assets/l10n), e.g. ["zh-Hans", "en"].
+    public var receiptLanguages = ["en"]
     /// A camera that reads barcodes (CameraConfig.swift); none when absent.
     public var camera: CameraConfig?
     /// Drive USB scanners and printers that devices/ has profiles for (off: simulated devices only).
@@ -60,7 +62,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, staffModeTimeoutSeconds, camera
-        case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner
+        case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner, receiptLanguages
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,6 +89,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         pageNetwork = try c.decodeIfPresent(PageNetworkSettings.self, forKey: .pageNetwork)
         networkPrinter = try c.decodeIfPresent(String.self, forKey: .networkPrinter)
         serialScanner = try c.decodeIfPresent(SerialScannerSettings.self, forKey: .serialScanner)
+        receiptLanguages = try c.decodeIfPresent([String].self, forKey: .receiptLanguages) ?? defaults.receiptLanguages
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -143,6 +146,9 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(abandonedCartTimeoutSeconds >= 30, "abandonedCartTimeoutSeconds must be at least 30")
         try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
         try check(staffModeTimeoutSeconds >= 10 && staffModeTimeoutSeconds <= 3600, "staffModeTimeoutSeconds must be 10...3600")
+        try check((1...3).contains(receiptLanguages.count) && receiptLanguages.allSatisfy(Translations.isTag)
+                  && Set(receiptLanguages).count == receiptLanguages.count,
+                  "receiptLanguages must list 1 to 3 different languages of assets/l10n, e.g. [\"zh-Hans\", \"en\"]")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() { throw KioskSetupError.config(source, problem) }
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }

@@ -244,7 +244,8 @@ public enum Kiosk {
         }
         // In demo mode the kiosk serves its own e-receipts, reachable where it listens.
         let demoBase = options.demo && options.port != 0 ? "http://\(options.host):\(options.port)/receipts/" : nil
+        let translations = try Translations.load(config.receiptLanguages, from: assets.appendingPathComponent("l10n"))
         return ReceiptComposer(store: store, profile: profile, logo: logo, eReceiptBase: config.eReceiptBaseURL ?? demoBase,
-                               linkKey: linkKey)
+                               linkKey: linkKey, words: try ReceiptWords(translations, languages: config.receiptLanguages))
     }
 }

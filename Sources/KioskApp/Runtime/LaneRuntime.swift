@@ -345,10 +345,10 @@ public actor LaneRuntime {
         switch answer {
         case .approved(let reference, let tender)?: return .approved(reference: reference, tender: tender)
         case .declined(let reason)?: return .declined(reason: reason)
-        case .notFound?: return .declined(reason: "The terminal did not receive the payment. You have not been charged.")
+        case .notFound?: return .declined(reason: DeclineCode.notReceived.laneText!)
         case .inProgress?, nil:
             if case .unreachable? = sendFailure {
-                return .declined(reason: "The payment terminal cannot be reached. You have not been charged.")
+                return .declined(reason: DeclineCode.terminalUnreachable.laneText!)
             }
             if case .unreachable? = statusFailure {
                 return .unknown(reason: "The payment terminal cannot be reached to ask about this payment.")

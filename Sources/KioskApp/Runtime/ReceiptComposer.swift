@@ -16,6 +16,8 @@ struct ReceiptComposer: Sendable {
     let eReceiptBase: String?
     /// Signs the links (ReceiptLinkKey.swift).
     let linkKey: ReceiptLinkKey
+    /// The printed words, in the store's receipt languages.
+    var words = ReceiptWords.builtIn
 
     func eReceiptLink(saleID: String) -> String? {
         eReceiptBase.map { $0 + saleID + "?k=" + linkKey.secret(forSale: saleID) }
@@ -26,18 +28,18 @@ struct ReceiptComposer: Sendable {
     /// may have come after the paper did).
     func job(for sale: CompletedSale, integrityCode: String?, profile printer: PrinterProfile? = nil, copy: Bool = false) -> PrintJob {
         var receipt = receipt(for: sale, integrityCode: integrityCode)
-        if copy { receipt.copyBanner = Self.copyBanner }
+        if copy { receipt.copyBanner = words.copy }
         let profile = printer ?? self.profile
-        return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile, logo: logo),
-                        text: TextRenderer.render(receipt, profile: profile))
+        return PrintJob(saleID: sale.id, escpos: ReceiptPrinterDocument.escpos(receipt, profile: profile, labels: words.labels, logo: logo),
+                        text: TextRenderer.render(receipt, profile: profile, labels: words.labels))
     }
 
     func text(for sale: CompletedSale, integrityCode: String?) -> String {
-        TextRenderer.render(receipt(for: sale, integrityCode: integrityCode), profile: profile)
+        TextRenderer.render(receipt(for: sale, integrityCode: integrityCode), profile: profile, labels: words.labels)
     }
 
     func svg(for sale: CompletedSale, integrityCode: String?) -> String {
-        SVGPreview.render(receipt(for: sale, integrityCode: integrityCode), profile: profile, logo: logo)
+        SVGPreview.render(receipt(for: sale, integrityCode: integrityCode), profile: profile, labels: words.labels, logo: logo)
     }
 
     func receipt(for sale: CompletedSale, integrityCode: String?) -> Receipt {
@@ -46,12 +48,12 @@ struct ReceiptComposer: Sendable {
         let names = Dictionary(sale.lines.map { ($0.item.gtin, $0.item.name.en) }, uniquingKeysWith: { a, _ in a })
         let lines = sale.lines.compactMap { line -> Receipt.Line? in
             guard let price = amounts[line.id] else { return nil }
-            let quantity: String? = line.embeddedPrice != nil ? "weighed" : line.quantity > 1 ? "\(line.quantity) x \(price.unitPrice)" : nil
+            let quantity: String? = line.embeddedPrice != nil ? words.weighed : line.quantity > 1 ? "\(line.quantity) x \(price.unitPrice)" : nil
             return Receipt.Line(name: line.item.name.en, secondName: line.item.name.zh, quantityText: quantity, amount: price.amount)
         }
         let memberSavings = priced.lines.reduce(Money.zero(priced.total.currency)) { $0 + $1.memberSaving }
         var footer = [store.receiptFooter?.en, store.receiptFooter?.zh].compactMap { $0 }
-        if memberSavings.minorUnits > 0 { footer.insert("Member prices saved you \(memberSavings)", at: 0) }
+        if memberSavings.minorUnits > 0 { footer.insert(words.memberSavings.replacingOccurrences(of: "{amount}", with: memberSavings.description), at: 0) }
         var receipt = Receipt(
             storeName: [store.name.en, store.name.zh].compactMap { $0 },
             address: store.address,
@@ -78,7 +80,8 @@ struct ReceiptComposer: Sendable {
         return receipt
     }
 
-    static let copyBanner = "COPY / 副本"
+    /// The copy banner of the built-in words (tests read it).
+    static let copyBanner = ReceiptWords.builtIn.copy
 
     /// "coupon SPRING-1" -> "Coupon SPRING-1".
     static func capitalised(_ text: String) -> String {

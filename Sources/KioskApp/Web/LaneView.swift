@@ -25,13 +25,16 @@ public struct LaneView: Codable, Sendable, Equatable {
         let amount: String
     }
 
-    /// A coupon in the cart: applied (with the amount it took off) or pending (with why).
+    /// A coupon in the cart: what it offers, applied (with the amount it took off) or pending
+    /// (with why). Codes with parameters: the page says them in the shopper's language.
     public struct CouponView: Codable, Sendable, Equatable {
         let id: String
-        let description: String
+        /// `coupon.offer.<code>`.
+        let offer: CodeView
         let status: String
         let amount: String?
-        let reason: String?
+        /// `coupon.pending.<code>`.
+        let reason: CodeView?
     }
 
     /// A staff badge scanned: the PIN is asked to approve (while the lane waits for staff) or to
@@ -66,6 +69,8 @@ public struct LaneView: Codable, Sendable, Equatable {
         var amount: String?
     }
 
+    /// `kind` is the notice (`notice.<kind>`); `reason` a code where the kind has several
+    /// (a declined payment's `DeclineCode`), never a sentence.
     public struct NoticeView: Codable, Sendable, Equatable {
         let kind: String
         var code: String?
@@ -187,8 +192,8 @@ public struct LaneView: Codable, Sendable, Equatable {
                          name: discount.gtin.map { names[$0] ?? LocalizedName(en: $0.digits) }, amount: discount.amount.description)
         }
         coupons = priced.coupons.map {
-            CouponView(id: $0.coupon.id, description: $0.coupon.description, status: $0.applied ? "applied" : "pending",
-                       amount: $0.applied ? $0.amount.description : nil, reason: $0.pending)
+            CouponView(id: $0.coupon.id, offer: CodeView($0.coupon.value), status: $0.applied ? "applied" : "pending",
+                       amount: $0.applied ? $0.amount.description : nil, reason: $0.pending.map(CodeView.init))
         }
         totals = Totals(subtotal: priced.subtotal.description, discount: priced.discountTotal.description,
                         total: priced.total.description, itemCount: priced.itemCount,
@@ -214,8 +219,9 @@ public struct LaneView: Codable, Sendable, Equatable {
     static func notice(_ notice: Notice) -> NoticeView {
         switch notice {
         case .itemNotFound(let code): return NoticeView(kind: "itemNotFound", code: code)
-        case .unreadableCode(let code, let reason): return NoticeView(kind: "unreadableCode", code: code, reason: reason)
-        case .paymentDeclined(let reason): return NoticeView(kind: "paymentDeclined", reason: reason)
+        // The parser's reason is for the journal and logs; the shopper needs only that it failed.
+        case .unreadableCode(let code, _): return NoticeView(kind: "unreadableCode", code: code)
+        case .paymentDeclined(let reason): return NoticeView(kind: "paymentDeclined", reason: DeclineCode(reason: reason).rawValue)
         case .ageApproved(let line): return NoticeView(kind: "ageApproved", lineID: line)
         case .lineRemoved(let line): return NoticeView(kind: "lineRemoved", lineID: line)
         case .memberRecognised(let member): return NoticeView(kind: "memberRecognised", code: member)

@@ -25,6 +25,7 @@ struct WebServer {
         if let credential = listener.credential { router.add(middleware: credential) }
         router.add(middleware: FileMiddleware(assets.appendingPathComponent("web").path, searchForIndexHtml: true, logger: logger))
         router.add(middleware: FileMiddleware(assets.appendingPathComponent("l10n").path, urlBasePath: "/l10n", logger: logger))
+        router.addRoutes(LanguageRoutes(folder: assets.appendingPathComponent("l10n")).routes())
         let shopper = ShopperRoutes(runtime: runtime)
         router.addRoutes(shopper.routes())
         router.addRoutes(StaffRoutes(shopper: shopper, logger: logger).routes())
