@@ -30,5 +30,7 @@ public struct StaffAction: Hashable, Sendable {
         /// The terminal asked again about the unresolved payment; `result` is its answer.
         case paymentQueried = "payment-queried"
         case journalVerified = "journal-verified"
+        /// Staff restarted the kiosk service from the maintenance screen.
+        case serviceRestarted = "service-restarted"
     }
 }

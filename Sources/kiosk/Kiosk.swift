@@ -54,7 +54,9 @@ struct Run: AsyncParsableCommand {
         options.assets = assets
         Logger.bootstrapLane(level: logLevel)
         do {
-            try await Kiosk.run(options, logger: Logger(label: "kiosk.lane"))
+            if try await Kiosk.run(options, logger: Logger(label: "kiosk.lane")) == .restartRequested {
+                throw ExitCode(Kiosk.restartExitCode)
+            }
         } catch let error as KioskSetupError {
             // A settings or data problem, not a usage mistake: say what is wrong, without the usage text.
             FileHandle.standardError.write(Data("kiosk: \(error)\n".utf8))

@@ -17,6 +17,19 @@ import Testing
                 == [.init(tag: "en", name: "English"), .init(tag: "zh-Hans", name: "中文")])
     }
 
+    /// JSON lets a key appear twice (the last wins): in a translation file that hides a text.
+    @Test func noTranslationFileNamesAKeyTwice() throws {
+        for tag in try Translations.languages(in: Self.l10n) {
+            let text = try String(contentsOf: Self.l10n.appendingPathComponent(tag + ".json"), encoding: .utf8)
+            let keys = text.split(separator: "\n").compactMap { line -> Substring? in
+                let trimmed = line.drop { $0 == " " }
+                guard trimmed.first == "\"", let end = trimmed.dropFirst().firstIndex(of: "\"") else { return nil }
+                return trimmed[trimmed.index(after: trimmed.startIndex)..<end]
+            }
+            #expect(Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted() == [], "\(tag).json")
+        }
+    }
+
     /// A third language is a file dropped beside the others: the page lists it and receipts can
     /// print in it, with no code change.
     @Test func aThirdLanguageIsAddedByAddingItsFile() throws {

@@ -28,7 +28,9 @@ import Testing
             + DeclineCode.allCases.map { "decline.\($0.rawValue)" }
             + CouponPendingReason.Code.allCases.map { "coupon.pending.\($0.rawValue)" }
             + CodeView.couponOffers.map { "coupon.offer.\($0)" }
-            + ReceiptWords.keys + ["lang.name", "promotion.coupon"]
+            + ReceiptWords.keys + ["lang.name", "promotion.coupon", "result.restarting"]
+            + LaneMetrics.ScanKind.allCases.map { "scanKind.\($0.rawValue)" }
+            + LaneMetrics.PaymentResult.allCases.map { "result.\($0.rawValue)" }
         for (name, strings) in languages {
             for key in keys {
                 #expect(!(strings[key] ?? "").isEmpty, "\(name) has no text for \(key)")

@@ -914,6 +914,27 @@
       : t('maintenance.catalogSettings', { items: str(catalog.items) }));
     const sync = isObject(m.sync) ? m.sync : {};
     setText('m-sync', t('maintenance.syncBacklog', { acknowledged: str(sync.acknowledgedSeq), newest: str(sync.newestSeq), backlog: str(sync.backlog) }));
+    setText('m-last-pull', Number(m.lastPullAt) > 0 ? t('maintenance.lastPull', { time: clockTime(m.lastPullAt) }) : t('maintenance.noPull'));
+    const answer = isObject(m.terminalAnswer) ? m.terminalAnswer : null;
+    setText('m-terminal', answer
+      ? t('maintenance.terminalAnswer', { result: t('result.' + str(answer.result)), time: clockTime(answer.at) })
+      : t('maintenance.noTerminalAnswer'));
+    const scans = isObject(m.scans) ? m.scans : {};
+    setText('m-scans-rate', t('maintenance.scansPerMinute', { count: Number(scans.readsPerMinute) || 0 }));
+    const reads = $('m-scans');
+    clear(reads);
+    for (const read of Array.isArray(scans.recent) ? scans.recent.filter(isObject) : []) {
+      const kind = 'scanKind.' + str(read.kind);
+      reads.appendChild(el('li', { text: t(read.accepted === false ? 'maintenance.scanRefused' : 'maintenance.scan', {
+        time: clockTime(read.at), kind: hasString(kind) ? t(kind) : str(read.kind),
+        code: str(read.code) || '—', symbology: str(read.symbology) || '—' }) }));
+    }
+  }
+
+  /** A time of day (ms since the epoch) in the page's language, to the second. */
+  function clockTime(ms) {
+    const date = new Date(Number(ms));
+    return isNaN(date.getTime()) ? '' : date.toLocaleTimeString(app.lang, { hour12: false });
   }
 
   function interventionReason(v, intervention) {
@@ -1278,6 +1299,7 @@
     $('m-payment-not-taken').addEventListener('click', function () { maintenanceAction('payment/decide', { taken: false }); });
     $('m-verify').addEventListener('click', function () { maintenanceAction('verify-journal'); });
     $('m-z-report').addEventListener('click', function () { maintenanceAction('z-report'); });
+    $('m-restart').addEventListener('click', function () { maintenanceAction('restart'); });
     $('staff-reject').addEventListener('click', function () { submitStaff('reject'); });
     ['staff-badge', 'staff-pin'].forEach(function (id) {
       const input = $(id);

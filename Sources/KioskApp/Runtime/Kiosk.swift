@@ -46,9 +46,17 @@ public struct RunOptions: Sendable {
 }
 
 public enum Kiosk {
-    /// Starts the lane and serves it until SIGTERM or SIGINT. Prints "kiosk ready on URL" once
-    /// the page can be loaded.
-    public static func run(_ options: RunOptions, logger: Logger) async throws {
+    /// How a run ended: stopped (SIGTERM, SIGINT), or staff asked for a restart.
+    public enum RunEnd: Sendable, Equatable { case stopped, restartRequested }
+
+    /// `kiosk run`'s exit status when staff restart the service (EX_TEMPFAIL): the unit's
+    /// `Restart=always` starts it again, and the journal says who asked.
+    public static let restartExitCode: Int32 = 75
+
+    /// Starts the lane and serves it until SIGTERM or SIGINT, or a staff restart. Prints "kiosk
+    /// ready on URL" once the page can be loaded.
+    @discardableResult
+    public static func run(_ options: RunOptions, logger: Logger) async throws -> RunEnd {
         let config = try settings(options)
         var logger = logger
         logger[metadataKey: "lane"] = "\(config.laneID)"
@@ -119,12 +127,17 @@ public enum Kiosk {
             + usb + (usb.isEmpty && printer.network == nil ? [] : [PrinterStatusService(runtime: runtime, printer: printer)])
             + (try serialScannerServices(config, assets: assets, runtime: runtime, configFile: options.configFile, logger: logger))
             + (systemd.map { [SystemdStoppingNotice(notifier: $0)] } ?? [])
+        // A staff restart ends the watcher, and its end shuts the whole group down gracefully.
+        let restart = ServiceGroupConfiguration.ServiceConfiguration(service: RestartWatcher(requests: runtime.restartRequests.stream),
+                                                                     successTerminationBehavior: .gracefullyShutdownGroup)
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
+            services: services.map { .init(service: $0) } + [restart],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        logger.info("kiosk stopped")
+        let end: RunEnd = await runtime.restartRequested ? .restartRequested : .stopped
+        logger.info(end == .stopped ? "kiosk stopped" : "kiosk stopped for a restart")
+        return end
     }
 
     /// The settings a lane runs on. In demo mode without a file: the embedded demo store. Outside

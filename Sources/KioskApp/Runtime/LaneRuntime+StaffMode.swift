@@ -90,6 +90,16 @@ extension LaneRuntime {
         publish()
     }
 
+    /// Restarts the kiosk service: journaled with the badge first, then the run loop ends and
+    /// `kiosk run` exits with the code systemd restarts it on.
+    func restartService(token: String) throws(StaffModeRefusal) {
+        let session = try staffSession(token: token)
+        try recordStaff(StaffAction(badge: session.badge, action: .serviceRestarted))
+        logger.notice("kiosk service restart asked by staff", metadata: ["badge": "\(session.badge)"])
+        restartRequested = true
+        restartRequests.continuation.yield()
+    }
+
     /// Prints a test page (`feed`: only feeds paper); returns `printed` or the printer's status code.
     func printerCheck(feed: Bool, token: String) async throws(StaffModeRefusal) -> String {
         let session = try staffSession(token: token)
@@ -130,6 +140,7 @@ extension LaneRuntime {
         do { answer = try await withDeadline(paymentTimeout) { [terminal] in try await terminal.status(of: attempt.id) } }
         catch let error as TerminalError { statusFailure = error } catch {}
         let outcome = Self.outcome(answer, sendFailure: nil, statusFailure: statusFailure)
+        lastTerminalAnswer = .init(outcome, at: clock.now())
         let result: String
         switch outcome {
         case .approved: result = "approved"

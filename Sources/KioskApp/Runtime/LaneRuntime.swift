@@ -60,6 +60,18 @@ public actor LaneRuntime {
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
     private var scanLatencies = LatencyWindow(capacity: 10_000)
+    /// The scanner's last reads, for the maintenance screen.
+    var scanHistory = ScanHistory()
+    /// The payment terminal's last answer (`approved`, `declined`, `unknown`) and when (ms).
+    var lastTerminalAnswer: MaintenanceStatus.TerminalAnswer?
+    /// Staff asked for the kiosk service to restart (`restartService`): the run loop ends and
+    /// `kiosk run` exits with `Kiosk.restartExitCode`, which systemd restarts it on.
+    let restartRequests = AsyncStream.makeStream(of: Void.self)
+    var restartRequested = false
+    /// When head office last pulled events (PullNotice), ms; nil since the start until it does.
+    private(set) var lastPullAt: Int64?
+
+    func notePull() { lastPullAt = clock.now() }
     /// True while missed receipts are being printed, so two callers never print one twice.
     private var reprinting = false
 
@@ -202,15 +214,18 @@ public actor LaneRuntime {
     /// A code from any scanner: routed (interpreted, looked up) and fed to the lane.
     public func scan(_ code: ScannedCode) -> ScanOutcome {
         let route = router.route(code.data, symbology: code.symbology, lookup: catalog.item(for:))
+        let kind = LaneMetrics.ScanKind(route)
         if case .staffBadge = route {} else {
             // A shopper's scan: the maintenance screen gives the lane back as it was.
             if staffMode.session != nil { closeStaffMode(.shopperScan) }
             if laneClosed, case .idle = state.phase {
+                scanHistory.record(kind: kind, code: code.data, symbology: code.symbology, accepted: false, at: clock.now())
                 return .refused(code: RefusalCode.laneClosed.rawValue, message: "the lane is closed: please use another lane")
             }
         }
         let outcome = take(route, readAt: code.readAt)
-        metrics.scanned(LaneMetrics.ScanKind(route), outcome)
+        metrics.scanned(kind, outcome)
+        scanHistory.record(kind: kind, code: code.data, symbology: code.symbology, accepted: outcome == .accepted, at: clock.now())
         return outcome
     }
 
@@ -331,6 +346,7 @@ public actor LaneRuntime {
         guard !Task.isCancelled else { return }
         let outcome = Self.outcome(answer, sendFailure: sendFailure, statusFailure: statusFailure)
         metrics.paymentFinished(outcome, after: ContinuousClock.now - start)
+        lastTerminalAnswer = .init(outcome, at: clock.now())
         let log = logger.subsystem(.payment)
         log.info("payment settled", metadata: ["attempt": "\(attempt.id)", "outcome": "\(outcome)"])
         if case .failure(let refusal) = submit(.paymentFinished(attemptID: attempt.id, outcome)) {

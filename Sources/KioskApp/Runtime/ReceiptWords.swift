@@ -2,7 +2,7 @@ import Foundation
 import Receipts
 
 /// The words a receipt prints, in the store's receipt languages (`receiptLanguages`), from the
-/// translation files' `receipt.*` texts; several languages print side by side ("小计 / Subtotal").
+/// translation files' `paper.*` texts; several languages print side by side ("小计 / Subtotal").
 struct ReceiptWords: Sendable, Equatable {
     var labels: ReceiptLabels
     var weighed: String
@@ -16,12 +16,12 @@ struct ReceiptWords: Sendable, Equatable {
 
     /// Every key a receipt needs, for the translation test.
     static let keys = ["subtotal", "total", "taxRate", "gross", "tax", "net", "reference", "member", "sale", "time",
-                       "integrityCode", "eReceipt", "weighed", "copy", "memberSavings"].map { "receipt." + $0 }
+                       "integrityCode", "eReceipt", "weighed", "copy", "memberSavings"].map { "paper." + $0 }
 
     /// Throws when a language lacks one of the texts (a setup error, found at start).
     init(_ translations: Translations, languages: [String]) throws {
         func word(_ name: String) throws -> String {
-            let key = "receipt." + name
+            let key = "paper." + name
             return try languages.map { language in
                 guard let text = translations.text(key, in: language), !text.isEmpty else {
                     throw KioskSetupError.config("l10n/\(language).json", "has no text for \(key)")

@@ -17,6 +17,7 @@ struct HeadOfficeRoutes: Sendable {
     func add(to router: Router<SyncRequestContext>) {
         // docs/ sits beside assets/ in a checkout and in an installed tree alike.
         let spec = assets.deletingLastPathComponent().appendingPathComponent("docs/sync-api.yaml")
+        router.add(middleware: PullNotice(runtime: runtime))
         PullRoutes(journal: journal, identity: identity, softwareVersion: KioskVersion.current, spec: spec).add(to: router)
         AcknowledgementRoutes(runtime: runtime).add(to: router)
         PushRoutes(runtime: runtime, incoming: stateDirectory.appendingPathComponent("incoming")).add(to: router)

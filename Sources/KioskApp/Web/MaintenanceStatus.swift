@@ -26,6 +26,19 @@ struct MaintenanceStatus: Encodable, Sendable {
         let importedAt: Int64?
     }
 
+    /// The terminal's last answer to a payment or a status query, as a code.
+    struct TerminalAnswer: Encodable, Sendable, Equatable {
+        /// `approved`, `declined` or `unknown`.
+        let result: String
+        /// Milliseconds since the epoch.
+        let at: Int64
+
+        init(_ outcome: PaymentOutcome, at: Int64) {
+            result = LaneMetrics.PaymentResult(outcome).rawValue
+            self.at = at
+        }
+    }
+
     let laneID: String
     let laneClosed: Bool
     let phase: String
@@ -39,6 +52,10 @@ struct MaintenanceStatus: Encodable, Sendable {
     let catalog: CatalogInfo
     let sync: SyncBacklog
     let scanLatency: LatencySummary
+    let scans: ScanHistory.Summary
+    let terminalAnswer: TerminalAnswer?
+    /// When head office last pulled events (ms since the epoch); nil before its first pull.
+    let lastPullAt: Int64?
 }
 
 extension LaneRuntime {
@@ -60,6 +77,7 @@ extension LaneRuntime {
             printerStatus: printerStatus, printer: printer.name, terminal: terminal.name, unresolvedPayment: unresolved,
             missedReceipts: try journal.missedReceipts().map(\.id),
             recentSales: try journal.recentSales(limit: 10).map { .init(id: $0.id, total: $0.total.description, completedAt: $0.completedAt) },
-            catalog: catalogInfo, sync: SyncBacklog(try journal.pullStatus()), scanLatency: scanLatencySummary())
+            catalog: catalogInfo, sync: SyncBacklog(try journal.pullStatus()), scanLatency: scanLatencySummary(),
+            scans: scanHistory.summary(at: clock.now()), terminalAnswer: lastTerminalAnswer, lastPullAt: lastPullAt)
     }
 }

@@ -55,6 +55,11 @@ struct StaffModeRoutes {
             try await answer { () throws(StaffModeRefusal) in try await runtime.decideUnresolvedPayment(taken: body.taken, token: body.token) }
             return JSONBody(try await status())
         }
+        routes.post("/api/staff-mode/restart") { request, _ in
+            let token = try await token(of: request)
+            try await answer { () throws(StaffModeRefusal) in try await runtime.restartService(token: token) }
+            return JSONBody(Outcome(result: "restarting"))
+        }
         routes.post("/api/staff-mode/z-report") { request, _ in
             let token = try await token(of: request)
             let z = try await answer { () throws(StaffModeRefusal) in try await runtime.printZReport(token: token) }
