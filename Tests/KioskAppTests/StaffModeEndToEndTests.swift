@@ -79,4 +79,27 @@ import Testing
         let everything = try journal.entries().map { JournalFormat.payload($0.event) }.joined()
         #expect(!everything.contains(token) && !everything.contains("\"pin\""))
     }
+
+    /// Staff restart the service from the screen: the answer comes back, the kiosk stops cleanly
+    /// with the status systemd restarts on, and the journal says who asked.
+    @Test func staffRestartTheServiceAndTheKioskExitsForSystemdToStartItAgain() async throws {
+        try await withTemporaryDirectory { folder in
+            let state = folder.appendingPathComponent("state")
+            let kiosk = try await KioskProcess(stateDirectory: state)
+            defer { if kiosk.process.isRunning { kiosk.kill9() } }
+            let api = APIClient(base: kiosk.baseURL)
+            let token = try #require(try await api.post("/api/staff-mode/open", #"{"badge":"1001","pin":"1234"}"#).json["token"] as? String)
+            let restart = try await api.post("/api/staff-mode/restart", #"{"token":"\#(token)"}"#)
+            #expect(restart.status == 200 && restart.json["result"] as? String == "restarting")
+            let stopped = await poll(180, every: .milliseconds(20)) { kiosk.process.isRunning ? nil : true }
+            #expect(stopped == true && kiosk.process.terminationStatus == 75, "\(kiosk.log)")
+
+            let journal = try LaneJournal(path: state.appendingPathComponent("journal.sqlite").path)
+            let actions = try journal.entries().compactMap { entry -> String? in
+                guard case .admin(.staffAction(let action)) = entry.event else { return nil }
+                return action.action.rawValue + " " + action.badge
+            }
+            #expect(actions == ["mode-opened 1001", "service-restarted 1001"])
+        }
+    }
 }

@@ -205,3 +205,63 @@ import Testing
         #expect(try JournalFormat.journalEvent(payload: JournalFormat.payload(.lane(lane))) == .lane(lane))
     }
 }
+
+/// The maintenance screen's device and head-office parts: the scanner's last reads, the
+/// terminal's last answer, and a restart journaled with the badge.
+@Suite struct MaintenanceDetailTests {
+    func plainItem(_ item: CatalogItem) -> Bool {
+        item.pricing == .unit && item.minimumAge == nil && item.multiBuy == nil
+    }
+
+    @Test func theScannerHistoryShowsItemCodesAndOnlyTheKindOfSecrets() async throws {
+        let lane = try TestLane()
+        let code = try lane.code(plainItem)
+        #expect(await lane.runtime.scan(ScannedCode(data: code, symbology: "]E0", source: "test")) == .accepted)
+        #expect(await lane.runtime.scan(ScannedCode(data: "134567890123456789", symbology: "]Q1", source: "test")) == .accepted)
+        let scans = try await lane.runtime.maintenanceStatus().scans
+        #expect(scans.readsPerMinute == 2)
+        #expect(scans.recent.map(\.kind) == ["wallet", "item"])
+        #expect(scans.recent.map(\.code) == [nil, code], "a payment code never reaches the screen")
+        #expect(scans.recent.map(\.symbology) == ["]Q1", "]E0"])
+        #expect(scans.recent.allSatisfy(\.accepted))
+    }
+
+    @Test func theTerminalsLastAnswerIsShown() async throws {
+        let lane = try TestLane()
+        #expect(try await lane.runtime.maintenanceStatus().terminalAnswer == nil)
+        #expect(await lane.runtime.scan(ScannedCode(data: try lane.code(plainItem), source: "test")) == .accepted)
+        #expect(await lane.runtime.submit(.payRequested).succeeded)
+        _ = try await lane.waitFor { if case .receipt = $0.phase { true } else { false } }
+        #expect(try await lane.runtime.maintenanceStatus().terminalAnswer?.result == "approved")
+    }
+
+    @Test func aRestartIsJournaledWithTheBadgeBeforeTheLaneStops() async throws {
+        let lane = try TestLane()
+        let token = try await lane.runtime.openStaffMode(badge: "1001", pin: "1234")
+        await #expect(throws: StaffModeRefusal.noSession) { try await lane.runtime.restartService(token: "nope") }
+        #expect(await lane.runtime.restartRequested == false)
+        try await lane.runtime.restartService(token: token)
+        #expect(await lane.runtime.restartRequested)
+        var requests = lane.runtime.restartRequests.stream.makeAsyncIterator()
+        #expect(await requests.next() != nil, "the run loop's watcher is told")
+        let actions = try lane.journal.entries().compactMap { entry -> String? in
+            guard case .admin(.staffAction(let action)) = entry.event else { return nil }
+            return action.action.rawValue + " " + action.badge
+        }
+        #expect(actions == ["mode-opened 1001", "service-restarted 1001"])
+    }
+}
+
+@Suite struct ScanHistoryTests {
+    @Test func keepsTheLastTenAndCountsTheLastMinute() {
+        var history = ScanHistory()
+        for second in 0..<12 {
+            history.record(kind: .item, code: "\(second)", symbology: nil, accepted: true, at: Int64(second) * 1000)
+        }
+        #expect(history.recent.count == 10 && history.recent.first?.code == "11" && history.recent.last?.code == "2")
+        #expect(history.summary(at: 11_000).readsPerMinute == 12)
+        #expect(history.summary(at: 65_500).readsPerMinute == 6, "reads at 6 s to 11 s are within the minute")
+        #expect(history.summary(at: 200_000).readsPerMinute == 0)
+        #expect(history.recent.count == 10, "the list outlives the minute")
+    }
+}

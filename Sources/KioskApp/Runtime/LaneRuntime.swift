@@ -66,7 +66,7 @@ public actor LaneRuntime {
     var lastTerminalAnswer: MaintenanceStatus.TerminalAnswer?
     /// Staff asked for the kiosk service to restart (`restartService`): the run loop ends and
     /// `kiosk run` exits with `Kiosk.restartExitCode`, which systemd restarts it on.
-    let restartRequests = AsyncStream.makeStream(of: Void.self)
+    nonisolated let restartRequests = AsyncStream.makeStream(of: Void.self)
     var restartRequested = false
     /// When head office last pulled events (PullNotice), ms; nil since the start until it does.
     private(set) var lastPullAt: Int64?
