@@ -62,9 +62,9 @@ import Retail
             $0.notice = .couponAdded(id: "FIVE")
             $0.lastActivity = 1000
         }
-        #expect(lane.priced(h.state).coupons.first?.pending == "the cart is empty")
+        #expect(lane.priced(h.state).coupons.first?.pending == .emptyCart)
         h.run([(scan(Items.apple), 2000)])  // 3.50
-        #expect(lane.priced(h.state).coupons.first?.pending == "spend ¥16.50 more (minimum spend ¥20.00)")
+        #expect(lane.priced(h.state).coupons.first?.pending?.description == "spend ¥16.50 more (minimum spend ¥20.00)")
         h.run([(.removeLine(id: 1), 2500), (scan(Items.milk), 3000), (scan(Items.milk), 3500)])  // 24.00
         let priced = lane.priced(h.state)
         #expect(priced.coupons.first?.applied == true)

@@ -1,4 +1,5 @@
 import Checkout
+import Logging
 import Foundation
 import KioskTestSupport
 import Peripherals
@@ -91,5 +92,28 @@ import Testing
         }
         #expect(!amounts(english).isEmpty && amounts(chinese) == amounts(english) && amounts(both) == amounts(english))
         #expect(chinese.contains(sale.priced.total.description))
+    }
+
+    /// Item names in a third language come from a side file: the catalog and its store are untouched.
+    @Test func itemNamesInAThirdLanguageComeFromASideFile() async throws {
+        let folder = try temporaryDirectory()
+        let probe = try TestLane()
+        let item = try #require(probe.setup.catalog.items.first { $0.pricing == .unit && $0.minimumAge == nil && $0.multiBuy == nil })
+        try Data("""
+            gtin,name
+            \(item.gtin.digits),"Article d'essai, français"
+            12345,Pas un GTIN
+            \(item.gtin.digits),Deux fois
+
+            """.utf8).write(to: folder.appendingPathComponent("names.fr.csv"))
+        let names = try CatalogNames.load(["fr": "names.fr.csv"], assets: folder, logger: Logger(label: "test"))
+        #expect(names.names(for: item.gtin) == ["fr": "Article d'essai, français"], "the bad and the repeated rows are left out")
+        #expect(throws: KioskSetupError.self) { try CatalogNames.load(["fr": "missing.csv"], assets: folder, logger: Logger(label: "test")) }
+
+        let lane = try TestLane(catalogNames: names)
+        #expect(await lane.runtime.scan(ScannedCode(data: item.gtin.displayForm, source: "test")) == .accepted)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(await lane.runtime.view())) as? [String: Any]
+        let name = try #require((json?["lines"] as? [[String: Any]])?.first?["name"] as? [String: String])
+        #expect(name["fr"] == "Article d'essai, français" && name["en"] == item.name.en && name["zh"] == item.name.zh)
     }
 }

@@ -26,7 +26,8 @@ struct TestLane {
     init(directory: URL? = nil, rules: SimulatedTerminalRules = .init(approvalDelayMilliseconds: 0, declineWhenCentsAre: [], noAnswerWhenCentsAre: []),
          paymentTimeout: Duration = .seconds(30), adjust: (inout StoreProfile) -> Void = { _ in },
          extraItems: [CatalogItem] = [], staff: [StaffMember] = [.demoSupervisor], demo: Bool = true,
-         staffModeTimeout: Int64 = 3_600_000, paymentTerminal: (any PaymentTerminal)? = nil) throws {
+         staffModeTimeout: Int64 = 3_600_000, paymentTerminal: (any PaymentTerminal)? = nil,
+         catalogNames: CatalogNames = .none) throws {
         let directory = try directory ?? temporaryDirectory()
         self.directory = directory
         let assets = repositoryRoot.appendingPathComponent("assets")
@@ -49,7 +50,7 @@ struct TestLane {
                                                                                      linkKey: ReceiptLinkKey(bytes: Array(repeating: 7, count: 32))),
             paymentTimeout: paymentTimeout, demo: demo, logger: Logger(label: "test"),
             // An hour: a maintenance session never times out under a test on a loaded machine (StaffMode's own test times it).
-            staffModeTimeout: staffModeTimeout)
+            staffModeTimeout: staffModeTimeout, catalogNames: catalogNames)
         // What `kiosk run` runs as a service: payments and printing.
         Task { [runtime] in await runtime.effects.run() }
     }

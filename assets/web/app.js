@@ -226,7 +226,7 @@
   function localName(name) {
     if (typeof name === 'string') return { text: name, lang: null };
     if (!isObject(name)) return { text: '', lang: null };
-    const wanted = NAME_KEYS[app.lang] || 'en';
+    const wanted = NAME_KEYS[app.lang] || app.lang;
     const order = [wanted, app.lang, 'en'].concat(Object.keys(name));
     for (const key of order) {
       const text = str(name[key]);

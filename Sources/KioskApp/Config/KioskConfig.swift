@@ -41,6 +41,9 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var staffModeTimeoutSeconds = 120
     /// The languages receipts print their words in, side by side (files in assets/l10n), e.g. ["zh-Hans", "en"].
     public var receiptLanguages = ["en"]
+    /// Item names in more languages than the catalog's English and Chinese: a language tag (as
+    /// its assets/l10n file is named) and a side file `gtin,name` (CatalogNames.swift).
+    public var catalogNames: [String: String] = [:]
     /// A camera that reads barcodes (CameraConfig.swift); none when absent.
     public var camera: CameraConfig?
     /// Drive USB scanners and printers that devices/ has profiles for (off: simulated devices only).
@@ -62,7 +65,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, staffModeTimeoutSeconds, camera
-        case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner, receiptLanguages
+        case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner, receiptLanguages, catalogNames
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,6 +93,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         networkPrinter = try c.decodeIfPresent(String.self, forKey: .networkPrinter)
         serialScanner = try c.decodeIfPresent(SerialScannerSettings.self, forKey: .serialScanner)
         receiptLanguages = try c.decodeIfPresent([String].self, forKey: .receiptLanguages) ?? defaults.receiptLanguages
+        catalogNames = try c.decodeIfPresent([String: String].self, forKey: .catalogNames) ?? defaults.catalogNames
     }
 
     /// Reads and checks a settings file; every problem is reported with the file's name.
@@ -149,6 +153,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check((1...3).contains(receiptLanguages.count) && receiptLanguages.allSatisfy(Translations.isTag)
                   && Set(receiptLanguages).count == receiptLanguages.count,
                   "receiptLanguages must list 1 to 3 different languages of assets/l10n, e.g. [\"zh-Hans\", \"en\"]")
+        try check(catalogNames.count <= 16 && catalogNames.allSatisfy { Translations.isTag($0.key) && !$0.value.isEmpty },
+                  "catalogNames maps at most 16 languages (as named in assets/l10n) to files, e.g. {\"fr\": \"names.fr.csv\"}")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
         if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() { throw KioskSetupError.config(source, problem) }
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }

@@ -101,7 +101,8 @@ public enum Kiosk {
             terminal: terminal, printer: printer, scanner: scanner == nil ? .missing : .simulated,
             terminalState: terminalState, receipts: receipts,
             paymentTimeout: .seconds(config.paymentTimeoutSeconds), demo: options.demo, logger: logger,
-            staffModeTimeout: Int64(config.staffModeTimeoutSeconds) * 1000)
+            staffModeTimeout: Int64(config.staffModeTimeoutSeconds) * 1000,
+            catalogNames: try CatalogNames.load(config.catalogNames, assets: assets, logger: logger.subsystem(.catalog)))
         await runtime.setDeviceStatus(printer: await printer.state())
         let replayed = await runtime.resume()
         if replayed > 0 { logger.notice("restored the interrupted session", metadata: ["events": "\(replayed)"]) }

@@ -60,6 +60,8 @@ public actor LaneRuntime {
     private var watchers: [Int: AsyncStream<LaneView>.Continuation] = [:]
     private var nextWatcher = 0
     private var scanLatencies = LatencyWindow(capacity: 10_000)
+    /// Item names in the side languages (`catalogNames`), for the page.
+    let catalogNames: CatalogNames
     /// The scanner's last reads, for the maintenance screen.
     var scanHistory = ScanHistory()
     /// The payment terminal's last answer (`approved`, `declined`, `unknown`) and when (ms).
@@ -85,8 +87,10 @@ public actor LaneRuntime {
     init(lane: Lane, journal: LaneJournal, stateDirectory: URL, profile: StoreProfile, catalog: Catalog,
          staff: [StaffMember], demoCouponKey: [UInt8], terminal: any PaymentTerminal, printer: any ReceiptPrinter,
          scanner: DeviceState, terminalState: DeviceState, receipts: ReceiptComposer, paymentTimeout: Duration, demo: Bool,
-         logger: Logger, metrics: LaneMetrics = LaneMetrics(), staffModeTimeout: Int64 = StaffMode.defaultTimeout) throws {
+         logger: Logger, metrics: LaneMetrics = LaneMetrics(), staffModeTimeout: Int64 = StaffMode.defaultTimeout,
+         catalogNames: CatalogNames = .none) throws {
         self.lane = lane
+        self.catalogNames = catalogNames
         staffMode = StaffMode(inactivityTimeout: staffModeTimeout)
         self.journal = journal
         pushed = PushedFiles(stateDirectory: stateDirectory)
@@ -456,7 +460,8 @@ public actor LaneRuntime {
         LaneView(state: state, journalSeq: engine?.lastSeq ?? 0, priced: engine?.priced ?? lane.priced(state),
                  receiptLinks: links(for: state.lastSale), devices: devices, demo: demo, storeName: profile.name,
                  staffBadge: presentedBadge, outOfService: outOfService,
-                 staffMode: staffMode.session.map { LaneView.StaffModeView(badge: $0.badge, name: $0.name) }, laneClosed: laneClosed)
+                 staffMode: staffMode.session.map { LaneView.StaffModeView(badge: $0.badge, name: $0.name) }, laneClosed: laneClosed,
+                 catalogNames: catalogNames)
     }
 
     private func links(for sale: CompletedSale?) -> LaneView.ReceiptLinks? {

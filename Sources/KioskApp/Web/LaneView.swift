@@ -8,7 +8,7 @@ public struct LaneView: Codable, Sendable, Equatable {
     public struct Line: Codable, Sendable, Equatable {
         let id: Int
         let gtin: String
-        let name: LocalizedName
+        let name: ItemNameView
         let quantity: Int
         let unitPrice: String
         let amount: String
@@ -21,7 +21,7 @@ public struct LaneView: Codable, Sendable, Equatable {
         let promotion: String
         /// The item it is on; nil for a coupon spread over the cart (shown at the end).
         let gtin: String?
-        let name: LocalizedName?
+        let name: ItemNameView?
         let amount: String
     }
 
@@ -143,7 +143,7 @@ public struct LaneView: Codable, Sendable, Equatable {
     /// `outOfService`: the journal failed its check or could not be restored; the page shows the lane closed.
     init(state: LaneState, journalSeq: Int64, priced: PricedCart, receiptLinks: ReceiptLinks?, devices: Devices, demo: Bool,
          storeName: LocalizedName, staffBadge: StaffBadgeView? = nil, outOfService: OutOfService? = nil,
-         staffMode: StaffModeView? = nil, laneClosed: Bool = false) {
+         staffMode: StaffModeView? = nil, laneClosed: Bool = false, catalogNames: CatalogNames = .none) {
         self.staffMode = staffMode
         self.laneClosed = laneClosed
         sessionID = state.sessionID
@@ -181,7 +181,8 @@ public struct LaneView: Codable, Sendable, Equatable {
         let pricedByID = Dictionary(priced.lines.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         lines = state.lines.compactMap { line in
             guard let price = pricedByID[line.id] else { return nil }
-            return Line(id: line.id, gtin: line.item.gtin.digits, name: line.item.name, quantity: line.quantity,
+            return Line(id: line.id, gtin: line.item.gtin.digits,
+                        name: ItemNameView(line.item.name, others: catalogNames.names(for: line.item.gtin)), quantity: line.quantity,
                         unitPrice: price.unitPrice.description, amount: price.amount.description,
                         weighed: line.embeddedPrice != nil, minimumAge: line.item.minimumAge,
                         memberSaving: price.memberSaving.description)
@@ -189,7 +190,8 @@ public struct LaneView: Codable, Sendable, Equatable {
         let names = Dictionary(state.lines.map { ($0.item.gtin, $0.item.name) }, uniquingKeysWith: { a, _ in a })
         discounts = priced.discountSummary.map { discount in
             DiscountLine(promotion: discount.promotion, gtin: discount.gtin?.digits,
-                         name: discount.gtin.map { names[$0] ?? LocalizedName(en: $0.digits) }, amount: discount.amount.description)
+                         name: discount.gtin.map { ItemNameView(names[$0] ?? LocalizedName(en: $0.digits), others: catalogNames.names(for: $0)) },
+                         amount: discount.amount.description)
         }
         coupons = priced.coupons.map {
             CouponView(id: $0.coupon.id, offer: CodeView($0.coupon.value), status: $0.applied ? "applied" : "pending",
