@@ -22,7 +22,14 @@ import Testing
             return
         }
         try await withTemporaryDirectory { folder in
-            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"))
+            // E-receipts on (their QR is on the thank-you screen); no timer ends a screen while it is checked.
+            let config = folder.appendingPathComponent("kiosk.json")
+            try Data(#"""
+                {"usbDevices": false, "eReceiptBaseURL": "https://receipts.example.com/r/", "receiptTimeoutSeconds": 3600,
+                 "emptyCartTimeoutSeconds": 3600, "abandonedCartTimeoutSeconds": 3600, "staffModeTimeoutSeconds": 3600}
+                """#.utf8).write(to: config)
+            let kiosk = try await KioskProcess(stateDirectory: folder.appendingPathComponent("state"),
+                                               extraArguments: ["--config", config.path])
             defer { if kiosk.process.isRunning { kiosk.kill9() } }
             try? FileManager.default.removeItem(at: Self.screenshots)
             try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)

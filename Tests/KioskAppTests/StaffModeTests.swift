@@ -208,11 +208,7 @@ import Testing
 
 /// The maintenance screen's device and head-office parts: the scanner's last reads, the
 /// terminal's last answer, and a restart journaled with the badge.
-@Suite struct MaintenanceDetailTests {
-    func plainItem(_ item: CatalogItem) -> Bool {
-        item.pricing == .unit && item.minimumAge == nil && item.multiBuy == nil
-    }
-
+extension StaffModeTests {
     @Test func theScannerHistoryShowsItemCodesAndOnlyTheKindOfSecrets() async throws {
         let lane = try TestLane()
         let code = try lane.code(plainItem)
@@ -223,7 +219,7 @@ import Testing
         #expect(scans.recent.map(\.kind) == ["wallet", "item"])
         #expect(scans.recent.map(\.code) == [nil, code], "a payment code never reaches the screen")
         #expect(scans.recent.map(\.symbology) == ["]Q1", "]E0"])
-        #expect(scans.recent.allSatisfy(\.accepted))
+        #expect(scans.recent.allSatisfy { $0.accepted })
     }
 
     @Test func theTerminalsLastAnswerIsShown() async throws {
@@ -244,11 +240,7 @@ import Testing
         #expect(await lane.runtime.restartRequested)
         var requests = lane.runtime.restartRequests.stream.makeAsyncIterator()
         #expect(await requests.next() != nil, "the run loop's watcher is told")
-        let actions = try lane.journal.entries().compactMap { entry -> String? in
-            guard case .admin(.staffAction(let action)) = entry.event else { return nil }
-            return action.action.rawValue + " " + action.badge
-        }
-        #expect(actions == ["mode-opened 1001", "service-restarted 1001"])
+        #expect(try staffActions(lane) == ["mode-opened 1001 - -", "service-restarted 1001 - -"])
     }
 }
 
