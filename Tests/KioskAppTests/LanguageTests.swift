@@ -3,7 +3,6 @@ import Logging
 import Foundation
 import KioskTestSupport
 import Peripherals
-import Receipts
 import Retail
 import Testing
 @testable import KioskApp

@@ -31,12 +31,18 @@ import Testing
             + ReceiptWords.keys + ["lang.name", "promotion.coupon", "result.restarting"]
             + LaneMetrics.ScanKind.allCases.map { "scanKind.\($0.rawValue)" }
             + LaneMetrics.PaymentResult.allCases.map { "result.\($0.rawValue)" }
+            + Self.notices.map { "notice.\(LaneView.notice($0).kind)" }
         for (name, strings) in languages {
             for key in keys {
                 #expect(!(strings[key] ?? "").isEmpty, "\(name) has no text for \(key)")
             }
         }
     }
+
+    /// One of each notice the lane gives (`Notice` has values, so it cannot list its cases).
+    static let notices: [Notice] = [.itemNotFound(code: "1"), .unreadableCode(code: "1", reason: "r"), .paymentDeclined(reason: "r"),
+                                    .ageApproved(lineID: 1), .lineRemoved(lineID: 1), .memberRecognised("m"), .receiptNotPrinted,
+                                    .couponAdded(id: "c")]
 
     @Test func everyLanguageHasEveryKeyOfEveryOther() throws {
         let languages = try Self.languages()

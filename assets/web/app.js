@@ -65,6 +65,7 @@
     dismissedBadge: '',       // a scanned badge whose maintenance login was cancelled
     staffLogin: false,        // staff asked for the maintenance login (the status bar's button)
     staffToken: null,         // the maintenance session's token, in memory only
+    staffTokenSeq: 0,         // the journal entry of the newest view when the token came
     maintenance: null,        // the maintenance screen's status (from /api/staff-mode/*)
     maintenanceResult: '',    // the last action's result, as text
     modal: null,              // {screen, returnFocus} while the modal is open
@@ -532,6 +533,9 @@
     const opened = await post('/api/staff-mode/open', { badge: badge, pin: pin }, 'staff');
     if (!isObject(opened) || typeof opened.token !== 'string') return;
     app.staffToken = opened.token;
+    // A view sent before the login can arrive after its answer (two connections): only a newer
+    // view without the session means it ended.
+    app.staffTokenSeq = app.view ? Number(app.view.journalSeq) || 0 : 0;
     app.maintenance = isObject(opened.status) ? opened.status : null;
     app.maintenanceResult = '';
     app.staffLogin = false;
@@ -879,7 +883,7 @@
   /** The maintenance screen, while a staff session is open over the lane. */
   function renderMaintenance(v) {
     // The session ended (timeout, a shopper's scan, another login): the token is worthless.
-    if (!v.staffMode) { app.staffToken = null; app.maintenance = null; app.maintenanceResult = ''; }
+    if (!v.staffMode && Number(v.journalSeq) > app.staffTokenSeq) { app.staffToken = null; app.maintenance = null; app.maintenanceResult = ''; }
     const open = !!v.staffMode && !staffLoginOpen(v);
     show('maintenance-overlay', open);
     if (!open) return;
