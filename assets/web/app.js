@@ -1163,6 +1163,7 @@
         el('button', {
           type: 'button',
           class: 'demo-item',
+          'data-code': code,
           onclick: function () { scan(code); },
         }, [
           nameSpan(item.name, 'demo-item-name', code),
