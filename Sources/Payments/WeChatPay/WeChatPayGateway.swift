@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Retail
 
@@ -55,32 +54,19 @@ public actor WeChatPayGateway: PaymentTerminal {
         return try WeChatPayAnswers.query(answer, key: key, kind: settings.signType, fee: fees[attemptID])
     }
 
-    /// Polls the order while the shopper confirms; an order still open at the end is reversed,
-    /// so it can never be paid after the kiosk gave up on it.
+    /// Polls the order while the shopper confirms, then reverses one still open (WalletSettlement).
     private func settle(_ attemptID: String) async throws -> TerminalAnswer {
-        let clock = ContinuousClock()
-        let giveUp = clock.now + .seconds(settings.userPayingSeconds)
-        while clock.now < giveUp {
-            try await Task.sleep(for: pollInterval)
-            if let answer = try? await status(of: attemptID), answer != .inProgress { return answer }
-        }
-        for _ in 0..<5 {
+        try await settleWalletOrder(waitSeconds: settings.userPayingSeconds, pollInterval: pollInterval) {
+            try await status(of: attemptID)
+        } cancel: {
             let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
-            if try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType) {
-                // Reversed: if it had been paid, the money goes back; the order's final state says which.
-                return try await status(of: attemptID)
-            }
-            try await Task.sleep(for: pollInterval)
+            return try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType)
         }
-        return .inProgress
     }
 
     /// out_trade_no: up to 32 of [0-9A-Za-z_-]; an attempt id that is not is replaced by a digest.
     static func outTradeNo(_ attemptID: String) -> String {
-        if attemptID.utf8.count <= 32, attemptID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
-            return attemptID
-        }
-        return "K" + SHA256.hash(data: Array(attemptID.utf8)).prefix(15).map { String(format: "%02x", $0) }.joined()
+        walletOrderNumber(attemptID, max: 32, extra: ["_", "-"])
     }
 
     private func call(_ path: String, _ fields: [String: String]) async throws -> [String: String] {
