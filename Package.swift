@@ -139,7 +139,11 @@ let package = Package(
             "Journal", "Checkout", "Retail", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "Retail", "KioskTestSupport"]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail", "KioskTestSupport"]),
+        .testTarget(name: "PaymentsTests", dependencies: [
+            "Payments", "Retail", "KioskTestSupport",
+            // RSA keys for the Alipay answer-signature tests.
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "SyncTests", dependencies: [

@@ -3,9 +3,9 @@ import KioskTestSupport
 import Testing
 
 /// The demo lane as scripts/run starts it (scripts/demo-lane): a card payment goes through the
-/// nexo adapter to the terminal simulator, a WeChat Pay code through the WeChat Pay adapter to the
-/// gateway simulator, both separate processes whose own ledgers show the charges; when the lane
-/// is killed, the simulators end with it.
+/// nexo adapter to the terminal simulator, a WeChat Pay code and an Alipay code through their
+/// adapters to their gateway simulators, all separate processes whose own ledgers show the
+/// charges; when the lane is killed, the simulators end with it.
 @Suite(.serialized) struct DemoLanePaymentsTests {
 
     @Test func theDemoLanePaysThroughTheSimulatorProcessesAndStopsThem() async throws {
@@ -29,6 +29,11 @@ import Testing
         #expect(try await api.scan("134567890123456789").status == 200)
         let walletSale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
         #expect(try await api.post("/api/finish").status == 200)
+        // An Alipay code, the Alipay gateway simulator.
+        #expect(try await api.scan(plain).status == 200)
+        #expect(try await api.scan("2800123456789012").status == 200)
+        let alipaySale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        #expect(try await api.post("/api/finish").status == 200)
 
         let nexo = try ledger(payments.appendingPathComponent("nexo-terminal-ledger.json"))["payments"] as? [[String: Any]] ?? []
         let charged = nexo.filter { $0["approved"] as? Bool == true }
@@ -37,12 +42,15 @@ import Testing
         let orders = try ledger(payments.appendingPathComponent("wechat-pay-ledger.json"))["orders"] as? [String: [String: Any]] ?? [:]
         #expect(orders.count == 1 && orders.values.first?["state"] as? String == "SUCCESS")
         #expect(orders.values.first?["total_fee"] as? Int == minorUnits(total(of: walletSale)))
+        let trades = try ledger(payments.appendingPathComponent("alipay-ledger.json"))["orders"] as? [String: [String: Any]] ?? [:]
+        #expect(trades.count == 1 && trades.values.first?["state"] as? String == "TRADE_SUCCESS")
+        #expect(minorUnits(trades.values.first?["total_amount"] as? String) == minorUnits(total(of: alipaySale)))
 
         // Killing the lane (as killing scripts/run does) ends both simulators.
         let settings = try ledger(payments.appendingPathComponent("kiosk-demo.json"))
-        let addresses = [(settings["nexoTerminal"] as? [String: Any])?["address"], (settings["wechatPay"] as? [String: Any])?["gateway"]]
-            .compactMap { $0 as? String }
-        #expect(addresses.count == 2)
+        let addresses = [(settings["nexoTerminal"] as? [String: Any])?["address"], (settings["wechatPay"] as? [String: Any])?["gateway"],
+                         (settings["alipay"] as? [String: Any])?["gateway"]].compactMap { $0 as? String }
+        #expect(addresses.count == 3)
         kiosk.kill9()
         for address in addresses {
             // curl's exit status 7: nothing accepts the connection any more.
