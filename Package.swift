@@ -143,7 +143,7 @@ let package = Package(
             "Payments", "Retail", "KioskTestSupport",
             // RSA keys for the Alipay answer-signature tests.
             .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "SyncTests", dependencies: [
