@@ -169,11 +169,13 @@ import Testing
         }
         #expect(inProgress == true)
         #expect(try await lane.runtime.queryUnresolvedPayment(token: token) == "unknown")
-        try await lane.runtime.decideUnresolvedPayment(taken: false, token: token)
+        // Not taken: the terminal is asked to give back what it charged; still in progress, it cannot.
+        #expect(try await lane.runtime.decideUnresolvedPayment(taken: false, token: token) == "not-possible")
         #expect(await lane.runtime.state.phase == .shopping)
         await #expect(throws: StaffModeRefusal.noUnresolvedPayment) { try await lane.runtime.queryUnresolvedPayment(token: token) }
         let session = try #require(await lane.runtime.state.sessionID)
-        #expect(try staffActions(lane) == ["mode-opened 1001 - -", "payment-queried 1001 \(session) unknown"])
+        #expect(try staffActions(lane) == ["mode-opened 1001 - -", "payment-queried 1001 \(session) unknown",
+                                           "payment-reversed 1001 \(session) not-possible"])
         #expect(try lane.journal.entries().last?.event == .lane(.staffRejected(staffID: "1001")))
     }
 

@@ -102,21 +102,6 @@ import Testing
         #expect(try rig.charges().isEmpty)
     }
 
-    /// A reversal (staff's decision) gives back an approved payment, named by the terminal's own
-    /// transaction id; the ledger marks it reversed. Attempts the terminal declined or never saw
-    /// have nothing to give back, and nothing is sent for them.
-    @Test func aReversalGivesBackOnlyWhatTheTerminalApproved() async throws {
-        let rig = try await Rig()
-        let terminal = try rig.terminal()
-        guard case .approved = try await terminal.authorize(request("NR-P1", 1_000)) else { Issue.record("not approved"); return }
-        _ = try await terminal.authorize(request("NR-P2", 513))
-        #expect(try await rig.terminal().reverse("NR-P1") == .reversed)
-        #expect(try await rig.terminal().reverse("NR-P2") == .nothingCharged)
-        #expect(try await rig.terminal().reverse("NR-never") == .nothingCharged)
-        let ledger = try rig.simulator.payments()
-        #expect(ledger.filter { $0["reversed"] as? Bool == true }.map { $0["TransactionID"] as? String } == ["NR-P1"])
-    }
-
     /// A terminal whose certificate the kiosk does not trust gets nothing.
     @Test func anUntrustedTerminalCertificateIsRefused() async throws {
         let rig = try await Rig()

@@ -7,8 +7,8 @@ import Testing
 /// What every `PaymentTerminal` adapter must do, whatever its protocol, each run against its own
 /// simulator as a separate process; what was charged is read from the simulator's ledger, never
 /// from the adapter: the same attempt id is the same payment, a timeout is followed by the status,
-/// a lost answer is found by the status, and a restart of the provider (or of the kiosk: a fresh
-/// adapter) loses nothing and invents nothing.
+/// a lost answer is found by the status, a restart of the provider (or of the kiosk: a fresh
+/// adapter) loses nothing and invents nothing, and a staff reversal leaves nothing charged.
 @Suite(.serialized) struct PaymentTerminalContractTests {
     enum Provider: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case nexo, wechatPay, alipay
@@ -69,7 +69,7 @@ import Testing
         func charges() throws -> [String: Int] {
             switch rig {
             case let rig as NexoSimulatorRig:
-                return try rig.simulator.payments().filter { $0["approved"] as? Bool == true }
+                return try rig.simulator.payments().filter { $0["approved"] as? Bool == true && $0["reversed"] as? Bool != true }
                     .reduce(into: [:]) { $0[$1["TransactionID"] as! String, default: 0] += 1 }
             case let rig as WeChatPaySimulatorRig: return try rig.charges()
             case let rig as AlipaySimulatorRig: return try rig.charges()
@@ -145,6 +145,17 @@ import Testing
         guard case .approved = try await rig.adapter().status(of: "C4_P1") else { Issue.record("charge not found"); return }
         #expect(try await rig.adapter().status(of: "C4_never") == .notFound)
         #expect(try rig.charges() == ["C4_P1": 1])
+    }
+
+    /// Staff's reversal gives back what the provider approved, and nothing stays charged; an
+    /// attempt the provider never saw had nothing to give back.
+    @Test(arguments: Provider.allCases)
+    func aReversalLeavesNothingCharged(provider: Provider) async throws {
+        let rig = try await Rig(provider)
+        guard case .approved = try await rig.adapter().authorize(rig.request("C6_P1", 1_000)) else { Issue.record("not approved"); return }
+        #expect(try await rig.adapter().reverse("C6_P1") == .reversed)
+        #expect(try await rig.adapter().reverse("C6_never") == .nothingCharged)
+        #expect(try rig.charges().isEmpty)
     }
 
     /// Nothing listens: unreachable (the request never left), a different outcome from a lost

@@ -55,9 +55,19 @@ public actor AlipayGateway: PaymentTerminal {
             return try await settleWalletOrder(waitSeconds: settings.userPayingSeconds, pollInterval: pollInterval) {
                 try await status(of: request.attemptID)
             } cancel: {
-                try AlipayAnswers.cancelled(try await call("alipay.trade.cancel", ["out_trade_no": Self.outTradeNo(request.attemptID)]))
+                try await cancel(request.attemptID)
             }
         }
+    }
+
+    /// Staff's reversal: a paid or open order is cancelled (paid: refunded) (WalletSettlement).
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        try await reverseWalletOrder(pollInterval: pollInterval) { try await status(of: attemptID) } cancel: { try await cancel(attemptID) }
+    }
+
+    /// One alipay.trade.cancel: whether the order is closed (false: retry_flag Y, ask again).
+    private func cancel(_ attemptID: String) async throws -> Bool {
+        try AlipayAnswers.cancelled(try await call("alipay.trade.cancel", ["out_trade_no": Self.outTradeNo(attemptID)]))
     }
 
     public func status(of attemptID: String) async throws -> TerminalAnswer {

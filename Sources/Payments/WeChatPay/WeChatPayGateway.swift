@@ -54,14 +54,24 @@ public actor WeChatPayGateway: PaymentTerminal {
         return try WeChatPayAnswers.query(answer, key: key, kind: settings.signType, fee: fees[attemptID])
     }
 
+    /// Staff's reversal: a paid or open order is reversed (WalletSettlement).
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        try await reverseWalletOrder(pollInterval: pollInterval) { try await status(of: attemptID) } cancel: { try await cancel(attemptID) }
+    }
+
     /// Polls the order while the shopper confirms, then reverses one still open (WalletSettlement).
     private func settle(_ attemptID: String) async throws -> TerminalAnswer {
         try await settleWalletOrder(waitSeconds: settings.userPayingSeconds, pollInterval: pollInterval) {
             try await status(of: attemptID)
         } cancel: {
-            let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
-            return try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType)
+            try await cancel(attemptID)
         }
+    }
+
+    /// One reverse call: whether the order is closed (false: "recall", ask again).
+    private func cancel(_ attemptID: String) async throws -> Bool {
+        let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
+        return try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType)
     }
 
     /// out_trade_no: up to 32 of [0-9A-Za-z_-]; an attempt id that is not is replaced by a digest.
