@@ -23,7 +23,8 @@ public actor AlipayGateway: PaymentTerminal {
         guard let pem = readSecretFile(settings.privateKeyFile), let privateKey = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) else {
             throw AlipayError.incomplete("an RSA private key (PEM, 2048 bits or more) in \(settings.privateKeyFile)")
         }
-        guard let pem = readSecretFile(settings.alipayPublicKeyFile), let alipayKey = try? _RSA.Signing.PublicKey(pemRepresentation: pem) else {
+        guard let publicPEM = readSecretFile(settings.alipayPublicKeyFile),
+              let alipayKey = try? _RSA.Signing.PublicKey(pemRepresentation: publicPEM) else {
             throw AlipayError.incomplete("Alipay's RSA public key (PEM) in \(settings.alipayPublicKeyFile)")
         }
         self.settings = settings
@@ -67,7 +68,8 @@ public actor AlipayGateway: PaymentTerminal {
 
     /// One alipay.trade.cancel: whether the order is closed (false: retry_flag Y, ask again).
     private func cancel(_ attemptID: String) async throws -> Bool {
-        try AlipayAnswers.cancelled(try await call("alipay.trade.cancel", ["out_trade_no": Self.outTradeNo(attemptID)]))
+        let answer = try await call("alipay.trade.cancel", ["out_trade_no": Self.outTradeNo(attemptID)])
+        return try AlipayAnswers.cancelled(answer)
     }
 
     public func status(of attemptID: String) async throws -> TerminalAnswer {

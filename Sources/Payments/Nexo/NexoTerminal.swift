@@ -71,7 +71,8 @@ public actor NexoTerminal: PaymentTerminal {
         }
         guard let transaction = try NexoAnswers.approvedTransaction(response, to: query) else { throw NexoError.malformed("approval without POITransactionID") }
         let reversal = NexoRequests.reversal(of: transaction, serviceID: NexoServiceID.fresh(using: &random), parties: parties)
-        try NexoAnswers.reversal(try await exchange(reversal, timeout: .seconds(settings.statusTimeoutSeconds)), to: reversal)
+        let answer = try await exchange(reversal, timeout: .seconds(settings.statusTimeoutSeconds))
+        try NexoAnswers.reversal(answer, to: reversal)
         return .reversed
     }
 
