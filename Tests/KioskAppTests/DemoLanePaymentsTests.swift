@@ -14,7 +14,12 @@ import Testing
         let state = folder.appendingPathComponent("state")
         let payments = folder.appendingPathComponent("state-demo-payments")
         let kiosk = try await KioskProcess(stateDirectory: state, demoLane: true)
-        defer { kiosk.kill9() }
+        // SIGKILL, and the exit awaited off the cooperative pool (not KioskProcess.kill9's blocking wait).
+        func killLane() async -> Bool {
+            kill(kiosk.process.processIdentifier, SIGKILL)
+            return await eventually(60, every: .milliseconds(50)) { !kiosk.process.isRunning }
+        }
+        defer { kill(kiosk.process.processIdentifier, SIGKILL) }
         let api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
         let plain = try #require(items.first { $0["hint"] == nil }?["code"] as? String)
@@ -51,7 +56,7 @@ import Testing
         let addresses = [(settings["nexoTerminal"] as? [String: Any])?["address"], (settings["wechatPay"] as? [String: Any])?["gateway"],
                          (settings["alipay"] as? [String: Any])?["gateway"]].compactMap { $0 as? String }
         #expect(addresses.count == 3)
-        kiosk.kill9()
+        #expect(await killLane())
         for address in addresses {
             // curl's exit status 7: nothing accepts the connection any more.
             #expect(await eventually(60, every: .milliseconds(200)) {

@@ -107,7 +107,7 @@ import Testing
         let adapter = try rig.adapter()
         let payment = Task { try await adapter.authorize(rig.request("C2_P1", 800)) }
         var seen: [TerminalAnswer] = []
-        let outcome = try await poll(120, every: .milliseconds(300)) { () -> TerminalAnswer? in
+        let outcome = await poll(120, every: .milliseconds(300)) { () -> TerminalAnswer? in
             guard let answer = try? await rig.adapter().status(of: "C2_P1") else { return nil }
             seen.append(answer)
             if case .approved = answer { return answer }

@@ -78,6 +78,10 @@ def exit_with_parent(pid):
     became with exec) ends, however it ends, SIGKILL included: Linux's parent-death signal."""
     if pid is None:
         return
+    # A parent that blocks signals (a test runner does) passes its mask on: the death signal must
+    # get through, and end the process as it does by default.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     PR_SET_PDEATHSIG = 1
     if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
         raise SystemExit("prctl(PR_SET_PDEATHSIG) failed")
