@@ -1,3 +1,17 @@
+import Retail
+
+/// The payment code of `request` when a wallet gateway of `kind` can charge it; otherwise why
+/// not (no code of its kind, not a positive amount in fen), as the decline the shopper sees.
+func walletCode(of request: PaymentRequest, kind: WalletKind) -> (code: String?, refusal: TerminalAnswer?) {
+    guard let wallet = request.wallet, wallet.kind == kind, let code = wallet.authCode else {
+        return (nil, .declined(reason: "\(kind.displayName) takes \(kind.displayName) payment codes only. You have not been charged."))
+    }
+    guard request.amount.currency.code == "CNY", request.amount.currency.minorDigits == 2, request.amount.minorUnits > 0 else {
+        return (nil, .declined(reason: "\(kind.displayName) takes positive CNY amounts only. You have not been charged."))
+    }
+    return (code, nil)
+}
+
 /// What every wallet gateway does when a payment's outcome is open (the shopper confirms on the
 /// phone, or the gateway could not say): the order is polled until it ends or `waitSeconds`
 /// pass; an order still open is then cancelled, so it can never be paid after the kiosk gave up;

@@ -36,12 +36,8 @@ public actor AlipayGateway: PaymentTerminal {
     }
 
     public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
-        guard let wallet = request.wallet, wallet.kind == .alipay, let code = wallet.authCode else {
-            return .declined(reason: "Alipay takes Alipay payment codes only. You have not been charged.")
-        }
-        guard request.amount.currency.code == "CNY", request.amount.currency.minorDigits == 2, request.amount.minorUnits > 0 else {
-            return .declined(reason: "Alipay face-to-face takes positive CNY amounts only. You have not been charged.")
-        }
+        let chargeable = walletCode(of: request, kind: .alipay)
+        guard let code = chargeable.code else { return chargeable.refusal! }
         let amount = AlipayAnswers.yuan(request.amount.minorUnits)
         amounts[request.attemptID] = amount
         let answer = try await call("alipay.trade.pay", [

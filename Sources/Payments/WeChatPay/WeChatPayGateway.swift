@@ -28,12 +28,8 @@ public actor WeChatPayGateway: PaymentTerminal {
     }
 
     public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
-        guard let wallet = request.wallet, wallet.kind == .wechatPay, let code = wallet.authCode else {
-            return .declined(reason: "WeChat Pay takes WeChat payment codes only. You have not been charged.")
-        }
-        guard request.amount.currency.code == "CNY", request.amount.currency.minorDigits == 2, request.amount.minorUnits > 0 else {
-            return .declined(reason: "WeChat Pay micropay takes positive CNY amounts only. You have not been charged.")
-        }
+        let chargeable = walletCode(of: request, kind: .wechatPay)
+        guard let code = chargeable.code else { return chargeable.refusal! }
         let fee = request.amount.minorUnits
         fees[request.attemptID] = fee
         let answer = try await call("pay/micropay", [
