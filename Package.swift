@@ -95,6 +95,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            // `kiosk scan`'s request to the running lane (LocalAPI).
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
             "KioskApp", "Devices", "Retail", "Vision",
