@@ -84,6 +84,29 @@ import Vision
     }
 }
 
+/// A GS1 DataMatrix seen by the camera, through the real decoder, reaches the scan interpreter as a
+/// USB scanner would send it: ]d2 and the element string.
+@Suite struct CameraDataMatrixTests {
+    @Test func aGS1DataMatrixFrameIsReadAsItsGTINAndExpiry() throws {
+        let frame = try ImageFile.load(path: try TestFrames.entry("gs1-datamatrix", "1280x720").file.path)
+        let symbol = try #require(try FrameDecoder().decode(frame).first)
+        let code = ScannedCode(data: symbol.data, symbology: symbol.aimIdentifier, source: "camera")
+        let interpretable = ScanRouter.interpretable(code.data, symbology: code.symbology)
+        #expect(interpretable == "]d201069076749365331727123110LOT42")
+        let elements = try GS1ElementString.parse(interpretable)
+        #expect(elements.symbology == "]d2")
+        #expect(elements.gtin == (try? GTIN("06907674936533")))
+        #expect(elements.expiry == GS1Date(yy: 27, month: 12, day: 31))
+        #expect(elements.element("10")?.value == "LOT42")
+        let interpreter = ScanInterpreter(currency: Currency(code: "CNY", minorDigits: 2))
+        guard case .gs1Item(let gtin, nil)? = try? interpreter.interpret(interpretable) else {
+            Issue.record("not read as a GS1 item: \(interpretable)")
+            return
+        }
+        #expect(gtin == (try? GTIN("06907674936533")))
+    }
+}
+
 /// The real `kiosk` executable with a camera.
 @Suite(.serialized) struct CameraLaneTests {
     func start(camera: String?) async throws -> (KioskProcess, APIClient, URL) {
@@ -139,6 +162,25 @@ import Vision
         #expect(again != nil, "\(kiosk.log)")
     }
 
+    @Test func aGS1DataMatrixShownToTheCameraLandsInTheCart() async throws {
+        // Carrots, 500 g, with expiry and lot, as a fresh-food label carries them.
+        let label = try TestFrames.entry("gs1-datamatrix", "640x480").file
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (kiosk, api, state) = try await start(camera: folder.path)
+        defer {
+            _ = kiosk.terminate()
+            try? FileManager.default.removeItem(at: state)
+        }
+        let running = try await api.waitForState(timeout: 180) {
+            ($0["devices"] as? [String: Any])?["camera"] as? String == "running"
+        }
+        #expect(running != nil, "\(kiosk.log)")
+        for frame in 1...2 { try show(label, in: folder, as: String(format: "%04d", frame)) }
+        let added = try await api.waitForState(timeout: 180) { quantity(of: "6907674936533", in: $0) == 1 }
+        #expect(added != nil, "\(kiosk.log)")
+    }
+
     @Test func aMissingCameraLeavesTheLaneRunningAndSaysSo() async throws {
         let (kiosk, api, state) = try await start(camera: "/dev/video93")
         defer {
@@ -189,6 +231,8 @@ import Vision
         #expect(found.status == 0)
         #expect(found.output.contains("\(gs1.path): gs1-128 ]C1 01095011015300031725010110AB12 at "))
         #expect(found.output.contains("\(empty.path): nothing found"))
+        let dataMatrix = try TestFrames.entry("gs1-datamatrix", "640x480").file
+        #expect(try decode([dataMatrix.path]).output.contains("\(dataMatrix.path): gs1-datamatrix ]d2 01069076749365331727123110LOT42 at "))
 
         #expect(try decode([empty.path]).status == 1)
 
