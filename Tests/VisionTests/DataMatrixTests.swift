@@ -32,8 +32,9 @@ import Testing
     }
 
     @Test func aDamagedDataMatrixIsNotRead() throws {
-        // A third of the symbol painted over: libdmtx finds its finder edges and tries it, and the
-        // error correction refuses; nothing is read, least of all another code.
+        // The middle third of the symbol replaced by another code's modules: libdmtx finds its
+        // finder edges and tries it, and the error correction refuses; nothing is read, least of
+        // all another code.
         #expect(try symbols("dm-damaged", "1280x720").isEmpty)
         let prepared = try ImageFile.load(path: try TestFrames.entry("dm-damaged", "1280x720").file.path).preprocessed(Preprocessing()).frame
         let candidates = prepared.pixels.withUnsafeBufferPointer {
@@ -94,8 +95,10 @@ import Testing
 
     @Test func aSquareBusyInBothDirectionsIsOneCandidateAroundIt() throws {
         let box = Region(x: 200, y: 96, width: 96, height: 96)
-        // 4-pixel modules in a pseudo-random pattern: edges across and along.
-        let square = try frame(640, 480, box) { x, y in ((x / 4) * 7 + (y / 4) * 13 + (x / 4) * (y / 4)) % 3 == 0 ? 20 : 235 }
+        // 5-pixel modules in a pseudo-random pattern: edges across and along. (Odd, so that edges
+        // fall between the pixel pairs the finder samples; in a camera frame, smoothed first, every
+        // edge spans several pixels.)
+        let square = try frame(640, 480, box) { x, y in ((x / 5) * 7 + (y / 5) * 13 + (x / 5) * (y / 5)) % 3 == 0 ? 20 : 235 }
         let found = find(square)
         #expect(found.count == 1)
         let candidate = try #require(found.first)
@@ -107,11 +110,11 @@ import Testing
 
     @Test func barsFlatFramesAndSlimShapesAreNotCandidates() throws {
         // Vertical bars: edges across only (a 1D code).
-        let bars = try frame(640, 480, Region(x: 100, y: 100, width: 200, height: 150)) { x, _ in (x / 3) % 2 == 0 ? 20 : 235 }
+        let bars = try frame(640, 480, Region(x: 100, y: 100, width: 200, height: 150)) { x, _ in (x / 5) % 2 == 0 ? 20 : 235 }
         #expect(find(bars).isEmpty)
         #expect(find(try frame(640, 480, Region(x: 0, y: 0, width: 0, height: 0)) { _, _ in 0 }).isEmpty)
         // Busy, but four times as wide as tall.
-        let strip = try frame(640, 480, Region(x: 40, y: 200, width: 480, height: 120)) { x, y in ((x / 4) + (y / 4)) % 2 == 0 ? 20 : 235 }
+        let strip = try frame(640, 480, Region(x: 40, y: 200, width: 480, height: 120)) { x, y in ((x / 5) + (y / 5)) % 2 == 0 ? 20 : 235 }
         #expect(find(strip).isEmpty)
         // Smaller than the frame's cells: nothing to look at.
         #expect(find(try frame(16, 16, Region(x: 0, y: 0, width: 16, height: 16)) { x, y in (x + y) % 2 == 0 ? 0 : 255 }).isEmpty)
@@ -121,7 +124,7 @@ import Testing
         var pixels = [UInt8](repeating: 128, count: 640 * 480)
         for (x0, side) in [(16, 48), (200, 96), (400, 64)] {
             for y in 160..<(160 + side) {
-                for x in x0..<(x0 + side) { pixels[y * 640 + x] = ((x / 4) + (y / 4)) % 2 == 0 ? 20 : 235 }
+                for x in x0..<(x0 + side) { pixels[y * 640 + x] = ((x / 5) + (y / 5)) % 2 == 0 ? 20 : 235 }
             }
         }
         let found = find(try GrayFrame(width: 640, height: 480, pixels: pixels))

@@ -102,7 +102,8 @@ import Testing
 
     @Test func symbologyNamesParse() throws {
         #expect(try Symbology.parse(["EAN13", "qrcode", "databar-exp"]) == [.ean13, .qrcode, .databarExpanded])
-        #expect(throws: SymbologyError.unknown("datamatrix")) { try Symbology.parse(["ean13", "datamatrix"]) }
+        #expect(try Symbology.parse(["ean13", "DataMatrix"]) == [.ean13, .datamatrix])
+        #expect(throws: SymbologyError.unknown("aztec")) { try Symbology.parse(["ean13", "aztec"]) }
         #expect(throws: SymbologyError.empty) { try Symbology.parse([]) }
     }
 
