@@ -51,8 +51,8 @@ import Vision
             .contains("camera has an unknown setting \"symbologys\"") == true)
         #expect(refusal(#"{"camera": {"fps": 10}}"#)?.contains("camera.source") == true)
         #expect(refusal(#"{"camera": {"source": "/dev/video0", "fps": 0}}"#)?.contains("camera.fps must be 1...120") == true)
-        #expect(refusal(#"{"camera": {"source": "/dev/video0", "symbologies": ["datamatrix"]}}"#)?
-            .contains("unknown symbology \"datamatrix\"") == true)
+        #expect(refusal(#"{"camera": {"source": "/dev/video0", "symbologies": ["aztec"]}}"#)?
+            .contains("unknown symbology \"aztec\"") == true)
         #expect(refusal(#"{"camera": {"source": "/dev/video0", "symbologies": []}}"#)?.contains("no symbology") == true)
         #expect(refusal(#"{"camera": {"source": "/dev/video0", "regionOfInterest": [1, 2, 3]}}"#)?
             .contains("regionOfInterest") == true)
