@@ -364,7 +364,7 @@ def bench_decode(rounds=3, repeats=5):
                   if any(run[0][f][1] != swift_frames[f][1] for name in runs for run in runs[name])]
     resolutions = sorted({m[2] for m in manifest.values()}, key=lambda r: int(r.split("x")[0]))
     print(f"decode: {len(manifest)} generated frames ({', '.join(resolutions)}), {rounds} alternating runs each of "
-          f"{repeats} decodes per frame; per-frame time = median; release build")
+          f"{repeats} decodes per frame; per-frame time = median; kiosk-bench from {bench}")
     print(f"{'':16}" + "".join(f"{r + ' median ms':>22}" for r in resolutions) + f"{'all frames':>14}")
     medians = {}
     for name, samples in runs.items():
