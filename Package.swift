@@ -97,6 +97,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            // `kiosk scan`'s request to the running lane (LocalAPI).
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kiosk", dependencies: [
             "KioskApp", "Devices", "Retail", "Vision",
@@ -141,7 +143,11 @@ let package = Package(
             "Journal", "Checkout", "Retail", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "Retail", "KioskTestSupport"]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Retail", "KioskTestSupport"]),
+        .testTarget(name: "PaymentsTests", dependencies: [
+            "Payments", "Retail", "KioskTestSupport",
+            // RSA keys for the Alipay answer-signature tests.
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Peripherals", "KioskTestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "Peripherals", "CPNG", "KioskTestSupport"]),
         .testTarget(name: "SyncTests", dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// An event exactly as stored: the bytes its hash covers, for head office to check and keep.
 public struct StoredEvent: Sendable, Hashable {
@@ -24,7 +25,7 @@ public struct StoredEvent: Sendable, Hashable {
 
 /// Where the journal stands for head office: its ends, the newest acknowledgement, the backlog.
 public struct PullStatus: Sendable, Hashable {
-    /// 0 for an empty journal.
+    /// The newest event on the disk, which head office may pull (0 for an empty journal).
     public let newestSeq: Int64
     /// Events are never deleted, so this is 1 (0 for an empty journal); kept in the API for a
     /// future retention policy.
@@ -48,14 +49,16 @@ public enum AcknowledgementProblem: String, Error, Sendable {
 }
 
 extension LaneJournal {
-    /// Streams the events after `after`, oldest first, at most `limit`, from one read
-    /// transaction (a consistent snapshot while the lane keeps writing). `body` returns false to
-    /// stop early (a page full in bytes). Memory stays constant however long the backlog.
+    /// Streams the events after `after`, oldest first, at most `limit` and none past
+    /// `newestSeq()`, from one read transaction (a consistent snapshot while the lane keeps
+    /// writing). `body` returns false to stop early (a page full in bytes). Memory stays constant
+    /// however long the backlog.
     public func forEachEvent(after: Int64, limit: Int, _ body: (StoredEvent) throws -> Bool) throws {
+        let newest = newestSeq()
         try pool.read { db in
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT seq, at, session, kind, payload, writes, hash FROM event WHERE seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [after, limit])
+                SELECT seq, at, session, kind, payload, writes, hash FROM event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+                """, arguments: [after, newest, limit])
             while let row = try cursor.next() {
                 // By position, in the SELECT's order: a name is looked up among the columns each time.
                 let event = StoredEvent(seq: row[0], at: row[1], session: row[2], kind: row[3],
@@ -71,7 +74,7 @@ extension LaneJournal {
     /// `acknowledgement`); times never go back, so the oldest waiting event is the first one.
     public func pullStatus() throws -> PullStatus {
         try pool.read { db in
-            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
+            let newest = newestSeq()
             let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM event") ?? 0
             let acknowledged = try Int64.fetchOne(db, sql: "SELECT MAX(acknowledged_seq) FROM acknowledgement") ?? 0
             let acknowledgementsSince = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM acknowledgement WHERE seq > ?",
@@ -97,8 +100,8 @@ extension LaneJournal {
         }
     }
 
-    /// The newest event's seq (0 for an empty journal): cheap, for every page of a pull.
-    public func newestSeq() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 }
-    }
+    /// The newest event head office may pull (0 for an empty journal): the newest on the disk.
+    /// A cart edit appended without waiting for the disk (`Durability.crash`) follows with the next
+    /// append that waits, so head office never holds an event a power cut could take back.
+    public func newestSeq() -> Int64 { durableSeq.load(ordering: .acquiring) }
 }

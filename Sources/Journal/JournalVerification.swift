@@ -67,13 +67,16 @@ extension LaneJournal {
                    signature: [UInt8](row["signature"] as Data))
     }
 
-    /// Signs the current chain head at `at` and keeps it (a head already signed is returned as
-    /// it was). Nil for an empty journal or one opened without the lane's key.
+    /// Signs the chain head at `at` and keeps it (a head already signed is returned as it was):
+    /// the newest event on the disk (`newestSeq()`), for head office holds what this signs. Nil
+    /// for an empty journal or one opened without the lane's key.
     @discardableResult
     public func signHead(at: Int64) throws -> SignedHead? {
         guard let identity else { return nil }
+        let newest = newestSeq()
         return try pool.write { db in
-            guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1") else { return nil }
+            guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event WHERE seq <= ? ORDER BY seq DESC LIMIT 1",
+                                              arguments: [newest]) else { return nil }
             let seq: Int64 = head["seq"]
             if let stored = try Row.fetchOne(db, sql: "SELECT * FROM signed_head WHERE seq = ?", arguments: [seq]) {
                 return Self.signedHead(stored)

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import GRDB
 import Retail
+import Synchronization
 
 /// One journaled event.
 public struct JournalEntry: Sendable, Hashable {
@@ -72,13 +73,17 @@ public enum JournalError: Error, CustomStringConvertible {
     }
 }
 
-/// The lane's durable record: an append-only, hash-chained SQLite journal (WAL, synchronous=FULL).
+/// The lane's durable record: an append-only, hash-chained SQLite journal (WAL; synchronous=FULL
+/// except for the cart edits `Durability` names).
 ///
 /// The shell appends an event only after the reducer accepted it and before anyone is told:
 /// what the journal holds is what happened. Sales and payment attempts are written in the same
 /// transaction as the event that caused them, so a crash leaves all or nothing.
 public final class LaneJournal: Sendable {
     let pool: DatabasePool
+    /// The newest seq known to be on the disk: head office pulls no further, so nothing it holds
+    /// can be lost to a power cut and then written again, differently, under the same seq.
+    let durableSeq: Atomic<Int64>
     /// Signs the chain head after every sale and administrative event; nil only for journals
     /// opened to read (commands) or by tests that do not sign.
     public let identity: LaneIdentity?
@@ -97,6 +102,22 @@ public final class LaneJournal: Sendable {
         // that commits, back to synchronous=NORMAL: make it FULL again.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
+        // What the log holds now may be only in the page cache (the kiosk was killed after
+        // appends that did not wait for the disk): one fsync makes all of it durable.
+        try Self.syncLog(path + "-wal")
+        durableSeq = Atomic(try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0 })
+    }
+
+    private static func syncLog(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return }  // no log yet: nothing waits for the disk
+            throw DatabaseError(resultCode: .SQLITE_IOERR, message: "open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_IOERR_FSYNC, message: "fsync \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Appends an accepted lane event with everything it caused, in one transaction: the session
@@ -109,32 +130,44 @@ public final class LaneJournal: Sendable {
         var writes: [JournalWrite] = []
         if let id = after.sessionID, id != before.sessionID { writes.append(.sessionStarted(id: id)) }
         writes += transition.effects.flatMap(JournalWrite.writes(of:))
-        return try append(.lane(event), at: at, session: session, writes: writes, after: summary)
+        return try append(.lane(event), at: at, session: session, writes: writes, after: summary,
+                          durability: .of(event, effects: transition.effects))
     }
 
     /// Appends an administrative event (no session, no reducer). Only `LaneEngine` calls this.
     func append(_ event: AdminEvent, at: Timestamp) throws -> JournalEntry {
-        try append(.admin(event), at: at, session: nil, writes: event.writes, after: nil)
+        try append(.admin(event), at: at, session: nil, writes: event.writes, after: nil, durability: .powerCut)
     }
 
     private func append(_ event: JournalEvent, at: Timestamp, session: String?, writes: [JournalWrite],
-                        after summary: LaneSummary?) throws -> JournalEntry {
+                        after summary: LaneSummary?, durability: Durability) throws -> JournalEntry {
         let payload = JournalFormat.payload(event)
         let kind = event.kind
         let writesText = JournalWrite.text(writes)
         // Signed: a sale (the money) and anything head office or the kiosk did to the lane's data.
         let signs = event.laneEvent == nil || writes.contains { if case .saleRecorded = $0 { true } else { false } }
-        return try pool.write { db in
-            let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
-            let seq: Int64 = (last?["seq"] ?? 0) + 1
-            let previous: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
-            let hash = Self.chain(previous, seq: seq, at: at, session: session, kind: kind, payload: payload, writes: writesText)
-            try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash, after, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [seq, at, session, kind, payload, Data(hash), summary?.wire.text, writesText])
-            for write in writes { try write.apply(seq: seq, session: session, db: db) }
-            if signs, let identity { try Self.store(identity.sign(seq: seq, hash: hash, at: at), db: db) }
-            return JournalEntry(seq: seq, at: at, session: session, kind: kind, event: event, after: summary, hash: hash)
+        let entry = try pool.writeWithoutTransaction { db -> JournalEntry in
+            // Set on every append (never left to the previous one): only this append may skip the fsync.
+            try db.execute(sql: durability == .powerCut ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            defer { if durability != .powerCut { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
+            var entry: JournalEntry?
+            try db.inTransaction {
+                let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
+                let seq: Int64 = (last?["seq"] ?? 0) + 1
+                let previous: [UInt8] = last.map { [UInt8]($0["hash"] as Data) } ?? Self.genesis
+                let hash = Self.chain(previous, seq: seq, at: at, session: session, kind: kind, payload: payload, writes: writesText)
+                try db.execute(sql: "INSERT INTO event (seq, at, session, kind, payload, hash, after, writes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [seq, at, session, kind, payload, Data(hash), summary?.wire.text, writesText])
+                for write in writes { try write.apply(seq: seq, session: session, db: db) }
+                if signs, let identity = self.identity { try Self.store(identity.sign(seq: seq, hash: hash, at: at), db: db) }
+                entry = JournalEntry(seq: seq, at: at, session: session, kind: kind, event: event, after: summary, hash: hash)
+                return .commit
+            }
+            return entry!
         }
+        // A synced commit syncs the whole log, so every append before it is on the disk too.
+        if durability == .powerCut { durableSeq.max(entry.seq, ordering: .releasing) }
+        return entry
     }
 
     /// Receipts that did not print (paper out, cover open, unplugged), oldest first: printed

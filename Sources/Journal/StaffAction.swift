@@ -29,6 +29,9 @@ public struct StaffAction: Hashable, Sendable {
         case receiptCopy = "receipt-copy"
         /// The terminal asked again about the unresolved payment; `result` is its answer.
         case paymentQueried = "payment-queried"
+        /// Staff decided the unresolved payment was not taken, and the lane asked the provider to
+        /// give back anything it charged; `result`: `reversed`, `nothing-charged`, `not-possible`, `unknown`.
+        case paymentReversed = "payment-reversed"
         case journalVerified = "journal-verified"
     }
 }

@@ -14,7 +14,7 @@ public struct PaymentRouter: PaymentTerminal {
         self.wallets = wallets
     }
 
-    public var name: String { ([card.name] + wallets.keys.sorted { $0.rawValue < $1.rawValue }.map { wallets[$0]!.name }).joined(separator: ", ") }
+    public var name: String { providers.map(\.name).joined(separator: ", ") }
 
     public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
         guard let kind = request.wallet?.kind else { return try await card.authorize(request) }
@@ -27,11 +27,27 @@ public struct PaymentRouter: PaymentTerminal {
     public func status(of attemptID: String) async throws -> TerminalAnswer {
         var failure: (any Error)?
         var answers: [TerminalAnswer] = []
-        for provider in [card] + wallets.keys.sorted(by: { $0.rawValue < $1.rawValue }).map({ wallets[$0]! }) {
+        for provider in providers {
             do { answers.append(try await provider.status(of: attemptID)) } catch { failure = error }
         }
         if let known = answers.first(where: { $0 != .notFound }) { return known }
         if let failure { throw failure }
         return .notFound
     }
+
+    /// The provider that knows the attempt reverses it; if none does, nothing was charged (and if
+    /// one cannot be asked, nobody can say so).
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        var failure: (any Error)?
+        for provider in providers {
+            do {
+                let reversal = try await provider.reverse(attemptID)
+                if reversal != .nothingCharged { return reversal }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return .nothingCharged
+    }
+
+    private var providers: [any PaymentTerminal] { [card] + wallets.keys.sorted { $0.rawValue < $1.rawValue }.map { wallets[$0]! } }
 }

@@ -58,6 +58,29 @@ public protocol PaymentTerminal: Sendable {
     func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer
     /// What became of an earlier request: used after a timeout and after a restart.
     func status(of attemptID: String) async throws -> TerminalAnswer
+    /// Gives back what the provider approved for `attemptID`, on a staff decision only (never on
+    /// a guess): the provider is asked first, and only an approval it confirms is reversed.
+    func reverse(_ attemptID: String) async throws -> Reversal
+}
+
+/// What a reversal ended as.
+public enum Reversal: String, Sendable, Hashable, Codable {
+    /// The provider approved the payment and has now reversed it: nothing stays charged.
+    case reversed
+    /// The provider never approved it: there was nothing to give back.
+    case nothingCharged = "nothing-charged"
+    /// The provider cannot reverse payments (or not yet: still in progress): staff must see to it.
+    case notPossible = "not-possible"
+}
+
+extension PaymentTerminal {
+    /// Providers without reversals: an approval stays, anything else had nothing to give back.
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        switch try await status(of: attemptID) {
+        case .approved, .inProgress: return .notPossible
+        case .declined, .notFound: return .nothingCharged
+        }
+    }
 }
 
 /// The terminal of a lane outside --demo that has none configured: nothing can be charged, so

@@ -14,7 +14,7 @@ public enum ColumnLayout {
         // Short printable-ASCII text with single spaces is its own one line: skip the break units.
         let bytes = text.utf8
         if !text.isEmpty, bytes.count <= room, bytes.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }),
-           bytes.first != 0x20, bytes.last != 0x20, !text.contains("  ") {
+           bytes.first != 0x20, bytes.last != 0x20, !hasDoubleSpace(bytes) {
             return [String(repeating: " ", count: indent) + text]
         }
         var lines: [String] = []
@@ -154,18 +154,43 @@ public enum ColumnLayout {
         return lines
     }
 
+    /// Two spaces in a row (a byte scan: the generic substring search costs more than the wrap).
+    private static func hasDoubleSpace(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == 0x20, previous == 0x20 { return true }
+            previous = byte
+        }
+        return false
+    }
+
     /// Spaces, tabs, newlines and control characters: a receipt line has no use for them
     /// and a stray ESC must never reach the printer.
     private static func isBlank(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue { return asciiBlank[Int(ascii)] }
+        return isBlankByProperties(character)
+    }
+
+    private static func isBlankByProperties(_ character: Character) -> Bool {
         character.isWhitespace || character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     private static func isClosing(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue { return asciiClosing[Int(ascii)] }
+        return isClosingByProperties(character)
+    }
+
+    private static func isClosingByProperties(_ character: Character) -> Bool {
         switch character.unicodeScalars.first?.properties.generalCategory {
         case .closePunctuation, .finalPunctuation, .otherPunctuation: return true
         default: return false
         }
     }
+
+    // The same answers for ASCII, worked out once: most of a receipt is ASCII, and the Unicode
+    // property look-ups per character were a third of laying one out.
+    private static let asciiBlank = (0..<128).map { isBlankByProperties(Character(Unicode.Scalar(UInt8($0)))) }
+    private static let asciiClosing = (0..<128).map { isClosingByProperties(Character(Unicode.Scalar(UInt8($0)))) }
 
     /// The text with blanks collapsed to single spaces and trimmed.
     static func singleLine(_ text: String) -> String {

@@ -22,6 +22,18 @@ final class Iconv {
 
     deinit { iconv_close(descriptor) }
 
+    /// Converts all of a short `input` into `output` without allocating (a character at a time):
+    /// the bytes written, or nil when it does not convert or does not fit.
+    func convert(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        _ = iconv(descriptor, nil, nil, nil, nil)
+        var inPointer = UnsafeMutableRawPointer(mutating: input.baseAddress)?.assumingMemoryBound(to: CChar.self)
+        var inLeft = input.count
+        var outPointer = UnsafeMutableRawPointer(output.baseAddress)?.assumingMemoryBound(to: CChar.self)
+        var outLeft = output.count
+        guard iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else { return nil }
+        return output.count - outLeft
+    }
+
     /// Converts all of `input`, or throws (EILSEQ: not representable or malformed,
     /// EINVAL: input ends inside a character).
     func convert(_ input: [UInt8]) throws(IconvError) -> [UInt8] {

@@ -46,50 +46,93 @@ enum PrinterText {
     static func pieces(_ text: String, gb18030: Iconv?, codePages: [CodePage], selectedTable: UInt8) -> [Piece] {
         // Most rows are printable ASCII: one piece, without the per-character work below.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) { return text.isEmpty ? [] : [.ascii(Array(text.utf8))] }
-        var pieces: [Piece] = []
+        var runs = Runs()
         var selected = codePages.first { $0.number == selectedTable }
         for character in text {
-            let piece = piece(for: character, gb18030: gb18030, codePages: codePages, selected: selected)
-            if case .codePage(let page, _) = piece { selected = page }
-            switch (pieces.last, piece) {
-            case (.ascii(let run)?, .ascii(let more)):
-                pieces[pieces.count - 1] = .ascii(run + more)
-            case (.chinese(let run)?, .chinese(let more)):
-                pieces[pieces.count - 1] = .chinese(run + more)
-            case (.codePage(let page, let run)?, .codePage(let next, let more)) where next == page:
-                pieces[pieces.count - 1] = .codePage(page, run + more)
-            case (_, .ascii([])):
+            if let byte = character.asciiValue {
+                // "\n" and "\r\n" are line feeds; other control characters are dropped.
+                if (0x20...0x7E).contains(byte) || byte == 0x0A { runs.add(byte, to: .ascii) }
                 continue
-            default:
-                pieces.append(piece)
             }
+            if character == "¥" { runs.add(.international(.japan, 0x5C)); continue }
+            if character == "£" { runs.add(.international(.uk, 0x23)); continue }
+            if let byte = asciiFolds[character] { runs.add(byte, to: .ascii); continue }
+            let width = displayWidth(character)
+            // Only one-column characters: a code page byte always prints one column.
+            if width == 1, let (page, byte) = codePageByte(for: character, codePages: codePages, selected: selected) {
+                selected = page
+                runs.add(byte, to: .codePage(page))
+                continue
+            }
+            if width == 2, let gb18030, let (lead, trail) = doubleByteCode(for: character, gb18030) {
+                runs.add(lead, to: .chinese)
+                runs.add(trail, to: .chinese)
+                continue
+            }
+            for _ in 0..<width { runs.add(0x3F, to: .ascii) }
         }
-        return pieces
+        return runs.finish()
     }
 
-    private static func piece(for character: Character, gb18030: Iconv?, codePages: [CodePage], selected: CodePage?) -> Piece {
-        if character == "\n" || character == "\r\n" { return .ascii([0x0A]) }
-        if let byte = character.asciiValue, (0x20...0x7E).contains(byte) { return .ascii([byte]) }
-        if character == "¥" { return .international(.japan, 0x5C) }
-        if character == "£" { return .international(.uk, 0x23) }
-        if let byte = asciiFolds[character] { return .ascii([byte]) }
-        let width = displayWidth(character)
-        // Only one-column characters: a code page byte always prints one column.
-        if width == 1 {
-            if let selected, let byte = selected.byte(for: character) { return .codePage(selected, [byte]) }
-            for page in codePages {
-                if let byte = page.byte(for: character) { return .codePage(page, [byte]) }
-            }
+    /// The selected page's byte for the character if it has one, else the first listed page's.
+    private static func codePageByte(for character: Character, codePages: [CodePage], selected: CodePage?) -> (CodePage, UInt8)? {
+        if let selected, let byte = selected.byte(for: character) { return (selected, byte) }
+        for page in codePages {
+            if let byte = page.byte(for: character) { return (page, byte) }
         }
-        if width == 2, let gb18030, let code = try? gb18030.convert(Array(String(character).utf8)), isDoubleByte(code) {
-            return .chinese(code)
-        }
-        return .ascii([UInt8](repeating: 0x3F, count: width))
+        return nil
     }
 
-    /// Exactly one GB18030 2-byte code: lead 81...FE, trail 40...FE except 7F.
-    /// (A 4-byte code has a trail byte 30...39.)
-    private static func isDoubleByte(_ code: [UInt8]) -> Bool {
-        code.count == 2 && (0x81...0xFE).contains(code[0]) && (0x40...0xFE).contains(code[1]) && code[1] != 0x7F
+    /// The character's GB18030 code if it is exactly one 2-byte code (lead 81...FE, trail
+    /// 40...FE except 7F; a 4-byte code has a trail byte 30...39). Converted on the stack:
+    /// allocating per character was most of encoding a Chinese name.
+    private static func doubleByteCode(for character: Character, _ gb18030: Iconv) -> (UInt8, UInt8)? {
+        var text = String(character)
+        return text.withUTF8 { input in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { output in
+                guard gb18030.convert(input, into: output) == 2,
+                      (0x81...0xFE).contains(output[0]), (0x40...0xFE).contains(output[1]), output[1] != 0x7F else { return nil }
+                return (output[0], output[1])
+            }
+        }
+    }
+
+    private enum RunKind: Equatable {
+        case ascii, chinese
+        case codePage(CodePage)
+    }
+
+    /// Collects bytes into one run while they are of one kind, so a line becomes a few pieces
+    /// without a new array per character.
+    private struct Runs {
+        private var pieces: [Piece] = []
+        private var kind: RunKind = .ascii
+        private var bytes: [UInt8] = []
+
+        mutating func add(_ byte: UInt8, to kind: RunKind) {
+            if kind != self.kind { flush() }
+            self.kind = kind
+            bytes.append(byte)
+        }
+
+        mutating func add(_ piece: Piece) {
+            flush()
+            pieces.append(piece)
+        }
+
+        mutating func finish() -> [Piece] {
+            flush()
+            return pieces
+        }
+
+        private mutating func flush() {
+            guard !bytes.isEmpty else { return }
+            switch kind {
+            case .ascii: pieces.append(.ascii(bytes))
+            case .chinese: pieces.append(.chinese(bytes))
+            case .codePage(let page): pieces.append(.codePage(page, bytes))
+            }
+            bytes = []
+        }
     }
 }

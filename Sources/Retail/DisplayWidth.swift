@@ -9,9 +9,13 @@ public func displayWidth(_ text: some StringProtocol) -> Int {
 }
 
 public func displayWidth(_ character: Character) -> Int {
-    if let ascii = character.asciiValue, character.utf8.count == 1 {
+    let utf8 = character.utf8
+    if let ascii = character.asciiValue, utf8.count == 1 {
         return ascii >= 0x20 && ascii < 0x7F ? 1 : 0
     }
+    // A lone Chinese or Korean character (3 UTF-8 bytes: exactly one scalar) is wide, and no mark
+    // or emoji lives in these blocks: skip the property look-ups, most of a Chinese name's cost.
+    if utf8.count == 3, let scalar = character.unicodeScalars.first, isPlainWide(scalar.value) { return 2 }
     let scalars = character.unicodeScalars
     guard let first = scalars.first else { return 0 }
     // Emoji: those shown as pictures by default, or made so by VS16 (U+FE0F).
@@ -23,6 +27,11 @@ public func displayWidth(_ character: Character) -> Int {
     default:
         return isWide(first.value) ? 2 : 1
     }
+}
+
+/// Blocks of `isWide` holding only wide letters: no combining marks, no emoji.
+@inline(__always) private func isPlainWide(_ v: UInt32) -> Bool {
+    (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v)
 }
 
 /// East Asian Width W or F (Unicode UAX #11), the blocks a receipt can meet; emoji are

@@ -3,7 +3,14 @@
 
 extension GS1ApplicationIdentifier {
     /// Every AI GS1 defines, one entry per concrete AI, in the dictionary's order.
-    public static let table: [GS1ApplicationIdentifier] = [
+    public static let table: [GS1ApplicationIdentifier] = makeTable()
+
+    // Made by a function the optimizer leaves alone: optimizing this one literal of some 600
+    // nested values took over 15 minutes of CPU and 2.6 GB in a release build of Retail (under
+    // one minute without it). It runs once, at the first look-up.
+    @_optimize(none)
+    private static func makeTable() -> [GS1ApplicationIdentifier] {
+        [
         .init("00", "SSCC", [GS1Component(.digits, 18...18, [.csum, .gcppos2])], fnc1: false, dl: true, key: ""),
         .init("01", "GTIN", [GS1Component(.digits, 14...14, [.csum, .gcppos2])], fnc1: false, dl: true, ex: ["255", "37"], key: "22,10,21|235"),
         .init("02", "CONTENT", [GS1Component(.digits, 14...14, [.csum, .gcppos2])], fnc1: false, dl: true, req: ["37"], ex: ["01", "03"]),
@@ -545,7 +552,8 @@ extension GS1ApplicationIdentifier {
         .init("97", "INTERNAL", [GS1Component(.set82, 1...90, [])], fnc1: true, dl: true),
         .init("98", "INTERNAL", [GS1Component(.set82, 1...90, [])], fnc1: true, dl: true),
         .init("99", "INTERNAL", [GS1Component(.set82, 1...90, [])], fnc1: true, dl: true),
-    ]
+        ]
+    }
 }
 
 /// Code lists the linters check against, from the same release.

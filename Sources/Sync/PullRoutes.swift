@@ -74,7 +74,7 @@ public struct PullRoutes: Sendable {
         let limit = Int(try parameter("limit", default: 1000, in: 1...5000))
         let maxBytes = Int(try parameter("maxBytes", default: 1_048_576, in: 1024...16_777_216))
         // Not pullStatus(): one query where a page needs only the newest seq.
-        let newest = try journal.newestSeq()
+        let newest = journal.newestSeq()
         guard after <= newest else {
             throw SyncResponse.Failure(.conflict, "cursor-beyond-head", ["newestSeq": .int(newest)])
         }
@@ -99,7 +99,7 @@ public struct PullRoutes: Sendable {
                 if read == 0 { break }
             }
             let cursor = page.cursor, lastHash = page.lastHash
-            let more = try await Self.reader.runIfActive { try journal.newestSeq() > cursor }
+            let more = journal.newestSeq() > cursor
             let head = lastHash.map { identity.sign(seq: cursor, hash: $0, at: clock()) }
             let tail: JSONValue = head.map(Self.wire) ?? .null
             try await writer.write(ByteBuffer(string: "],\"last\":\(cursor),\"more\":\(more),\"head\":\(tail.text)}"))

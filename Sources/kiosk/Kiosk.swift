@@ -11,7 +11,7 @@ struct KioskCommand: AsyncParsableCommand {
         version: KioskVersion.current,
         subcommands: [Run.self, Scan.self, Explain.self, JournalCommand.self, ReceiptCommand.self, CouponCommand.self, DecodeCommand.self,
                       DevicesCommand.self, CatalogCommand.self, LaneCommand.self, SyncCommand.self, StaffCommand.self,
-                      ReportCommand.self])
+                      ReportCommand.self, PaymentsCommand.self])
 }
 
 struct StateOption: ParsableArguments {

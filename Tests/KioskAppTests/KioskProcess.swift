@@ -21,12 +21,20 @@ final class KioskProcess: @unchecked Sendable {
     /// for its ready line (off the concurrency pool: a start on a loaded machine must not hold up
     /// the other tests' tasks). `journald`: its output is "the journal", as systemd tells a service
     /// whose output it reads (`$JOURNAL_STREAM` names the output pipe's device and inode).
+    /// `demoLane`: started as scripts/run starts it, through scripts/demo-lane (its payment
+    /// simulators), which becomes `kiosk run --demo`.
     init(stateDirectory: URL, demo: Bool = true, extraArguments: [String] = [], environment: [String: String]? = nil,
-         journald: Bool = false) async throws {
-        process.executableURL = Self.binary
+         journald: Bool = false, demoLane: Bool = false) async throws {
         if let environment { process.environment = environment }
-        process.arguments = ["run"] + (demo ? ["--demo"] : []) + ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
-                             "--assets", repositoryRoot.appendingPathComponent("assets").path] + extraArguments
+        let arguments = ["--state-dir", stateDirectory.path, "--listen", "127.0.0.1:0",
+                         "--assets", repositoryRoot.appendingPathComponent("assets").path] + extraArguments
+        if demoLane {
+            process.executableURL = repositoryRoot.appendingPathComponent("scripts/demo-lane")
+            process.arguments = [Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = ["run"] + (demo ? ["--demo"] : []) + arguments
+        }
         output = OutputCollector(process: process)
         if journald {
             var info = stat()

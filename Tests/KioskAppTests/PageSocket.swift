@@ -88,7 +88,7 @@ final class PageSocket: @unchecked Sendable {
 
     /// Waits up to `timeout` seconds for a message that satisfies `condition` (polling: no
     /// concurrency-pool thread is blocked while the reader thread collects).
-    func waitForMessage(timeout: Double = 30, where condition: (String) -> Bool = { _ in true }) async -> String? {
+    func waitForMessage(timeout: Double = 180, where condition: (String) -> Bool = { _ in true }) async -> String? {
         await poll(timeout) { messages.first(where: condition) }
     }
 

@@ -36,9 +36,9 @@ import Testing
         #expect(view.staffMode == LaneView.StaffModeView(badge: "1001", name: "Demo Supervisor"))
         #expect(view.phase == "shopping" && view.lines.count == 1)
         // While it is open the ticker does not reach the lane: the cart cannot be abandoned under staff.
-        let seqBefore = try lane.journal.newestSeq()
+        let seqBefore = try lane.journal.lastEntries(1).last?.seq
         await lane.runtime.tick()
-        #expect(try lane.journal.newestSeq() == seqBefore)
+        #expect(try lane.journal.lastEntries(1).last?.seq == seqBefore)
 
         // The shopper scans again: the maintenance screen closes and the scan lands in the same cart.
         #expect(await lane.runtime.scan(ScannedCode(data: code, source: "test")) == .accepted)
@@ -169,11 +169,13 @@ import Testing
         }
         #expect(inProgress == true)
         #expect(try await lane.runtime.queryUnresolvedPayment(token: token) == "unknown")
-        try await lane.runtime.decideUnresolvedPayment(taken: false, token: token)
+        // Not taken: the terminal is asked to give back what it charged; still in progress, it cannot.
+        #expect(try await lane.runtime.decideUnresolvedPayment(taken: false, token: token) == "not-possible")
         #expect(await lane.runtime.state.phase == .shopping)
         await #expect(throws: StaffModeRefusal.noUnresolvedPayment) { try await lane.runtime.queryUnresolvedPayment(token: token) }
         let session = try #require(await lane.runtime.state.sessionID)
-        #expect(try staffActions(lane) == ["mode-opened 1001 - -", "payment-queried 1001 \(session) unknown"])
+        #expect(try staffActions(lane) == ["mode-opened 1001 - -", "payment-queried 1001 \(session) unknown",
+                                           "payment-reversed 1001 \(session) not-possible"])
         #expect(try lane.journal.entries().last?.event == .lane(.staffRejected(staffID: "1001")))
     }
 

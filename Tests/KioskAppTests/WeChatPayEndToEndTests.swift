@@ -13,20 +13,11 @@ import Testing
         let folder = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let state = folder.appendingPathComponent("state")
-        let pki = try await TestPKI.make(in: folder)
-        let keyFile = folder.appendingPathComponent("wechat.key")
-        try Data(Self.apiKey.utf8).write(to: keyFile)
-        let simulator = TerminalSimulatorProcess(script: "wechat-pay", folder: folder, arguments: [
-            "--cert", pki.certificate("server"), "--key", pki.key("server"), "--api-key-file", keyFile.path,
-            "--appid", "wx0000000000000001", "--mch-id", "1900000001"])
+        let rig = try await WeChatPaySimulatorRig(folder: folder, faults: "drop-after-charge:1", apiKey: Self.apiKey)
+        let simulator = rig.simulator
         defer { simulator.kill9() }
-        try await simulator.start(faults: "drop-after-charge:1")
         let config = folder.appendingPathComponent("kiosk.json")
-        try Data(#"""
-            {"usbDevices": false, "paymentTimeoutSeconds": 600,
-             "wechatPay": {"gateway": "\#(simulator.address)", "appID": "wx0000000000000001", "merchantID": "1900000001",
-                           "keyFile": "\#(keyFile.path)", "caFile": "\#(pki.certificate("ca"))"}}
-            """#.utf8).write(to: config)
+        try Data(#"{"usbDevices": false, "paymentTimeoutSeconds": 600, "wechatPay": \#(rig.settings())}"#.utf8).write(to: config)
         let kiosk = try await KioskProcess(stateDirectory: state, extraArguments: ["--config", config.path, "--log-level", "debug"])
         let api = APIClient(base: kiosk.baseURL)
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])

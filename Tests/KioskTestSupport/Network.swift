@@ -110,7 +110,7 @@ public func curl(_ url: String, in folder: URL, caFile: String? = nil, certifica
         try? FileManager.default.removeItem(at: headersFile)
         try? FileManager.default.removeItem(at: bodyFile)
     }
-    var arguments = ["-sS", "--max-time", "60", "-o", bodyFile.path, "-D", headersFile.path, "-w", "%{http_code}"]
+    var arguments = ["-sS", "--max-time", "180", "-o", bodyFile.path, "-D", headersFile.path, "-w", "%{http_code}"]
     if let caFile { arguments += ["--cacert", caFile] }
     if let certificate { arguments += ["--cert", certificate.cert, "--key", certificate.key] }
     for header in headers { arguments += ["-H", header] }

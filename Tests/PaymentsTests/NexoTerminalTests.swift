@@ -6,7 +6,8 @@ import Testing
 
 /// The nexo adapter against the terminal simulator, a separate process on loopback speaking
 /// HTTPS with a certificate from a test CA. What was charged is read from the simulator's own
-/// ledger, never from the adapter's view.
+/// ledger, never from the adapter's view. What every adapter must do (lost answers, restarts, the
+/// same attempt twice) is in PaymentTerminalContractTests.
 @Suite(.serialized) struct NexoTerminalTests {
     final class Rig: @unchecked Sendable {
         let folder: URL
@@ -81,36 +82,6 @@ import Testing
         #expect(try rig.charges().isEmpty)
     }
 
-    /// The terminal charged and the answer was lost on the way: the adapter reports no answer
-    /// (not unreachable), and the status query finds the charge. One charge in the ledger.
-    @Test func aLostAnswerIsResolvedByStatusAndChargedOnce() async throws {
-        let rig = try await Rig(faults: "drop-after-charge:1")
-        let terminal = try rig.terminal()
-        await #expect {
-            try await terminal.authorize(request("N3-P1", 2_000))
-        } throws: { error in
-            if case TerminalError.noAnswer = error { return true } else { return false }
-        }
-        guard case .approved = try await terminal.status(of: "N3-P1") else { Issue.record("status did not find the charge"); return }
-        #expect(try rig.charges() == ["N3-P1": 1])
-    }
-
-    /// The terminal crashed right after charging and came back: a fresh adapter (as after a
-    /// kiosk restart) learns the approval from the restarted terminal's ledger.
-    @Test func aTerminalCrashAfterChargingIsFoundAfterItsRestart() async throws {
-        let rig = try await Rig(faults: "crash-after-charge")
-        await #expect(throws: TerminalError.self) { try await rig.terminal().authorize(request("N4-P1", 3_000)) }
-        rig.simulator.kill9()
-        try await rig.simulator.start()
-        guard case .approved = try await rig.terminal().status(of: "N4-P1") else { Issue.record("charge not found"); return }
-        #expect(try rig.charges() == ["N4-P1": 1])
-    }
-
-    @Test func anAttemptTheTerminalNeverSawIsNotFound() async throws {
-        let rig = try await Rig()
-        #expect(try await rig.terminal().status(of: "N5-P1") == .notFound)
-    }
-
     /// "In progress" is asked again until the terminal knows.
     @Test func inProgressIsAskedAgain() async throws {
         let rig = try await Rig(faults: "status-in-progress:2")
@@ -129,17 +100,6 @@ import Testing
         guard case .declined(let reason) = try await value(of: payment) else { Issue.record("not aborted"); return }
         #expect(reason.contains("Aborted"))
         #expect(try rig.charges().isEmpty)
-    }
-
-    /// Nothing listens: unreachable, a different outcome from a lost answer.
-    @Test func aTerminalThatIsNotThereIsUnreachable() async throws {
-        let rig = try await Rig()
-        rig.simulator.kill9()
-        await #expect {
-            try await rig.terminal().authorize(request("N8-P1", 1_000))
-        } throws: { error in
-            if case TerminalError.unreachable = error { return true } else { return false }
-        }
     }
 
     /// A terminal whose certificate the kiosk does not trust gets nothing.

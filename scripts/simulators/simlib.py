@@ -1,5 +1,5 @@
 """What the payment simulators share: a durable JSON ledger and an HTTPS server on loopback."""
-import http.server, json, os, ssl, threading
+import ctypes, http.server, json, os, signal, ssl, threading
 
 
 class Ledger:
@@ -71,3 +71,22 @@ def reply(handler, status, data, kind):
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
+
+
+def exit_with_parent(pid):
+    """Ends this simulator when process `pid` (its parent: the demo lane's kiosk, which scripts/run
+    became with exec) ends, however it ends, SIGKILL included: Linux's parent-death signal."""
+    if pid is None:
+        return
+    # A parent that blocks signals (a test runner does) passes its mask on: the death signal must
+    # get through, and end the process as it does by default.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    PR_SET_PDEATHSIG = 1
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+        raise SystemExit("prctl(PR_SET_PDEATHSIG) failed")
+    # The parent may have ended before the signal was asked for.
+    if os.getppid() != pid:
+        raise SystemExit("the parent process is gone")
+    # Ctrl-C reaches the whole process group: end quietly, as SIGTERM does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

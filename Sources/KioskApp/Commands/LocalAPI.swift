@@ -1,9 +1,9 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// A small client for a running kiosk's local API, used by `kiosk scan`.
+/// A small client for a running kiosk's local API, used by `kiosk scan`. AsyncHTTPClient, which
+/// the payment adapters already link, rather than URLSession: FoundationNetworking brings libcurl
+/// and its TLS, LDAP and Kerberos libraries into every kiosk process, 4 MB of its idle memory.
 public struct LocalAPI: Sendable {
     public let base: String
 
@@ -23,17 +23,20 @@ public struct LocalAPI: Sendable {
     }
 
     public func post(_ path: String, json body: [String: String]) async throws -> Reply {
-        guard let url = URL(string: base + path) else { throw LocalAPIError.badURL(base + path) }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(body)
-        request.timeoutInterval = 10
-        let (data, response): (Data, URLResponse)
-        do { (data, response) = try await URLSession.shared.data(for: request) } catch {
-            throw LocalAPIError.unreachable(base, error.localizedDescription)
+        guard URL(string: base + path)?.host != nil else { throw LocalAPIError.badURL(base + path) }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(try JSONEncoder().encode(body))
+        let status: Int
+        let data: Data
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
+        } catch {
+            throw LocalAPIError.unreachable(base, "\(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         struct ErrorBody: Decodable { let error: Reply.Failure }
         if let failure = try? JSONDecoder().decode(ErrorBody.self, from: data) {
             return Reply(status: status, error: failure.error, summary: "")

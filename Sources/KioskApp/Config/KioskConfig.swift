@@ -32,6 +32,8 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var nexoTerminal: NexoTerminalSettings?
     /// A WeChat Pay merchant account for payment codes (WeChatPaySettings.swift); none when absent.
     public var wechatPay: WeChatPaySettings?
+    /// An Alipay app for face-to-face payments with payment codes (AlipaySettings.swift); none when absent.
+    public var alipay: AlipaySettings?
     /// Seconds the kiosk waits for the terminal before asking it for the payment's status.
     public var paymentTimeoutSeconds = 60
     public var emptyCartTimeoutSeconds = 60
@@ -58,7 +60,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
     public var catalogOrDemo: String { catalog ?? Self.demoCatalog }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, paymentTimeoutSeconds
+        case laneID, store, catalog, printerProfile, eReceiptBaseURL, staff, simulatedTerminal, nexoTerminal, wechatPay, alipay, paymentTimeoutSeconds
         case emptyCartTimeoutSeconds, abandonedCartTimeoutSeconds, receiptTimeoutSeconds, staffModeTimeoutSeconds, camera
         case usbDevices, scannerKeyboardLayout, sync, pageNetwork, networkPrinter, serialScanner
     }
@@ -75,6 +77,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         simulatedTerminal = try c.decodeIfPresent(SimulatedTerminalRules.self, forKey: .simulatedTerminal) ?? defaults.simulatedTerminal
         nexoTerminal = try c.decodeIfPresent(NexoTerminalSettings.self, forKey: .nexoTerminal)
         wechatPay = try c.decodeIfPresent(WeChatPaySettings.self, forKey: .wechatPay)
+        alipay = try c.decodeIfPresent(AlipaySettings.self, forKey: .alipay)
         paymentTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .paymentTimeoutSeconds) ?? defaults.paymentTimeoutSeconds
         emptyCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .emptyCartTimeoutSeconds) ?? defaults.emptyCartTimeoutSeconds
         abandonedCartTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .abandonedCartTimeoutSeconds) ?? defaults.abandonedCartTimeoutSeconds
@@ -144,7 +147,7 @@ public struct KioskConfig: Codable, Sendable, Equatable {
         try check(receiptTimeoutSeconds >= 3, "receiptTimeoutSeconds must be at least 3")
         try check(staffModeTimeoutSeconds >= 10 && staffModeTimeoutSeconds <= 3600, "staffModeTimeoutSeconds must be 10...3600")
         try check(simulatedTerminal.approvalDelayMilliseconds >= 0, "simulatedTerminal.approvalDelayMilliseconds must not be negative")
-        if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() { throw KioskSetupError.config(source, problem) }
+        if let problem = nexoTerminal?.problem() ?? wechatPay?.problem() ?? alipay?.problem() { throw KioskSetupError.config(source, problem) }
         if let problem = StaffMember.problem(in: staff) { throw KioskSetupError.config(source, "\(problem.field): \(problem.message)") }
         try camera?.validate(source: source)
         if let networkPrinter {

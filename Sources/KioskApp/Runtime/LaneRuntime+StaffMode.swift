@@ -144,12 +144,30 @@ extension LaneRuntime {
 
     /// Staff decide the unresolved payment the terminal cannot settle: `taken` completes the sale
     /// (reference `staff:<badge>`), otherwise the shopper is back to shopping. Journaled as the
-    /// lane's `staff-approved`/`staff-rejected` with the badge.
-    func decideUnresolvedPayment(taken: Bool, token: String) throws(StaffModeRefusal) {
+    /// lane's `staff-approved`/`staff-rejected` with the badge. "Not taken" first asks the provider
+    /// to reverse whatever it charged (the only reversal the lane ever sends: a staff decision,
+    /// never a guess), journaled as `payment-reversed` with how it ended; the decision stands
+    /// either way, and `kiosk payments reconcile` shows a charge that could not be given back.
+    /// Returns the reversal's result, nil for `taken`.
+    @discardableResult
+    func decideUnresolvedPayment(taken: Bool, token: String) async throws(StaffModeRefusal) -> String? {
         let session = try staffSession(token: token)
-        guard case .attendantNeeded(.paymentUnresolved) = state.phase else { throw .noUnresolvedPayment }
+        guard case .attendantNeeded(.paymentUnresolved(let attempt)) = state.phase else { throw .noUnresolvedPayment }
+        var reversal: String?
+        if !taken {
+            do {
+                reversal = try await withDeadline(paymentTimeout) { [terminal] in try await terminal.reverse(attempt.id) }.rawValue
+            } catch {
+                logger.warning("reversal failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
+                reversal = "unknown"
+            }
+            // The decision may have come while the reversal ran (another staff screen): decided once.
+            guard case .attendantNeeded(.paymentUnresolved(attempt)) = state.phase else { throw .noUnresolvedPayment }
+            try recordStaff(StaffAction(badge: session.badge, action: .paymentReversed, saleID: state.sessionID ?? attempt.id, result: reversal))
+        }
         let decision: LaneEvent = taken ? .staffApproved(staffID: session.badge) : .staffRejected(staffID: session.badge)
         guard case .success = submit(decision) else { throw .notRecorded }
+        return reversal
     }
 
     /// Checks the whole journal (chain, signed heads, derived tables) off the lane's actor, then

@@ -12,7 +12,7 @@ enum PaymentSetup {
             ? try SimulatedTerminal(rules: config.simulatedTerminal, ledger: state.appendingPathComponent("simulated-terminal.json"))
             : nil
         let status: DeviceState = config.nexoTerminal != nil ? .running : demo ? .simulated : .none
-        guard config.nexoTerminal != nil || config.wechatPay != nil else { return (simulated ?? NoPaymentTerminal(), status) }
+        guard config.nexoTerminal != nil || config.wechatPay != nil || config.alipay != nil else { return (simulated ?? NoPaymentTerminal(), status) }
         var card: any PaymentTerminal = simulated ?? NoPaymentTerminal()
         if let nexo = config.nexoTerminal {
             do { card = try NexoTerminal(settings: nexo) } catch { throw KioskSetupError.config("nexoTerminal", "\(error)") }
@@ -23,6 +23,9 @@ enum PaymentSetup {
             do { wallets[.wechatPay] = try WeChatPayGateway(settings: wechat) } catch {
                 throw KioskSetupError.config("wechatPay", "\(error)")
             }
+        }
+        if let alipay = config.alipay {
+            do { wallets[.alipay] = try AlipayGateway(settings: alipay) } catch { throw KioskSetupError.config("alipay", "\(error)") }
         }
         return (PaymentRouter(card: card, wallets: wallets), status)
     }

@@ -52,7 +52,8 @@ struct StaffModeRoutes {
         routes.post("/api/staff-mode/payment/decide") { request, _ in
             struct Body: Decodable { let token: String; let taken: Bool }
             let body = try await request.decodeJSON(as: Body.self)
-            try await answer { () throws(StaffModeRefusal) in try await runtime.decideUnresolvedPayment(taken: body.taken, token: body.token) }
+            // "Not taken" reverses what the provider charged; how it ended is journaled (payment-reversed).
+            _ = try await answer { () throws(StaffModeRefusal) in try await runtime.decideUnresolvedPayment(taken: body.taken, token: body.token) }
             return JSONBody(try await status())
         }
         routes.post("/api/staff-mode/z-report") { request, _ in

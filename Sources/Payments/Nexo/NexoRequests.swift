@@ -49,12 +49,24 @@ struct NexoAbortBody: Encodable {
     var messageReference: NexoMessageReference
 }
 
+/// Gives back an approved payment, named by the terminal's own POITransactionID.
+struct NexoReversalBody: Encodable {
+    struct OriginalPOITransaction: Encodable {
+        var saleID: String
+        var poiID: String
+        var poiTransactionID: NexoTransactionID
+    }
+    var originalPOITransaction: OriginalPOITransaction
+    var reversalReason = "MerchantCancel"
+}
+
 struct NexoRequest: Encodable {
     struct Message: Encodable {
         var messageHeader: NexoHeader
         var paymentRequest: NexoPaymentBody?
         var transactionStatusRequest: NexoStatusBody?
         var abortRequest: NexoAbortBody?
+        var reversalRequest: NexoReversalBody?
     }
     var saleToPOIRequest: Message
 
@@ -69,7 +81,7 @@ struct NexoParties: Sendable, Equatable {
     let poiID: String
 }
 
-/// Builds the three requests. Pure: the time and fresh ServiceIDs come from the caller.
+/// Builds the requests. Pure: the time and fresh ServiceIDs come from the caller.
 enum NexoRequests {
     static func payment(_ request: PaymentRequest, parties: NexoParties, at time: Date) -> NexoRequest {
         let header = NexoHeader(messageCategory: "Payment", messageType: "Request",
@@ -93,6 +105,13 @@ enum NexoRequests {
         let header = NexoHeader(messageCategory: "Abort", messageType: "Request", serviceID: serviceID,
                                 saleID: parties.saleID, poiID: parties.poiID)
         return NexoRequest(saleToPOIRequest: .init(messageHeader: header, abortRequest: NexoAbortBody(messageReference: paymentReference(attemptID, parties: parties))))
+    }
+
+    static func reversal(of transaction: NexoTransactionID, serviceID: String, parties: NexoParties) -> NexoRequest {
+        let header = NexoHeader(messageCategory: "Reversal", messageType: "Request", serviceID: serviceID,
+                                saleID: parties.saleID, poiID: parties.poiID)
+        let original = NexoReversalBody.OriginalPOITransaction(saleID: parties.saleID, poiID: parties.poiID, poiTransactionID: transaction)
+        return NexoRequest(saleToPOIRequest: .init(messageHeader: header, reversalRequest: NexoReversalBody(originalPOITransaction: original)))
     }
 
     static func paymentReference(_ attemptID: String, parties: NexoParties) -> NexoMessageReference {

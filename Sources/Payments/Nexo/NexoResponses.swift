@@ -32,10 +32,14 @@ struct NexoResponse: Decodable {
         var response: Result
         var repeatedMessageResponse: Repeated?
     }
+    struct ReversalBody: Decodable {
+        var response: Result
+    }
     struct Message: Decodable {
         var messageHeader: NexoHeader
         var paymentResponse: PaymentBody?
         var transactionStatusResponse: StatusBody?
+        var reversalResponse: ReversalBody?
     }
     struct Event: Decodable {
         struct Notification: Decodable {
@@ -100,6 +104,20 @@ enum NexoAnswers {
         case (_, "NotFound"?): return .notFound
         case (let result, let condition): throw .rejected("status \(result) \(condition ?? "")")
         }
+    }
+
+    /// The terminal's POITransactionID of the approved payment a status answer repeats; nil when
+    /// the answer is not an approval.
+    static func approvedTransaction(_ response: NexoResponse, to request: NexoRequest) throws(NexoError) -> NexoTransactionID? {
+        let body = try matching(response, request).transactionStatusResponse?.repeatedMessageResponse?.repeatedResponseMessageBody?.paymentResponse
+        guard let body, body.response.result == "Success" else { return nil }
+        return body.poiData?.poiTransactionID
+    }
+
+    /// Whether the terminal reversed the payment (a Failure is its refusal, with the reason).
+    static func reversal(_ response: NexoResponse, to request: NexoRequest) throws(NexoError) {
+        guard let body = try matching(response, request).reversalResponse else { throw .malformed("no ReversalResponse") }
+        guard body.response.result == "Success" else { throw .rejected("reversal \(body.response.errorCondition ?? body.response.result)") }
     }
 
     /// The header must answer exactly this request; an EventNotification is a rejection.

@@ -58,6 +58,24 @@ public actor NexoTerminal: PaymentTerminal {
         }
     }
 
+    /// Reverses the payment of `attemptID` (a staff decision): the terminal's status names the
+    /// approved transaction, and the ReversalRequest names it back. An attempt the terminal did
+    /// not approve has nothing to reverse; one still in progress cannot be reversed yet.
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        let query = NexoRequests.status(of: attemptID, serviceID: NexoServiceID.fresh(using: &random), parties: parties)
+        let response = try await exchange(query, timeout: .seconds(settings.statusTimeoutSeconds))
+        switch try NexoAnswers.status(response, to: query, attemptID: attemptID, amount: nil) {
+        case .declined, .notFound: return .nothingCharged
+        case .inProgress: return .notPossible
+        case .approved: break
+        }
+        guard let transaction = try NexoAnswers.approvedTransaction(response, to: query) else { throw NexoError.malformed("approval without POITransactionID") }
+        let reversal = NexoRequests.reversal(of: transaction, serviceID: NexoServiceID.fresh(using: &random), parties: parties)
+        let answer = try await exchange(reversal, timeout: .seconds(settings.statusTimeoutSeconds))
+        try NexoAnswers.reversal(answer, to: reversal)
+        return .reversed
+    }
+
     /// Asks the terminal to stop a payment the shopper has not approved yet. The payment's own
     /// answer (Aborted, or an approval that came first) still decides; only the status counts.
     public func abort(_ attemptID: String) async throws {

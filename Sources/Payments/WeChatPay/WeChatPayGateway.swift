@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Retail
 
@@ -29,12 +28,8 @@ public actor WeChatPayGateway: PaymentTerminal {
     }
 
     public func authorize(_ request: PaymentRequest) async throws -> TerminalAnswer {
-        guard let wallet = request.wallet, wallet.kind == .wechatPay, let code = wallet.authCode else {
-            return .declined(reason: "WeChat Pay takes WeChat payment codes only. You have not been charged.")
-        }
-        guard request.amount.currency.code == "CNY", request.amount.currency.minorDigits == 2, request.amount.minorUnits > 0 else {
-            return .declined(reason: "WeChat Pay micropay takes positive CNY amounts only. You have not been charged.")
-        }
+        let chargeable = walletCode(of: request, kind: .wechatPay)
+        guard let code = chargeable.code else { return chargeable.refusal! }
         let fee = request.amount.minorUnits
         fees[request.attemptID] = fee
         let answer = try await call("pay/micropay", [
@@ -55,32 +50,29 @@ public actor WeChatPayGateway: PaymentTerminal {
         return try WeChatPayAnswers.query(answer, key: key, kind: settings.signType, fee: fees[attemptID])
     }
 
-    /// Polls the order while the shopper confirms; an order still open at the end is reversed,
-    /// so it can never be paid after the kiosk gave up on it.
+    /// Staff's reversal: a paid or open order is reversed (WalletSettlement).
+    public func reverse(_ attemptID: String) async throws -> Reversal {
+        try await reverseWalletOrder(pollInterval: pollInterval) { try await status(of: attemptID) } cancel: { try await cancel(attemptID) }
+    }
+
+    /// Polls the order while the shopper confirms, then reverses one still open (WalletSettlement).
     private func settle(_ attemptID: String) async throws -> TerminalAnswer {
-        let clock = ContinuousClock()
-        let giveUp = clock.now + .seconds(settings.userPayingSeconds)
-        while clock.now < giveUp {
-            try await Task.sleep(for: pollInterval)
-            if let answer = try? await status(of: attemptID), answer != .inProgress { return answer }
+        try await settleWalletOrder(waitSeconds: settings.userPayingSeconds, pollInterval: pollInterval) {
+            try await status(of: attemptID)
+        } cancel: {
+            try await cancel(attemptID)
         }
-        for _ in 0..<5 {
-            let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
-            if try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType) {
-                // Reversed: if it had been paid, the money goes back; the order's final state says which.
-                return try await status(of: attemptID)
-            }
-            try await Task.sleep(for: pollInterval)
-        }
-        return .inProgress
+    }
+
+    /// One reverse call: whether the order is closed (false: "recall", ask again).
+    private func cancel(_ attemptID: String) async throws -> Bool {
+        let answer = try await call("secapi/pay/reverse", ["out_trade_no": Self.outTradeNo(attemptID)])
+        return try WeChatPayAnswers.reversed(answer, key: key, kind: settings.signType)
     }
 
     /// out_trade_no: up to 32 of [0-9A-Za-z_-]; an attempt id that is not is replaced by a digest.
     static func outTradeNo(_ attemptID: String) -> String {
-        if attemptID.utf8.count <= 32, attemptID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
-            return attemptID
-        }
-        return "K" + SHA256.hash(data: Array(attemptID.utf8)).prefix(15).map { String(format: "%02x", $0) }.joined()
+        walletOrderNumber(attemptID, max: 32, extra: ["_", "-"])
     }
 
     private func call(_ path: String, _ fields: [String: String]) async throws -> [String: String] {
