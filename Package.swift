@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // DataMatrix (GS1 DataMatrix on fresh food), which libzbar does not read.
+        .systemLibrary(name: "CDMTX", pkgConfig: "libdmtx", providers: [.apt(["libdmtx-dev"])]),
         // The V4L2 capture ioctls (macros and unions Swift cannot import): a few C functions.
         .target(name: "CV4L2"),
         // Test support: umockdev's testbed, for the USB emulator below.
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "Devices", dependencies: [
             "CLibUSB", "Peripherals", "Receipts", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Vision", dependencies: ["CZBar", "CPNG", "CV4L2", "CTurboJPEG", "Peripherals"]),
+        .target(name: "Vision", dependencies: ["CZBar", "CDMTX", "CPNG", "CV4L2", "CTurboJPEG", "Peripherals"]),
         // The head-office sync listener: its own port, TLS, token or client-certificate authentication,
         // and the pull routes (the journal, read as head office sees it).
         .target(name: "Sync", dependencies: [

@@ -116,8 +116,8 @@ public final class CameraScanner: BarcodeScanner {
     static func startWorker(settings: CameraSettings, stop: StopFlag, events: AsyncStream<WorkerEvent>.Continuation) {
         let thread = Thread {
             defer { events.finish() }
-            let decoder: ZBarDecoder
-            do throws(DecoderError) { decoder = try ZBarDecoder(settings: settings.decoder) } catch {
+            let decoder: FrameDecoder
+            do throws(DecoderError) { decoder = try FrameDecoder(settings: settings.decoder) } catch {
                 events.yield(.stopped(.failed(error.description)))
                 return
             }

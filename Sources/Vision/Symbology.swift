@@ -1,5 +1,5 @@
-/// The symbologies the camera can be set to read (libzbar's; no DataMatrix). The raw value is the
-/// name used in settings, `kiosk decode` and scripts/make-frames' manifest.
+/// The symbologies the camera can be set to read: libzbar's, and DataMatrix through libdmtx. The raw
+/// value is the name used in settings, `kiosk decode` and scripts/make-frames' manifest.
 public enum Symbology: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case ean13
     case ean8
@@ -13,17 +13,20 @@ public enum Symbology: String, Sendable, Hashable, CaseIterable, Codable, Compar
     case code39
     case code93
     case codabar
+    case datamatrix
 
     /// What a lane needs: retail items (EAN-13, EAN-8, UPC-A), GS1-128 and store codes (Code 128),
     /// and phones' member cards, coupons and payment codes (QR). Every extra symbology costs scan
     /// time. UPC-E is left out: zbar reads part of a blurred EAN-13 as a valid UPC-E now and then
     /// (seen in the benchmark frames, the same wrong code in every frame); a store that sells
-    /// UPC-E items can add it (see `ZBarDecoder.zbarSymbologies`).
+    /// UPC-E items can add it (see `ZBarDecoder.zbarSymbologies`). DataMatrix: GS1 DataMatrix on
+    /// fresh food (expiry and lot), read by libdmtx only where a square candidate is found
+    /// (`MatrixCandidates`), so it costs little on frames without one.
     /// Keep in step with the default of scripts/bench-reference/decode.c.
-    public static let kioskDefault: Set<Symbology> = [.ean13, .ean8, .upca, .code128, .qrcode]
+    public static let kioskDefault: Set<Symbology> = [.ean13, .ean8, .upca, .code128, .qrcode, .datamatrix]
 
     /// Two-dimensional codes carry Reed-Solomon error correction: one read is trusted.
-    public var isTwoDimensional: Bool { self == .qrcode }
+    public var isTwoDimensional: Bool { self == .qrcode || self == .datamatrix }
 
     /// The AIM symbology identifier (ISO/IEC 15424) a scanner would send before the data; `gs1`
     /// when the symbol starts with FNC1 (GS1-128, GS1 QR).
@@ -38,6 +41,7 @@ public enum Symbology: String, Sendable, Hashable, CaseIterable, Codable, Compar
         case .code39: return "]A0"
         case .code93: return "]G0"
         case .codabar: return "]F0"
+        case .datamatrix: return gs1 ? "]d2" : "]d1"
         }
     }
 
@@ -74,7 +78,7 @@ public enum SymbologyError: Error, Equatable, CustomStringConvertible {
 /// One code read in one frame: what it says, and where it is.
 public struct DecodedSymbol: Sendable, Hashable, Codable {
     public let symbology: Symbology
-    /// The symbol started with FNC1: a GS1 element string (GS1-128, GS1 QR).
+    /// The symbol started with FNC1: a GS1 element string (GS1-128, GS1 QR, GS1 DataMatrix).
     public let isGS1: Bool
     /// The data as zbar gives it (text as UTF-8; GS, 0x1D, between GS1 fields of variable length).
     public let data: String
@@ -94,8 +98,8 @@ public struct DecodedSymbol: Sendable, Hashable, Codable {
         self.quality = quality
     }
 
-    /// "gs1-128" for Code 128 with FNC1 first, else the symbology's name.
-    public var name: String { symbology == .code128 && isGS1 ? "gs1-128" : symbology.rawValue }
+    /// "gs1-128" / "gs1-datamatrix" for Code 128 / DataMatrix with FNC1 first, else the symbology's name.
+    public var name: String { reading.name }
 
     public var aimIdentifier: String { symbology.aimIdentifier(gs1: isGS1) }
 
@@ -116,4 +120,13 @@ public struct SymbolReading: Sendable, Hashable {
     }
 
     public var aimIdentifier: String { symbology.aimIdentifier(gs1: isGS1) }
+
+    /// The manifest's name: "gs1-128" and "gs1-datamatrix" for the GS1 forms, else the symbology's.
+    public var name: String {
+        switch (symbology, isGS1) {
+        case (.code128, true): return "gs1-128"
+        case (.datamatrix, true): return "gs1-datamatrix"
+        default: return symbology.rawValue
+        }
+    }
 }

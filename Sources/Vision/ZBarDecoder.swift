@@ -1,18 +1,21 @@
 import CZBar
 
 /// How frames are decoded. The defaults are the kiosk's: its symbologies only, every second row
-/// and column scanned, 3x3 smoothing first.
+/// and column scanned, 3x3 smoothing first, DataMatrix only on square candidates.
 public struct DecoderSettings: Sendable, Hashable {
     public var symbologies: Set<Symbology>
     /// zbar scans every `density`-th row and column (ZBAR_CFG_X_DENSITY / ZBAR_CFG_Y_DENSITY).
     public var density: Int
     public var preprocessing: Preprocessing
+    /// Where libdmtx looks for a DataMatrix (when `symbologies` has it).
+    public var dataMatrixCandidates: MatrixCandidates
 
     public init(symbologies: Set<Symbology> = Symbology.kioskDefault, density: Int = 2,
-                preprocessing: Preprocessing = Preprocessing()) {
+                preprocessing: Preprocessing = Preprocessing(), dataMatrixCandidates: MatrixCandidates = MatrixCandidates()) {
         self.symbologies = symbologies
         self.density = density
         self.preprocessing = preprocessing
+        self.dataMatrixCandidates = dataMatrixCandidates
     }
 }
 
@@ -45,7 +48,8 @@ public final class ZBarDecoder {
         // Everything off, then the chosen symbologies on (the order does not matter to zbar).
         try configure(ZBAR_NONE, ZBAR_CFG_ENABLE, 0, "all symbologies off")
         for symbology in Self.zbarSymbologies(settings.symbologies).sorted() {
-            try configure(symbology.zbarType, ZBAR_CFG_ENABLE, 1, "\(symbology.rawValue) on")
+            guard let type = symbology.zbarType else { continue }
+            try configure(type, ZBAR_CFG_ENABLE, 1, "\(symbology.rawValue) on")
         }
         guard settings.density >= 1 else { throw .setting("density \(settings.density)", code: -1) }
         try configure(ZBAR_NONE, ZBAR_CFG_X_DENSITY, Int32(settings.density), "x density \(settings.density)")
@@ -79,7 +83,8 @@ public final class ZBarDecoder {
         }
     }
 
-    private func scan(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, mapping: FrameMapping) -> [DecodedSymbol] {
+    /// The symbols in an image already prepared (`Preprocessor`), positions mapped back with `mapping`.
+    func scan(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, mapping: FrameMapping) -> [DecodedSymbol] {
         guard let image = zbar_image_create() else { return [] }
         defer {
             // Not zbar's to free: detach before the image goes.
@@ -137,7 +142,8 @@ public final class ZBarDecoder {
 extension ZBarDecoder: Sendable {}
 
 extension Symbology {
-    var zbarType: zbar_symbol_type_t {
+    /// libzbar's type; nil for DataMatrix, which zbar does not read.
+    var zbarType: zbar_symbol_type_t? {
         switch self {
         case .ean13: return ZBAR_EAN13
         case .ean8: return ZBAR_EAN8
@@ -151,6 +157,7 @@ extension Symbology {
         case .code39: return ZBAR_CODE39
         case .code93: return ZBAR_CODE93
         case .codabar: return ZBAR_CODABAR
+        case .datamatrix: return nil
         }
     }
 

@@ -30,7 +30,7 @@ func decodeBenchmark(_ arguments: [String]) throws {
         index += 1
     }
     guard let directory, repeats >= 1 else { fatalError("usage: kiosk-bench decode DIR [--repeats N] ...") }
-    let decoder = try ZBarDecoder(settings: settings)
+    let decoder = try FrameDecoder(settings: settings)
 
     let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
     var shots: [(name: String, frames: [[DecodedSymbol]])] = []
@@ -66,8 +66,7 @@ func decodeBenchmark(_ arguments: [String]) throws {
         for _ in 0..<rules.releaseFrames { scans += confirmer.observe([SymbolReading]()) }
         output += "#shot\t\(shot.name)\t\(scans.count)"
         for scan in scans {
-            let name = scan.symbology == .code128 && scan.isGS1 ? "gs1-128" : scan.symbology.rawValue
-            output += "\t\(name):\(escaped(scan.data))"
+            output += "\t\(scan.name):\(escaped(scan.data))"
         }
         output += "\n"
     }

@@ -66,7 +66,7 @@ struct DecodeCommand: ParsableCommand {
         var settings = DecoderSettings(density: density, preprocessing: Preprocessing(
             smoothing: !noSmoothing, regionOfInterest: try regionOfInterest, downscale: downscale))
         if let symbologies { settings.symbologies = try Symbology.parse(symbologies.split(separator: ",").map(String.init)) }
-        let decoder = try ZBarDecoder(settings: settings)
+        let decoder = try FrameDecoder(settings: settings)
 
         var reports: [FileReport] = []
         for file in files {

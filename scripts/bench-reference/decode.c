@@ -6,18 +6,24 @@
  *     UPC-E whenever EAN-13, EAN-8 or UPC-A is on, its reads dropped unless it was chosen: see
  *     ZBarDecoder.zbarSymbologies), ZBAR_CFG_X_DENSITY and ZBAR_CFG_Y_DENSITY set, no result cache;
  *   - per frame: a zbar image (Y800) over the smoothed buffer without copying, zbar_scan_image,
- *     each symbol's type, data and bounding box copied out, the image destroyed.
+ *     each symbol's type, data and bounding box copied out, the image destroyed;
+ *   - DataMatrix (when chosen): square candidates found as MatrixCandidates finds them, those
+ *     overlapping a zbar symbol dropped, each copied out and searched by libdmtx (half resolution
+ *     above 320 pixels a side, at most 3 regions, FNC1 as GS) as DataMatrixDecoder does.
  * Each frame is decoded REPEATS times, each time measured with clock_gettime(CLOCK_MONOTONIC) from
  * smoothing to the copied results; file loading is not timed.
  *
- *   decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b,c]
+ *   decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b,c] [--manifest FILE]
+ * (--manifest: another list of frames in DIR, e.g. sequences.tsv)
  * DIR holds manifest.tsv (from scripts/make-frames) and the frames; PGM frames only (others are skipped).
  * Prints, per frame:  file <TAB> median ms <TAB> symbols <TAB> symbology:x0,y0,x1,y1:data ...
  * (data with bytes below 0x20, 0x7f and backslash written as \xNN). */
 #include <zbar.h>
+#include <dmtx.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,8 +112,165 @@ static void append_escaped(char *text, size_t capacity, const char *data, unsign
 }
 
 static int keep_upce; /* UPC-E was asked for */
+static int datamatrix; /* DataMatrix was asked for */
 
-static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int width, int height, struct result *result) {
+/* MatrixCandidates' defaults. */
+enum { CELL = 8, THRESHOLD = 10, MIN_CELLS = 3, GAP_CELLS = 1, MARGIN_CELLS = 2, LIMIT = 2, LARGEST_SIDE = 320, ATTEMPTS = 3, SCANS = 400 };
+#define MAX_ASPECT 1.6
+#define MIN_FILL 0.25
+
+struct box { int x, y, w, h; };
+
+static int overlaps(struct box a, struct box b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Busy cells (mean gradient >= THRESHOLD across and along, on every 2nd pixel and row), 8-connected
+ * blobs in row-major order of their first cell, the roughly square ones, largest first, at most
+ * LIMIT, each grown by a cell and clamped. Returns how many were written to out. */
+static int find_candidates(const uint8_t *pixels, int width, int height, struct box *out) {
+    int columns = width / CELL, rows = height / CELL;
+    if (columns < MIN_CELLS || rows < MIN_CELLS) return 0;
+    int count = columns * rows, samples = (CELL / 2) * (CELL / 2);
+    unsigned char *busy = calloc((size_t)count, 1), *seen = calloc((size_t)count, 1);
+    int *stack = malloc(sizeof(int) * (size_t)count);
+    for (int row = 0; row < rows; row++)
+        for (int column = 0; column < columns; column++) {
+            int across = 0, along = 0;
+            for (int y = row * CELL; y < (row + 1) * CELL; y += 2) {
+                const uint8_t *line = pixels + (size_t)y * width;
+                const uint8_t *below = y + 1 < height ? line + width : line;
+                for (int x = column * CELL; x < (column + 1) * CELL; x += 2) {
+                    int here = line[x], right = line[x + 1 < width ? x + 1 : width - 1];
+                    across += abs(right - here);
+                    along += abs(below[x] - here);
+                }
+            }
+            busy[row * columns + column] = across >= THRESHOLD * samples && along >= THRESHOLD * samples;
+        }
+    struct { struct box box; int cells; } kept[64];
+    int nkept = 0;
+    for (int start = 0; start < count; start++) {
+        if (!busy[start] || seen[start]) continue;
+        int top = 0, x0 = columns, y0 = rows, x1 = 0, y1 = 0, cells = 0;
+        seen[start] = 1;
+        stack[top++] = start;
+        while (top > 0) {
+            int index = stack[--top], x = index % columns, y = index / columns;
+            if (x < x0) x0 = x;
+            if (y < y0) y0 = y;
+            if (x > x1) x1 = x;
+            if (y > y1) y1 = y;
+            cells++;
+            for (int dy = -GAP_CELLS - 1; dy <= GAP_CELLS + 1; dy++)
+                for (int dx = -GAP_CELLS - 1; dx <= GAP_CELLS + 1; dx++) {
+                    int nx = x + dx, ny = y + dy;
+                    if (nx < 0 || nx >= columns || ny < 0 || ny >= rows) continue;
+                    int next = ny * columns + nx;
+                    if (busy[next] && !seen[next]) { seen[next] = 1; stack[top++] = next; }
+                }
+        }
+        int w = x1 - x0 + 1, h = y1 - y0 + 1, shorter = w < h ? w : h, longer = w < h ? h : w;
+        if (shorter >= MIN_CELLS && longer <= MAX_ASPECT * shorter && cells >= MIN_FILL * w * h && nkept < 64) {
+            kept[nkept].box = (struct box){x0, y0, w, h};
+            kept[nkept].cells = cells;
+            nkept++;
+        }
+    }
+    /* Largest first; equal areas: upper first, then left first (insertion sort keeps it simple). */
+    for (int i = 1; i < nkept; i++)
+        for (int j = i; j > 0; j--) {
+            struct box a = kept[j - 1].box, b = kept[j].box;
+            int before = b.w * b.h > a.w * a.h || (b.w * b.h == a.w * a.h && (b.y < a.y || (b.y == a.y && b.x < a.x)));
+            if (!before) break;
+            kept[j - 1].box = b;
+            kept[j].box = a;
+        }
+    int n = 0;
+    for (int i = 0; i < nkept && n < LIMIT; i++) {
+        struct box b = kept[i].box;
+        int left = (b.x - MARGIN_CELLS) * CELL, top = (b.y - MARGIN_CELLS) * CELL;
+        int right = left + (b.w + 2 * MARGIN_CELLS) * CELL, bottom = top + (b.h + 2 * MARGIN_CELLS) * CELL;
+        if (left < 0) left = 0;
+        if (top < 0) top = 0;
+        if (right > width) right = width;
+        if (bottom > height) bottom = height;
+        if (right > left && bottom > top) out[n++] = (struct box){left, top, right - left, bottom - top};
+    }
+    free(busy);
+    free(seen);
+    free(stack);
+    return n;
+}
+
+/* libdmtx on one candidate (copied into crop); appends what it reads to result. */
+static void read_datamatrix(const uint8_t *pixels, int width, struct box c, uint8_t *crop, struct result *result,
+                            char found[][1024], int *nfound) {
+    for (int y = 0; y < c.h; y++) memcpy(crop + (size_t)y * c.w, pixels + (size_t)(c.y + y) * width + c.x, (size_t)c.w);
+    int scale = (c.w > c.h ? c.w : c.h) > LARGEST_SIDE ? 2 : 1;
+    DmtxImage *image = dmtxImageCreate(crop, c.w, c.h, DmtxPack8bppK);
+    DmtxDecode *decoder = dmtxDecodeCreate(image, scale);
+    dmtxDecodeSetProp(decoder, DmtxPropFnc1, 0x1d);
+    /* Coarse to fine grids of scan points (spacing 32, 16, 8, 4 pixels of the searched image), at
+     * most SCANS of them, instead of dmtxRegionFindNext's search of every pixel: the work per
+     * candidate is bounded by a count, not a clock. */
+    int sw = c.w / scale, sh = c.h / scale, scans = 0, attempts = 0, done = 0;
+    for (int spacing = 32; spacing >= 4 && !done; spacing /= 2)
+    for (int sy = spacing / 2; sy < sh && !done; sy += spacing)
+    for (int sx = spacing / 2; sx < sw && !done; sx += spacing) {
+        if (scans++ >= SCANS || attempts >= ATTEMPTS) { done = 1; break; }
+        DmtxRegion *region = dmtxRegionScanPixel(decoder, sx, sy);
+        if (!region) continue;
+        attempts++;
+        DmtxMessage *message = dmtxDecodeMatrixRegion(decoder, region, DmtxUndefined);
+        if (!message) { dmtxRegionDestroy(&region); continue; }
+        int gs1 = message->codeSize > 0 && message->code[0] == 232;
+        const unsigned char *data = message->output;
+        int length = message->outputIdx;
+        if (gs1 && length > 0 && data[0] == 0x1d) { data++; length--; }
+        if (length <= 0) { dmtxMessageDestroy(&message); dmtxRegionDestroy(&region); continue; }
+        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+        double corners[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
+        for (int i = 0; i < 4; i++) {
+            double u = corners[i][0], v = corners[i][1];
+            double (*m)[3] = region->fit2raw;
+            double w = u * m[0][2] + v * m[1][2] + m[2][2], x = 0, y = 0;
+            if (w != 0) { x = (u * m[0][0] + v * m[1][0] + m[2][0]) / w; y = (u * m[0][1] + v * m[1][1] + m[2][1]) / w; }
+            if (x < x0) x0 = x;
+            if (y < y0) y0 = y;
+            if (x > x1) x1 = x;
+            if (y > y1) y1 = y;
+        }
+        /* Swift's rounding: half away from zero. */
+        int left = (int)round(x0 * scale), right = (int)round(x1 * scale);
+        int top = c.h - 1 - (int)round(y1 * scale), bottom = c.h - 1 - (int)round(y0 * scale);
+        if (right < left) right = left;
+        if (bottom < top) bottom = top;
+        char text[1024] = "";
+        append_escaped(text, sizeof text, (const char *)data, (unsigned)length);
+        char key[1024];
+        snprintf(key, sizeof key, "%d:%s", gs1, text);
+        int duplicate = 0;
+        for (int i = 0; i < *nfound; i++) duplicate |= !strcmp(found[i], key);
+        if (!duplicate && *nfound < 8) {
+            snprintf(found[(*nfound)++], 1024, "%s", key);
+            size_t used = strlen(result->text);
+            snprintf(result->text + used, sizeof result->text - used, "\t%s:%d,%d,%d,%d:%s", gs1 ? "gs1-datamatrix" : "datamatrix",
+                     c.x + left, c.y + top, c.x + right, c.y + bottom, text);
+            result->symbols++;
+        }
+        dmtxMessageDestroy(&message);
+        dmtxRegionDestroy(&region);
+        done = 1;
+    }
+    dmtxDecodeDestroy(&decoder);
+    dmtxImageDestroy(&image);
+}
+
+static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int width, int height, struct result *result,
+                   uint8_t *crop) {
+    struct box read[64];
+    int nread = 0;
     zbar_image_t *image = zbar_image_create();
     zbar_image_set_format(image, zbar_fourcc_parse("Y800"));
     zbar_image_set_size(image, (unsigned)width, (unsigned)height);
@@ -127,6 +290,7 @@ static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int wid
             if (x > x1) x1 = x;
             if (y > y1) y1 = y;
         }
+        if (nread < 64) read[nread++] = (struct box){x0, y0, x1 - x0, y1 - y0};
         size_t used = strlen(result->text);
         snprintf(result->text + used, sizeof result->text - used, "\t%s:%d,%d,%d,%d:", symbol_name(symbol), x0, y0, x1, y1);
         append_escaped(result->text, sizeof result->text, zbar_symbol_get_data(symbol), zbar_symbol_get_data_length(symbol));
@@ -134,6 +298,15 @@ static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int wid
     }
     zbar_image_set_data(image, NULL, 0, NULL);
     zbar_image_destroy(image);
+    if (!datamatrix) return;
+    struct box candidates[LIMIT];
+    char found[8][1024];
+    int nfound = 0, n = find_candidates(pixels, width, height, candidates);
+    for (int i = 0; i < n; i++) {
+        int clear = 1;
+        for (int j = 0; j < nread; j++) clear &= !overlaps(read[j], candidates[i]);
+        if (clear) read_datamatrix(pixels, width, candidates[i], crop, result, found, &nfound);
+    }
 }
 
 static int compare_u64(const void *a, const void *b) {
@@ -144,12 +317,14 @@ static int compare_u64(const void *a, const void *b) {
 int main(int argc, char **argv) {
     const char *dir = NULL;
     int repeats = 5, density = 2, smoothing = 1;
-    char enabled[512] = "ean13,ean8,upca,code128,qrcode"; /* Symbology.kioskDefault */
+    char enabled[512] = "ean13,ean8,upca,code128,qrcode,datamatrix"; /* Symbology.kioskDefault */
+    const char *list = "manifest.tsv";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--density") && i + 1 < argc) density = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--no-smoothing")) smoothing = 0;
         else if (!strcmp(argv[i], "--symbologies") && i + 1 < argc) snprintf(enabled, sizeof enabled, "%s", argv[++i]);
+        else if (!strcmp(argv[i], "--manifest") && i + 1 < argc) list = argv[++i];
         else if (argv[i][0] != '-' && !dir) dir = argv[i];
         else fail("usage: decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b]", NULL);
     }
@@ -158,6 +333,7 @@ int main(int argc, char **argv) {
     zbar_image_scanner_t *scanner = zbar_image_scanner_create();
     zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
     for (char *name = strtok(enabled, ","); name; name = strtok(NULL, ",")) {
+        if (!strcmp(name, "datamatrix")) { datamatrix = 1; continue; }
         size_t i = 0;
         while (i < SYMBOLOGY_COUNT && strcmp(symbologies[i].name, name)) i++;
         if (i == SYMBOLOGY_COUNT) fail("unknown symbology", name);
@@ -170,13 +346,13 @@ int main(int argc, char **argv) {
     zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, density);
 
     char path[4096];
-    snprintf(path, sizeof path, "%s/manifest.tsv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, list);
     FILE *manifest = fopen(path, "r");
     if (!manifest) fail("cannot open", path);
     char line[8192];
     if (!fgets(line, sizeof line, manifest)) fail("empty manifest", path);
     uint64_t *times = malloc(sizeof(uint64_t) * (size_t)repeats);
-    uint8_t *smoothed = NULL;
+    uint8_t *smoothed = NULL, *crop = NULL;
     uint16_t *row = NULL;
     size_t capacity = 0;
     struct result result;
@@ -194,7 +370,9 @@ int main(int argc, char **argv) {
         if (size > capacity) {
             free(smoothed);
             free(row);
+            free(crop);
             smoothed = malloc(size);
+            crop = malloc(size);
             row = malloc(sizeof(uint16_t) * (size_t)width);
             capacity = size;
         } else {
@@ -205,9 +383,9 @@ int main(int argc, char **argv) {
             uint64_t start = now_ns();
             if (smoothing) {
                 smooth(pixels, smoothed, width, height, row);
-                decode(scanner, smoothed, width, height, &result);
+                decode(scanner, smoothed, width, height, &result, crop);
             } else {
-                decode(scanner, pixels, width, height, &result);
+                decode(scanner, pixels, width, height, &result, crop);
             }
             times[r] = now_ns() - start;
         }
