@@ -1,4 +1,4 @@
-import Devices
+@testable import Devices
 import Foundation
 import KioskTestSupport
 import Testing
@@ -136,6 +136,29 @@ import Testing
         #expect(DriverSelection.byID(Self.unknown, interfaces: [Self.interface((3, 1, 1))], catalog: catalog)?.profile.id == "a-keyboard")
         let other = USBDeviceInfo(vendorID: 0x1209, productID: 0x0009, bus: 1, address: 3, port: "1-3")
         #expect(DriverSelection.byID(other, interfaces: [Self.interface((3, 1, 1))], catalog: catalog) == nil)
+    }
+
+    /// A store checks a model against the file: each shipped id says where it comes from, in the
+    /// file itself (an inherited source would be another model's).
+    @Test func everyShippedUSBIDNamesItsSource() throws {
+        let folder = repositoryRoot.appendingPathComponent("devices")
+        var checked = 0
+        for kind in ["scanners", "printers"] {
+            for file in try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent(kind), includingPropertiesForKeys: nil)
+            where file.pathExtension == "json" {
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+                guard json["usb"] != nil else { continue }
+                let source = json["source"] as? String ?? ""
+                #expect(source.count > 20, "\(kind)/\(file.lastPathComponent) needs a \"source\" for its USB id")
+                checked += 1
+            }
+        }
+        #expect(checked >= 16)
+        let bad = #"{"name": "x", "source": 7, "driver": "hid-pos-scanner"}"#
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bad.utf8)) as? [String: Any])
+        #expect(throws: DeviceProfileError.invalid(file: "x.json", reason: "\"source\" must be text")) {
+            try DeviceProfile.make(id: "x", file: "x.json", json: object)
+        }
     }
 
     @Test func theEpsonTMT88FamilyHasAProfileAndPrinterClassDevicesGetUdevAccess() throws {

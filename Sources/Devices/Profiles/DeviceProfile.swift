@@ -62,7 +62,7 @@ public enum DeviceProfileError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 extension DeviceProfile {
-    static let commonKeys: Set<String> = ["inherits", "name", "driver", "usb"]
+    static let commonKeys: Set<String> = ["inherits", "name", "source", "driver", "usb"]
     static let scannerKeys: Set<String> = ["keyboardLayout", "terminator", "prefix", "suffix"]
     static let printerKeys: Set<String> = [
         "paperWidth", "columns", "dotsPerLine", "supportsChinese", "cutter", "nativeQR", "nativeBarcode", "raster",
@@ -74,6 +74,8 @@ extension DeviceProfile {
     static func make(id: String, file: String, json: [String: Any]) throws(DeviceProfileError) -> DeviceProfile {
         func invalid(_ reason: String) -> DeviceProfileError { .invalid(file: file, reason: reason) }
         guard let name = json["name"] as? String, !name.isEmpty else { throw invalid("needs a \"name\"") }
+        // Where the model's USB id and capabilities come from: for the people who read the file.
+        if let source = json["source"], (source as? String)?.isEmpty != false { throw invalid("\"source\" must be text") }
         guard let driverName = json["driver"] as? String else { throw invalid("needs a \"driver\"") }
         guard let driver = DeviceDriverKind(rawValue: driverName) else {
             throw invalid("unknown driver \"\(driverName)\" (known: \(DeviceDriverKind.allCases.map(\.rawValue).joined(separator: ", ")))")
