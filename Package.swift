@@ -4,8 +4,14 @@ import PackageDescription
 // Release executables on Linux: linked by lld with packed relative relocations (RELR, glibc 2.36+)
 // and without exporting every symbol. The toolchain's static-stdlib link exports all of them, which
 // kept 4 MB of symbol tables and 3.5 MB of relocations resident in every lane (scripts/bench startup).
-let leanRelease: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+let leanFlags = ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+let leanRelease: [LinkerSetting] = [.unsafeFlags(leanFlags, .when(platforms: [.linux], configuration: .release))]
+// The kiosk also puts the functions a lane runs side by side (scripts/make-link-order), so that
+// the code it runs is a few resident MB instead of most of its 34 MB. This needs every function in
+// its own section: scripts/build-release compiles so.
+let kioskRelease: [LinkerSetting] = [
+    .unsafeFlags(leanFlags + ["-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/kiosk/link-order.txt",
+                              "-Xlinker", "--no-warn-symbol-ordering"],
                  .when(platforms: [.linux], configuration: .release)),
 ]
 
@@ -111,7 +117,7 @@ let package = Package(
         .executableTarget(name: "kiosk", dependencies: [
             "KioskApp", "Devices", "Retail", "Vision",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: leanRelease),
+        ], exclude: ["link-order.txt"], linkerSettings: kioskRelease),
 
         // Head office: pulls every lane's journal into PostgreSQL, verified, and reports on it.
         // A call given up at its deadline without waiting for it (the payment terminal, head office's steps).
