@@ -6,9 +6,9 @@ import PackageDescription
 // kept 4 MB of symbol tables and 3.5 MB of relocations resident in every lane (scripts/bench startup).
 let leanFlags = ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
 let leanRelease: [LinkerSetting] = [.unsafeFlags(leanFlags, .when(platforms: [.linux], configuration: .release))]
-// The kiosk also puts the functions a lane runs side by side (scripts/make-link-order), so that
-// the code it runs is a few resident MB instead of most of its 34 MB. This needs every function in
-// its own section: scripts/build-release compiles so.
+// The kiosk also puts the functions a lane runs side by side (scripts/make-link-order): 11 MB of
+// its 32 MB of code resident at idle instead of 29 MB. This needs every function in its own
+// section: scripts/build-release compiles so.
 let kioskRelease: [LinkerSetting] = [
     .unsafeFlags(leanFlags + ["-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/kiosk/link-order.txt",
                               "-Xlinker", "--no-warn-symbol-ordering"],
