@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "ReceiptsTests", dependencies: ["Receipts", "Retail", "CZBar", "KioskTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "JournalTests", dependencies: [
             "Journal", "Checkout", "Retail", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "Retail", "KioskTestSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: [
             "Payments", "Retail", "KioskTestSupport",
