@@ -1,5 +1,6 @@
-/// The camera's decoder: each frame prepared once (`Preprocessing`), then libzbar for every
-/// symbology it reads and, when DataMatrix is wanted, libdmtx on the square candidates zbar did not
+/// The camera's decoder: each frame prepared once (`Preprocessing`) and mapped once for edges
+/// (`ContrastMap`); then libzbar for every symbology it reads, inside the part of the frame with
+/// edges (`ScanArea`), and, when DataMatrix is wanted, libdmtx on the square candidates zbar did not
 /// already read (a QR code is square and busy too). Owns one zbar scanner and one libdmtx reader:
 /// make one per thread, like `ZBarDecoder`.
 public final class FrameDecoder {
@@ -20,10 +21,22 @@ public final class FrameDecoder {
     /// Every symbol found in the frame, zbar's first, positions in the frame's own pixels.
     public func decode(_ frame: GrayFrame) -> [DecodedSymbol] {
         preprocessor.withPrepared(frame) { pixels, width, height, mapping in
-            var symbols = zbar?.scan(pixels, width: width, height: height, mapping: mapping) ?? []
-            guard let dataMatrix else { return symbols }
+            let map = settings.scanArea != nil || dataMatrix != nil
+                ? ContrastMap(pixels, width: width, height: height, cell: settings.dataMatrixCandidates.cell) : nil
+            var symbols: [DecodedSymbol] = []
+            if let zbar {
+                if let area = settings.scanArea, let map {
+                    // No edges anywhere: nothing zbar could read.
+                    if let box = area.box(in: map, width: width, height: height) {
+                        symbols = zbar.scan(pixels, width: width, height: height, mapping: mapping, within: box)
+                    }
+                } else {
+                    symbols = zbar.scan(pixels, width: width, height: height, mapping: mapping)
+                }
+            }
+            guard let dataMatrix, let map else { return symbols }
             let read = symbols.map { $0.bounds }
-            let candidates = settings.dataMatrixCandidates.find(in: pixels, width: width, height: height).filter { candidate in
+            let candidates = settings.dataMatrixCandidates.find(in: map, width: width, height: height).filter { candidate in
                 // Frame coordinates of the candidate, against what zbar found there.
                 let inFrame = Region(x: mapping.frameX(candidate.x), y: mapping.frameY(candidate.y),
                                      width: candidate.width * mapping.scale, height: candidate.height * mapping.scale)

@@ -1,9 +1,9 @@
 /// Where a DataMatrix may be in a frame, found cheaply so that libdmtx (slow when it searches a
 /// whole noisy frame) runs only there. Pure: pixels in, regions out.
 ///
-/// The image is cut into `cell` x `cell` blocks; a block is busy when the mean gradient inside it is
-/// at least `threshold` grey levels both across and along (a matrix code has edges in both
-/// directions; a bar code across its bars only, paper and light in neither). Busy blocks at most
+/// The image is cut into `cell` x `cell` blocks (`ContrastMap`); a block is busy when the mean
+/// gradient inside it is at least `threshold` grey levels both across and along (a matrix code has
+/// edges in both directions; a bar code across its bars only, paper and light in neither). Busy blocks at most
 /// `gapCells` apart form a blob (a block inside one large module has no edges); a blob is a
 /// candidate when its box is roughly square, at least `minimumCells` blocks on a side, and busy
 /// enough. At most `limit` candidates, largest first, each grown by `marginCells` blocks on every
@@ -25,30 +25,15 @@ public struct MatrixCandidates: Sendable, Hashable {
 
     /// The candidates in a `width` x `height` image, in its own pixels, largest first.
     public func find(in pixels: UnsafePointer<UInt8>, width: Int, height: Int) -> [Region] {
-        let columns = width / cell, rows = height / cell
+        find(in: ContrastMap(pixels, width: width, height: height, cell: cell), width: width, height: height)
+    }
+
+    /// The candidates from a map of the image made with this `cell`.
+    func find(in map: ContrastMap, width: Int, height: Int) -> [Region] {
+        precondition(map.cell == cell, "the map's blocks are this finder's cells")
+        let columns = map.columns, rows = map.rows
         guard columns >= minimumCells, rows >= minimumCells else { return [] }
-        var busy = [Bool](repeating: false, count: columns * rows)
-        // Gradients on every second pixel of every second row: a fifth of the work, same blobs.
-        let samples = (cell / 2) * (cell / 2)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                var across = 0, along = 0
-                var y = row * cell
-                while y < (row + 1) * cell {
-                    let line = pixels + y * width
-                    let below = y + 1 < height ? line + width : line
-                    var x = column * cell
-                    while x < (column + 1) * cell {
-                        let here = Int(line[x])
-                        across += abs(Int(line[min(x + 1, width - 1)]) - here)
-                        along += abs(Int(below[x]) - here)
-                        x += 2
-                    }
-                    y += 2
-                }
-                busy[row * columns + column] = across >= threshold * samples && along >= threshold * samples
-            }
-        }
+        let busy = (0..<columns * rows).map { map.isBusy($0, needed: threshold * map.samples, both: true) }
         return blobs(busy, columns: columns, rows: rows)
             .filter { isMatrixShaped($0) }
             .sorted { ($0.box.width * $0.box.height, $1.box.y, $1.box.x) > ($1.box.width * $1.box.height, $0.box.y, $0.box.x) }

@@ -1,20 +1,25 @@
 import CZBar
 
 /// How frames are decoded. The defaults are the kiosk's: its symbologies only, every second row
-/// and column scanned, 3x3 smoothing first, DataMatrix only on square candidates.
+/// and column scanned, 3x3 smoothing first, zbar only where the frame has edges, DataMatrix only on
+/// square candidates.
 public struct DecoderSettings: Sendable, Hashable {
     public var symbologies: Set<Symbology>
     /// zbar scans every `density`-th row and column (ZBAR_CFG_X_DENSITY / ZBAR_CFG_Y_DENSITY).
     public var density: Int
     public var preprocessing: Preprocessing
+    /// Where in the prepared frame `FrameDecoder` lets zbar scan; nil: everywhere.
+    public var scanArea: ScanArea?
     /// Where libdmtx looks for a DataMatrix (when `symbologies` has it).
     public var dataMatrixCandidates: MatrixCandidates
 
     public init(symbologies: Set<Symbology> = Symbology.kioskDefault, density: Int = 2,
-                preprocessing: Preprocessing = Preprocessing(), dataMatrixCandidates: MatrixCandidates = MatrixCandidates()) {
+                preprocessing: Preprocessing = Preprocessing(), scanArea: ScanArea? = ScanArea(),
+                dataMatrixCandidates: MatrixCandidates = MatrixCandidates()) {
         self.symbologies = symbologies
         self.density = density
         self.preprocessing = preprocessing
+        self.scanArea = scanArea
         self.dataMatrixCandidates = dataMatrixCandidates
     }
 }
@@ -83,8 +88,10 @@ public final class ZBarDecoder {
         }
     }
 
-    /// The symbols in an image already prepared (`Preprocessor`), positions mapped back with `mapping`.
-    func scan(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, mapping: FrameMapping) -> [DecodedSymbol] {
+    /// The symbols in an image already prepared (`Preprocessor`), positions mapped back with `mapping`;
+    /// with an `area`, zbar's scan lines run only inside it (positions stay the image's).
+    func scan(_ pixels: UnsafePointer<UInt8>, width: Int, height: Int, mapping: FrameMapping,
+              within area: Region? = nil) -> [DecodedSymbol] {
         guard let image = zbar_image_create() else { return [] }
         defer {
             // Not zbar's to free: detach before the image goes.
@@ -94,6 +101,10 @@ public final class ZBarDecoder {
         zbar_image_set_format(image, Self.y800)
         zbar_image_set_size(image, UInt32(width), UInt32(height))
         zbar_image_set_data(image, pixels, UInt(width * height), nil)
+        if let area {
+            let crop = Self.onScanLines(area, width: width, height: height, density: settings.density)
+            zbar_image_set_crop(image, UInt32(crop.x), UInt32(crop.y), UInt32(crop.width), UInt32(crop.height))
+        }
         guard zbar_scan_image(scanner, image) > 0 else { return [] }
         var symbols: [DecodedSymbol] = []
         var next = zbar_image_first_symbol(image)
@@ -112,6 +123,23 @@ public final class ZBarDecoder {
                                          quality: Int(zbar_symbol_get_quality(symbol))))
         }
         return symbols
+    }
+
+    /// `area` (inside the image) moved to the lines zbar scans in the whole image: zbar starts its
+    /// rows at the middle of the leftover (`(((height - 1) % density) + 1) / 2`, img_scanner.c) of
+    /// whatever it is given, so a crop taken as it is would scan other rows than the whole frame and
+    /// read differently. The result starts on a scanned row and column and spans a whole number of
+    /// steps plus one, where zbar starts at its first line: the crop scans a subset of the frame's lines.
+    static func onScanLines(_ area: Region, width: Int, height: Int, density: Int) -> Region {
+        func lines(from start: Int, to end: Int, size: Int) -> (start: Int, count: Int) {
+            let first = ((size - 1) % density + 1) / 2
+            let aligned = start <= first ? first : first + (start - first) / density * density
+            let last = min(end, size) - 1
+            return (aligned, last >= aligned ? (last - aligned) / density * density + 1 : 1)
+        }
+        let columns = lines(from: area.x, to: area.x + area.width, size: width)
+        let rows = lines(from: area.y, to: area.y + area.height, size: height)
+        return Region(x: columns.start, y: rows.start, width: columns.count, height: rows.count)
     }
 
     /// The box around zbar's location points, mapped back to the frame (as decode.c computes it).

@@ -1,4 +1,4 @@
-// kiosk-bench decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b]
+// kiosk-bench decode DIR [--repeats N] [--density N] [--no-smoothing] [--edge-threshold N] [--symbologies a,b]
 // The Swift half of `scripts/bench decode`: the Vision pipeline (smoothing, one ZBarDecoder, results
 // copied out) on the PGM frames listed in DIR/manifest.tsv, with the same settings, timer, repeats
 // and output as scripts/bench-reference/decode.c. Frames are loaded before timing starts.
@@ -23,9 +23,12 @@ func decodeBenchmark(_ arguments: [String]) throws {
         case "--repeats": repeats = Int(value()) ?? 0
         case "--density": settings.density = Int(value()) ?? 0
         case "--no-smoothing": settings.preprocessing.smoothing = false
+        case "--edge-threshold":
+            guard let threshold = Int(value()), threshold >= 0 else { fatalError("--edge-threshold is 0 (scan everywhere) or more") }
+            settings.scanArea = threshold == 0 ? nil : ScanArea(threshold: threshold)
         case "--symbologies": settings.symbologies = try Symbology.parse(value().split(separator: ",").map(String.init))
         case let argument where !argument.hasPrefix("-") && directory == nil: directory = argument
-        default: fatalError("usage: kiosk-bench decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b]")
+        default: fatalError("usage: kiosk-bench decode DIR [--repeats N] [--density N] [--no-smoothing] [--edge-threshold N] [--symbologies a,b]")
         }
         index += 1
     }

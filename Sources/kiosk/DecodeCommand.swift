@@ -31,6 +31,9 @@ struct DecodeCommand: ParsableCommand {
     @Flag(help: "Skip the 3x3 smoothing before zbar.")
     var noSmoothing = false
 
+    @Option(help: "zbar scans only around the parts with edges of at least this many grey levels; 0: everywhere.")
+    var edgeThreshold = ScanArea().threshold
+
     @Option(help: "Only scan this part of each image: X,Y,WIDTH,HEIGHT in pixels.")
     var region: String?
 
@@ -54,6 +57,7 @@ struct DecodeCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("give at least one image file") }
         guard (1...8).contains(density) else { throw ValidationError("--density must be 1...8") }
         guard downscale == 1 || downscale == 2 else { throw ValidationError("--downscale must be 1 or 2") }
+        guard (0...255).contains(edgeThreshold) else { throw ValidationError("--edge-threshold must be 0...255") }
         _ = try regionOfInterest
         if let symbologies {
             do { _ = try Symbology.parse(symbologies.split(separator: ",").map(String.init)) } catch {
@@ -64,7 +68,8 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         var settings = DecoderSettings(density: density, preprocessing: Preprocessing(
-            smoothing: !noSmoothing, regionOfInterest: try regionOfInterest, downscale: downscale))
+            smoothing: !noSmoothing, regionOfInterest: try regionOfInterest, downscale: downscale),
+            scanArea: edgeThreshold > 0 ? ScanArea(threshold: edgeThreshold) : nil)
         if let symbologies { settings.symbologies = try Symbology.parse(symbologies.split(separator: ",").map(String.init)) }
         let decoder = try FrameDecoder(settings: settings)
 

@@ -38,12 +38,17 @@ import Vision
         #expect(settings.fps == 30 && settings.width == 1280 && settings.height == 720)
         #expect(settings.decoder.symbologies == [.ean13, .qrcode])
         #expect(settings.decoder.density == 2 && settings.decoder.preprocessing.smoothing)
+        #expect(settings.decoder.scanArea == ScanArea(threshold: 6))
         #expect(settings.decoder.preprocessing.regionOfInterest == Region(x: 100, y: 50, width: 640, height: 480))
         #expect(settings.rules == ConfirmationRules(linearFrames: 3, matrixFrames: 1, releaseFrames: 15))
         let folder = try #require(try load(#"{"camera": {"source": "/srv/frames", "releaseFrames": 4}}"#).camera)
         #expect(try folder.settings().source == .directory("/srv/frames"))
         #expect(try folder.settings().rules.releaseFrames == 4)
         #expect(try folder.settings().decoder.symbologies == Symbology.kioskDefault)
+        let everywhere = try #require(try load(#"{"camera": {"source": "/dev/video0", "edgeThreshold": 0}}"#).camera)
+        #expect(try everywhere.settings().decoder.scanArea == nil)
+        let stricter = try #require(try load(#"{"camera": {"source": "/dev/video0", "edgeThreshold": 12}}"#).camera)
+        #expect(try stricter.settings().decoder.scanArea == ScanArea(threshold: 12))
     }
 
     @Test func mistakesInTheCameraSettingAreRefusedWithTheirReason() {
@@ -57,6 +62,8 @@ import Vision
         #expect(refusal(#"{"camera": {"source": "/dev/video0", "regionOfInterest": [1, 2, 3]}}"#)?
             .contains("regionOfInterest") == true)
         #expect(refusal(#"{"camera": {"source": "/dev/video0", "downscale": 3}}"#)?.contains("downscale") == true)
+        #expect(refusal(#"{"camera": {"source": "/dev/video0", "edgeThreshold": -1}}"#)?.contains("edgeThreshold must be 0...255") == true)
+        #expect(refusal(#"{"camera": {"source": "/dev/video0", "edgeThreshold": 256}}"#)?.contains("edgeThreshold") == true)
         #expect(refusal(#"{"camera": {"source": ""}}"#)?.contains("camera.source") == true)
         #expect(refusal(#"{"camera": "/dev/video0"}"#) != nil)
     }

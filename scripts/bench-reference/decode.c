@@ -5,15 +5,22 @@
  *   - one zbar image scanner, created once: every symbology off, then the chosen ones on (and
  *     UPC-E whenever EAN-13, EAN-8 or UPC-A is on, its reads dropped unless it was chosen: see
  *     ZBarDecoder.zbarSymbologies), ZBAR_CFG_X_DENSITY and ZBAR_CFG_Y_DENSITY set, no result cache;
- *   - per frame: a zbar image (Y800) over the smoothed buffer without copying, zbar_scan_image,
- *     each symbol's type, data and bounding box copied out, the image destroyed;
+ *   - per frame: the contrast map (ContrastMap: per 8x8 block, the summed gradient across and along
+ *     on every 2nd pixel and row), computed once for the scan area and the DataMatrix candidates;
+ *   - the scan area (ScanArea, unless --edge-threshold 0): the box around every block whose summed
+ *     gradient across or along reaches twice the median block's (the larger of its two sums), at
+ *     least 1 and at most the threshold grey levels a sample, grown by 4 blocks, clamped, moved onto
+ *     the lines zbar scans in the whole frame (ZBarDecoder.onScanLines); no busy block, no zbar;
+ *   - a zbar image (Y800) over the smoothed buffer without copying, cropped to the scan area,
+ *     zbar_scan_image, each symbol's type, data and bounding box copied out, the image destroyed;
  *   - DataMatrix (when chosen): square candidates found as MatrixCandidates finds them, those
  *     overlapping a zbar symbol dropped, each copied out and searched by libdmtx (half resolution
  *     above 320 pixels a side, at most 3 regions, FNC1 as GS) as DataMatrixDecoder does.
  * Each frame is decoded REPEATS times, each time measured with clock_gettime(CLOCK_MONOTONIC) from
  * smoothing to the copied results; file loading is not timed.
  *
- *   decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b,c] [--manifest FILE]
+ *   decode DIR [--repeats N] [--density N] [--no-smoothing] [--edge-threshold N] [--symbologies a,b,c]
+ *          [--manifest FILE]
  * (--manifest: another list of frames in DIR, e.g. sequences.tsv)
  * DIR holds manifest.tsv (from scripts/make-frames) and the frames; PGM frames only (others are skipped).
  * Prints, per frame:  file <TAB> median ms <TAB> symbols <TAB> symbology:x0,y0,x1,y1:data ...
@@ -112,6 +119,7 @@ static void append_escaped(char *text, size_t capacity, const char *data, unsign
 }
 
 static int keep_upce; /* UPC-E was asked for */
+static int density = 2, edge_threshold = 6; /* ScanArea().threshold; 0: zbar scans the whole frame */
 static int datamatrix; /* DataMatrix was asked for */
 
 /* MatrixCandidates' defaults. */
@@ -125,17 +133,16 @@ static int overlaps(struct box a, struct box b) {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-/* Busy cells (mean gradient >= THRESHOLD across and along, on every 2nd pixel and row), 8-connected
- * blobs in row-major order of their first cell, the roughly square ones, largest first, at most
- * LIMIT, each grown by a cell and clamped. Returns how many were written to out. */
-static int find_candidates(const uint8_t *pixels, int width, int height, struct box *out) {
-    int columns = width / CELL, rows = height / CELL;
-    if (columns < MIN_CELLS || rows < MIN_CELLS) return 0;
-    int count = columns * rows, samples = (CELL / 2) * (CELL / 2);
-    unsigned char *busy = calloc((size_t)count, 1), *seen = calloc((size_t)count, 1);
-    int *stack = malloc(sizeof(int) * (size_t)count);
-    for (int row = 0; row < rows; row++)
-        for (int column = 0; column < columns; column++) {
+/* ContrastMap: per CELL x CELL block, the summed |right - here| (across) and |below - here| (along)
+ * on every 2nd pixel of every 2nd row. */
+struct contrast_map { int columns, rows; int *across, *along; };
+enum { SAMPLES = (CELL / 2) * (CELL / 2), AREA_MARGIN_CELLS = 4 };
+
+static void map_contrast(const uint8_t *pixels, int width, int height, struct contrast_map *map) {
+    map->columns = width / CELL;
+    map->rows = height / CELL;
+    for (int row = 0; row < map->rows; row++)
+        for (int column = 0; column < map->columns; column++) {
             int across = 0, along = 0;
             for (int y = row * CELL; y < (row + 1) * CELL; y += 2) {
                 const uint8_t *line = pixels + (size_t)y * width;
@@ -146,8 +153,67 @@ static int find_candidates(const uint8_t *pixels, int width, int height, struct 
                     along += abs(below[x] - here);
                 }
             }
-            busy[row * columns + column] = across >= THRESHOLD * samples && along >= THRESHOLD * samples;
+            map->across[row * map->columns + column] = across;
+            map->along[row * map->columns + column] = along;
         }
+}
+
+/* The lines zbar scans in a size-long side at this density, from start to end (exclusive). */
+static void scan_lines(int start, int end, int size, int *first_line, int *count) {
+    int first = ((size - 1) % density + 1) / 2;
+    int aligned = start <= first ? first : first + (start - first) / density * density;
+    int last = (end < size ? end : size) - 1;
+    *first_line = aligned;
+    *count = last >= aligned ? (last - aligned) / density * density + 1 : 1;
+}
+
+/* ScanArea: 0 when no block is busy, else 1 and the crop, already on zbar's lines. */
+static int scan_area(const struct contrast_map *map, int width, int height, struct box *crop) {
+    enum { MOST = 255 * SAMPLES, MINIMUM_THRESHOLD = 1, NOISE_FACTOR = 2 };
+    static int histogram[MOST + 1];
+    int count = map->columns * map->rows, seen = 0, median = 0;
+    memset(histogram, 0, sizeof histogram);
+    for (int i = 0; i < count; i++) {
+        int larger = map->across[i] > map->along[i] ? map->across[i] : map->along[i];
+        histogram[larger < MOST ? larger : MOST]++;
+    }
+    while (median < MOST && seen + histogram[median] <= count / 2) seen += histogram[median++];
+    int needed = NOISE_FACTOR * median;
+    if (needed < MINIMUM_THRESHOLD * SAMPLES) needed = MINIMUM_THRESHOLD * SAMPLES;
+    if (needed > edge_threshold * SAMPLES) needed = edge_threshold * SAMPLES;
+    int x0 = map->columns, y0 = map->rows, x1 = -1, y1 = -1;
+    for (int row = 0; row < map->rows; row++)
+        for (int column = 0; column < map->columns; column++) {
+            int i = row * map->columns + column;
+            if (map->across[i] < needed && map->along[i] < needed) continue;
+            if (column < x0) x0 = column;
+            if (row < y0) y0 = row;
+            if (column > x1) x1 = column;
+            if (row > y1) y1 = row;
+        }
+    if (x1 < 0) return 0;
+    int left = (x0 - AREA_MARGIN_CELLS) * CELL, top = (y0 - AREA_MARGIN_CELLS) * CELL;
+    int right = (x1 + 1 + AREA_MARGIN_CELLS) * CELL, bottom = (y1 + 1 + AREA_MARGIN_CELLS) * CELL;
+    if (left < 0) left = 0;
+    if (top < 0) top = 0;
+    if (right > width) right = width;
+    if (bottom > height) bottom = height;
+    scan_lines(left, right, width, &crop->x, &crop->w);
+    scan_lines(top, bottom, height, &crop->y, &crop->h);
+    return 1;
+}
+
+/* Busy cells (mean gradient >= THRESHOLD across and along), 8-connected blobs in row-major order
+ * of their first cell, the roughly square ones, largest first, at most LIMIT, each grown by a cell
+ * and clamped. Returns how many were written to out. */
+static int find_candidates(const struct contrast_map *map, int width, int height, struct box *out) {
+    int columns = map->columns, rows = map->rows;
+    if (columns < MIN_CELLS || rows < MIN_CELLS) return 0;
+    int count = columns * rows;
+    unsigned char *busy = calloc((size_t)count, 1), *seen = calloc((size_t)count, 1);
+    int *stack = malloc(sizeof(int) * (size_t)count);
+    for (int i = 0; i < count; i++)
+        busy[i] = map->across[i] >= THRESHOLD * SAMPLES && map->along[i] >= THRESHOLD * SAMPLES;
     struct { struct box box; int cells; } kept[64];
     int nkept = 0;
     for (int start = 0; start < count; start++) {
@@ -267,17 +333,15 @@ static void read_datamatrix(const uint8_t *pixels, int width, struct box c, uint
     dmtxImageDestroy(&image);
 }
 
-static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int width, int height, struct result *result,
-                   uint8_t *crop) {
-    struct box read[64];
-    int nread = 0;
+/* zbar over the image (cropped to area unless it is NULL); the symbols' boxes go to read. */
+static void scan_zbar(zbar_image_scanner_t *scanner, const uint8_t *pixels, int width, int height, const struct box *area,
+                      struct result *result, struct box *read, int *nread) {
     zbar_image_t *image = zbar_image_create();
     zbar_image_set_format(image, zbar_fourcc_parse("Y800"));
     zbar_image_set_size(image, (unsigned)width, (unsigned)height);
     zbar_image_set_data(image, pixels, (unsigned long)width * (unsigned long)height, NULL);
+    if (area) zbar_image_set_crop(image, (unsigned)area->x, (unsigned)area->y, (unsigned)area->w, (unsigned)area->h);
     zbar_scan_image(scanner, image);
-    result->text[0] = 0;
-    result->symbols = 0;
     for (const zbar_symbol_t *symbol = zbar_image_first_symbol(image); symbol; symbol = zbar_symbol_next(symbol)) {
         if (zbar_symbol_get_type(symbol) == ZBAR_UPCE && !keep_upce) continue;
         /* The bounding box of the symbol's points, as the Swift side computes it. */
@@ -290,7 +354,7 @@ static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int wid
             if (x > x1) x1 = x;
             if (y > y1) y1 = y;
         }
-        if (nread < 64) read[nread++] = (struct box){x0, y0, x1 - x0, y1 - y0};
+        if (*nread < 64) read[(*nread)++] = (struct box){x0, y0, x1 - x0, y1 - y0};
         size_t used = strlen(result->text);
         snprintf(result->text + used, sizeof result->text - used, "\t%s:%d,%d,%d,%d:", symbol_name(symbol), x0, y0, x1, y1);
         append_escaped(result->text, sizeof result->text, zbar_symbol_get_data(symbol), zbar_symbol_get_data_length(symbol));
@@ -298,10 +362,22 @@ static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int wid
     }
     zbar_image_set_data(image, NULL, 0, NULL);
     zbar_image_destroy(image);
+}
+
+static void decode(zbar_image_scanner_t *scanner, const uint8_t *pixels, int width, int height, struct result *result,
+                   uint8_t *crop, struct contrast_map *map) {
+    struct box read[64], area;
+    int nread = 0;
+    result->text[0] = 0;
+    result->symbols = 0;
+    if (edge_threshold > 0 || datamatrix) map_contrast(pixels, width, height, map);
+    if (edge_threshold == 0) scan_zbar(scanner, pixels, width, height, NULL, result, read, &nread);
+    else if (scan_area(map, width, height, &area)) scan_zbar(scanner, pixels, width, height, &area, result, read, &nread);
+    /* else no busy block: nothing zbar could read */
     if (!datamatrix) return;
     struct box candidates[LIMIT];
     char found[8][1024];
-    int nfound = 0, n = find_candidates(pixels, width, height, candidates);
+    int nfound = 0, n = find_candidates(map, width, height, candidates);
     for (int i = 0; i < n; i++) {
         int clear = 1;
         for (int j = 0; j < nread; j++) clear &= !overlaps(read[j], candidates[i]);
@@ -316,19 +392,21 @@ static int compare_u64(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     const char *dir = NULL;
-    int repeats = 5, density = 2, smoothing = 1;
+    int repeats = 5, smoothing = 1;
     char enabled[512] = "ean13,ean8,upca,code128,qrcode,datamatrix"; /* Symbology.kioskDefault */
     const char *list = "manifest.tsv";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--density") && i + 1 < argc) density = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--no-smoothing")) smoothing = 0;
+        else if (!strcmp(argv[i], "--edge-threshold") && i + 1 < argc) edge_threshold = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--symbologies") && i + 1 < argc) snprintf(enabled, sizeof enabled, "%s", argv[++i]);
         else if (!strcmp(argv[i], "--manifest") && i + 1 < argc) list = argv[++i];
         else if (argv[i][0] != '-' && !dir) dir = argv[i];
-        else fail("usage: decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b]", NULL);
+        else fail("usage: decode DIR [--repeats N] [--density N] [--no-smoothing] [--edge-threshold N] [--symbologies a,b]", NULL);
     }
-    if (!dir || repeats < 1 || density < 1) fail("usage: decode DIR [--repeats N] [--density N] [--no-smoothing] [--symbologies a,b]", NULL);
+    if (!dir || repeats < 1 || density < 1 || edge_threshold < 0)
+        fail("usage: decode DIR [--repeats N] [--density N] [--no-smoothing] [--edge-threshold N] [--symbologies a,b]", NULL);
 
     zbar_image_scanner_t *scanner = zbar_image_scanner_create();
     zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
@@ -355,6 +433,7 @@ int main(int argc, char **argv) {
     uint8_t *smoothed = NULL, *crop = NULL;
     uint16_t *row = NULL;
     size_t capacity = 0;
+    struct contrast_map map = {0, 0, NULL, NULL};
     struct result result;
     while (fgets(line, sizeof line, manifest)) {
         char *tab = strchr(line, '\t');
@@ -371,8 +450,12 @@ int main(int argc, char **argv) {
             free(smoothed);
             free(row);
             free(crop);
+            free(map.across);
+            free(map.along);
             smoothed = malloc(size);
             crop = malloc(size);
+            map.across = malloc(sizeof(int) * (size / (CELL * CELL) + 1));
+            map.along = malloc(sizeof(int) * (size / (CELL * CELL) + 1));
             row = malloc(sizeof(uint16_t) * (size_t)width);
             capacity = size;
         } else {
@@ -383,9 +466,9 @@ int main(int argc, char **argv) {
             uint64_t start = now_ns();
             if (smoothing) {
                 smooth(pixels, smoothed, width, height, row);
-                decode(scanner, smoothed, width, height, &result, crop);
+                decode(scanner, smoothed, width, height, &result, crop, &map);
             } else {
-                decode(scanner, pixels, width, height, &result, crop);
+                decode(scanner, pixels, width, height, &result, crop, &map);
             }
             times[r] = now_ns() - start;
         }

@@ -25,6 +25,9 @@ public struct CameraConfig: Codable, Sendable, Equatable {
     public var density = 2
     /// 3x3 smoothing before zbar: faster and more reads on a noisy sensor.
     public var smoothing = true
+    /// zbar scans only the box around the 8x8 blocks whose mean gradient reaches this many grey
+    /// levels (`ScanArea`): flat parts of the view can hold no code. 0 scans the whole frame.
+    public var edgeThreshold = ScanArea().threshold
     /// Only this part of the frame is scanned: [x, y, width, height] in pixels.
     public var regionOfInterest: [Int]?
     /// 1 or 2 (each 2x2 block averaged first), for cameras with more pixels than codes need.
@@ -39,7 +42,7 @@ public struct CameraConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case source, fps, width, height, symbologies, density, smoothing, regionOfInterest, downscale
+        case source, fps, width, height, symbologies, density, smoothing, edgeThreshold, regionOfInterest, downscale
         case confirmFrames, releaseFrames
     }
 
@@ -67,6 +70,7 @@ public struct CameraConfig: Codable, Sendable, Equatable {
         symbologies = try c.decodeIfPresent([String].self, forKey: .symbologies) ?? defaults.symbologies
         density = try c.decodeIfPresent(Int.self, forKey: .density) ?? defaults.density
         smoothing = try c.decodeIfPresent(Bool.self, forKey: .smoothing) ?? defaults.smoothing
+        edgeThreshold = try c.decodeIfPresent(Int.self, forKey: .edgeThreshold) ?? defaults.edgeThreshold
         regionOfInterest = try c.decodeIfPresent([Int].self, forKey: .regionOfInterest)
         downscale = try c.decodeIfPresent(Int.self, forKey: .downscale) ?? defaults.downscale
         confirmFrames = try c.decodeIfPresent(Int.self, forKey: .confirmFrames) ?? defaults.confirmFrames
@@ -83,6 +87,7 @@ public struct CameraConfig: Codable, Sendable, Equatable {
                   "width and height must be 16...\(GrayFrame.maximumSide)")
         do { _ = try Symbology.parse(symbologies) } catch { try check(false, "symbologies: \(error)") }
         try check((1...8).contains(density), "density must be 1...8")
+        try check((0...255).contains(edgeThreshold), "edgeThreshold must be 0...255 (0: scan the whole frame)")
         if let roi = regionOfInterest {
             try check(roi.count == 4 && roi[0] >= 0 && roi[1] >= 0 && roi[2] > 0 && roi[3] > 0,
                       "regionOfInterest must be [x, y, width, height] with x, y >= 0 and a positive size")
@@ -97,7 +102,8 @@ public struct CameraConfig: Codable, Sendable, Equatable {
         let roi = regionOfInterest.flatMap { $0.count == 4 ? Region(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) : nil }
         let decoder = DecoderSettings(symbologies: try Symbology.parse(symbologies), density: density,
                                       preprocessing: Preprocessing(smoothing: smoothing, regionOfInterest: roi,
-                                                                   downscale: downscale == 2 ? 2 : 1))
+                                                                   downscale: downscale == 2 ? 2 : 1),
+                                      scanArea: edgeThreshold > 0 ? ScanArea(threshold: edgeThreshold) : nil)
         var rules = ConfirmationRules.forFrameRate(fps, linearFrames: confirmFrames)
         if let releaseFrames { rules.releaseFrames = releaseFrames }
         return CameraSettings(source: .parse(source), fps: fps, width: width, height: height, decoder: decoder, rules: rules)
