@@ -31,7 +31,7 @@ struct DecodeCommand: ParsableCommand {
     @Flag(help: "Skip the 3x3 smoothing before zbar.")
     var noSmoothing = false
 
-    @Option(help: "zbar scans only around the parts with edges of at least this many grey levels; 0: everywhere.")
+    @Option(help: "zbar scans only around the parts with edges (at most this many grey levels needed); 0: everywhere.")
     var edgeThreshold = ScanArea().threshold
 
     @Option(help: "Only scan this part of each image: X,Y,WIDTH,HEIGHT in pixels.")

@@ -21,23 +21,35 @@ import Testing
         }
         defer { kill(kiosk.process.processIdentifier, SIGKILL) }
         let api = APIClient(base: kiosk.baseURL)
+        // The sale on its receipt; when it does not get there, the lane's state and the simulators'
+        // logs say where it stopped.
+        func receipt(_ payment: String) async throws -> [String: Any] {
+            if let state = try await api.waitForState({ $0["phase"] as? String == "receipt" }) { return state }
+            let logs = ["nexo-terminal", "wechat-pay", "alipay"].map { (name: String) -> String in
+                let log = try? String(contentsOf: payments.appendingPathComponent("\(name).log"), encoding: .utf8)
+                return "\(name): \(log ?? "no log")"
+            }
+            let state = try await api.get("/api/state").text
+            Issue.record("\(payment) never reached the receipt; the lane's state: \(state)\n\(logs.joined(separator: "\n"))")
+            throw TimedOut(seconds: 180)
+        }
         let items = try #require(JSONSerialization.jsonObject(with: Data(try await api.get("/api/demo/items").text.utf8)) as? [[String: Any]])
         let plain = try #require(items.first { $0["hint"] == nil }?["code"] as? String)
 
         // A card: the page's pay button, the nexo terminal simulator.
         #expect(try await api.scan(plain).status == 200)
         #expect(try await api.post("/api/pay").status == 200)
-        let cardSale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        let cardSale = try await receipt("the card payment")
         #expect(try await api.post("/api/finish").status == 200)
         // A WeChat Pay code from the demo panel, the WeChat Pay gateway simulator.
         #expect(try await api.scan(plain).status == 200)
         #expect(try await api.scan("134567890123456789").status == 200)
-        let walletSale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        let walletSale = try await receipt("the WeChat Pay payment")
         #expect(try await api.post("/api/finish").status == 200)
         // An Alipay code, the Alipay gateway simulator.
         #expect(try await api.scan(plain).status == 200)
         #expect(try await api.scan("2800123456789012").status == 200)
-        let alipaySale = try #require(try await api.waitForState { $0["phase"] as? String == "receipt" })
+        let alipaySale = try await receipt("the Alipay payment")
         #expect(try await api.post("/api/finish").status == 200)
 
         let nexo = try ledger(payments.appendingPathComponent("nexo-terminal-ledger.json"))["payments"] as? [[String: Any]] ?? []

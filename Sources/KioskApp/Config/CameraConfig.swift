@@ -25,8 +25,9 @@ public struct CameraConfig: Codable, Sendable, Equatable {
     public var density = 2
     /// 3x3 smoothing before zbar: faster and more reads on a noisy sensor.
     public var smoothing = true
-    /// zbar scans only the box around the 8x8 blocks whose mean gradient reaches this many grey
-    /// levels (`ScanArea`): flat parts of the view can hold no code. 0 scans the whole frame.
+    /// zbar scans only the box around the 8x8 blocks with edges (`ScanArea`): a mean gradient of
+    /// twice the frame's noise, at most this many grey levels. Flat parts of the view can hold no
+    /// code. 0 scans the whole frame.
     public var edgeThreshold = ScanArea().threshold
     /// Only this part of the frame is scanned: [x, y, width, height] in pixels.
     public var regionOfInterest: [Int]?
