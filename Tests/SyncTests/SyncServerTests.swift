@@ -161,11 +161,13 @@ import Testing
                 #expect(missing.status == "404" && missing.body == #"{"error":{"code":"not-found"}}"#)
                 for method in ["DELETE", "POST", "HEAD", "TRACE", "OPTIONS"] {
                     let wrong = try await send(method, "/sync/v1/lane")
-                    #expect(wrong.status == "405", "\(method)")
-                    #expect(wrong.header("Allow") == "GET", "\(method)")
+                    #expect(wrong.status == "405" && wrong.header("Allow") == "GET",
+                            "\(method): \(wrong.status) \(wrong.headers) \(wrong.body) (curl \(wrong.exitStatus))")
                     #expect(method == "HEAD" || wrong.body == #"{"error":{"code":"method-not-allowed"}}"#, "\(method)")
                 }
-                #expect(try await send("GET", "/sync/v1/ack").header("Allow") == "POST")
+                let postOnly = try await send("GET", "/sync/v1/ack")
+                #expect(postOnly.status == "405" && postOnly.header("Allow") == "POST",
+                        "GET of a POST route: \(postOnly.status) \(postOnly.headers) \(postOnly.body) (curl \(postOnly.exitStatus))")
                 let notHere = try await send("PUT", "/sync/v1/catalog")
                 #expect(notHere.status == "501" && notHere.body == #"{"error":{"code":"not-implemented"}}"#)
                 let failed = try await send("GET", "/sync/v1/events?after=secret-looking-query")

@@ -92,17 +92,19 @@ import Testing
 
     @Test(arguments: ["ean13", "upca", "code128", "qr-payment"], [0, 4, 8])
     func aFaintCodeThatZbarReadsIsInsideTheArea(label: String, noise: Int) throws {
-        // The code's contrast squeezed towards mid-grey step by step, then sensor noise of up to
-        // `noise` grey levels added (a fixed generator), until the whole-frame pipeline no longer
-        // reads it. At every step where it does, the area holds the code; and the area reads it
-        // too, but for the faintest step: at the edge of zbar's sensitivity a read depends on where
-        // a scan line starts (the area gains as many such reads on the bench frames as it loses).
+        // The code's contrast squeezed towards mid-grey step by step, from 30% of what the generator
+        // drew (full contrast: everyGeneratedFrameReadsInsideTheAreaAsInTheWholeFrame), then sensor
+        // noise of up to `noise` grey levels added (a fixed generator), until the whole-frame
+        // pipeline no longer reads it. At every step where it does, the area holds the code; and
+        // the area reads it too, but for the faintest step: at the edge of zbar's sensitivity a
+        // read depends on where a scan line starts (the area gains as many such reads on the bench
+        // frames as it loses).
         let entry = try #require(try TestFrames.manifest().first { $0.label == label && $0.resolution == "1280x720" })
         let frame = try ImageFile.load(path: entry.file.path)
         let area = try FrameDecoder()
         let whole = try FrameDecoder(settings: DecoderSettings(scanArea: nil))
         var steps: [(percent: Int, inArea: Bool)] = []
-        for percent in [100, 50, 30, 20, 15, 10, 7, 5] {
+        for percent in [30, 20, 15, 10, 7, 5] {
             var state: UInt32 = 2024
             let faint = try GrayFrame(width: frame.width, height: frame.height, pixels: frame.pixels.map { pixel in
                 state = state &* 1_664_525 &+ 1_013_904_223
@@ -120,8 +122,8 @@ import Testing
                     "\(entry) at \(percent)%: \(b) outside \(box)")
             steps.append((percent, area.decode(faint).contains { $0.data == entry.data }))
         }
-        // The check reached codes fainter than the ones the generator draws.
-        #expect((steps.last?.percent ?? 100) <= 30, "\(entry): read down to \(steps.last?.percent ?? 100)%")
+        // The check reached codes far fainter than the ones the generator draws.
+        #expect(!steps.isEmpty, "\(entry): not read at 30%")
         #expect(steps.dropLast().allSatisfy { $0.inArea }, "\(entry): \(steps)")
     }
 }
