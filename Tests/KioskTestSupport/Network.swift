@@ -94,6 +94,8 @@ public struct CurlReply {
     public let status: String
     public let headers: String
     public let body: String
+    /// What curl said on its error output (-S): why there is no answer when `status` is 000.
+    public let error: String
 
     public func header(_ name: String) -> String? {
         headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
@@ -106,15 +108,17 @@ public func curl(_ url: String, in folder: URL, caFile: String? = nil, certifica
           headers: [String] = [], extra: [String] = []) async throws -> CurlReply {
     let id = UUID().uuidString
     let headersFile = folder.appendingPathComponent("headers-\(id)"), bodyFile = folder.appendingPathComponent("body-\(id)")
+    let errorFile = folder.appendingPathComponent("error-\(id)")
     defer {
-        try? FileManager.default.removeItem(at: headersFile)
-        try? FileManager.default.removeItem(at: bodyFile)
+        for file in [headersFile, bodyFile, errorFile] { try? FileManager.default.removeItem(at: file) }
     }
-    var arguments = ["-sS", "--max-time", "180", "-o", bodyFile.path, "-D", headersFile.path, "-w", "%{http_code}"]
+    var arguments = ["-sS", "--stderr", errorFile.path, "--max-time", "180", "-o", bodyFile.path, "-D", headersFile.path,
+                     "-w", "%{http_code}"]
     if let caFile { arguments += ["--cacert", caFile] }
     if let certificate { arguments += ["--cert", certificate.cert, "--key", certificate.key] }
     for header in headers { arguments += ["-H", header] }
     let result = try await run("curl", arguments + extra + [url], in: folder)
     func read(_ file: URL) -> String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
-    return CurlReply(exitStatus: result.status, status: result.output, headers: read(headersFile), body: read(bodyFile))
+    return CurlReply(exitStatus: result.status, status: result.output, headers: read(headersFile), body: read(bodyFile),
+                     error: read(errorFile))
 }

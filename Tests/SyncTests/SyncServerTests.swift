@@ -29,7 +29,7 @@ import Testing
                                    certificate: client.map { (pki.certificate($0), pki.key($0)) }, headers: headers)
                 }
                 func expectUnauthorized(_ reply: CurlReply, _ comment: Comment) {
-                    #expect(reply.status == "401", comment)
+                    #expect(reply.status == "401", "\(comment): curl exit \(reply.exitStatus) \(reply.error)")
                     #expect(reply.body == #"{"error":{"code":"unauthorized"}}"#, comment)
                     #expect(reply.header("WWW-Authenticate") == "Bearer", comment)
                 }
@@ -162,12 +162,12 @@ import Testing
                 for method in ["DELETE", "POST", "HEAD", "TRACE", "OPTIONS"] {
                     let wrong = try await send(method, "/sync/v1/lane")
                     #expect(wrong.status == "405" && wrong.header("Allow") == "GET",
-                            "\(method): \(wrong.status) \(wrong.headers) \(wrong.body) (curl \(wrong.exitStatus))")
+                            "\(method): \(wrong.status) \(wrong.headers) \(wrong.body) (curl \(wrong.exitStatus) \(wrong.error))")
                     #expect(method == "HEAD" || wrong.body == #"{"error":{"code":"method-not-allowed"}}"#, "\(method)")
                 }
                 let postOnly = try await send("GET", "/sync/v1/ack")
                 #expect(postOnly.status == "405" && postOnly.header("Allow") == "POST",
-                        "GET of a POST route: \(postOnly.status) \(postOnly.headers) \(postOnly.body) (curl \(postOnly.exitStatus))")
+                        "GET of a POST route: \(postOnly.status) \(postOnly.headers) \(postOnly.body) (curl \(postOnly.exitStatus) \(postOnly.error))")
                 let notHere = try await send("PUT", "/sync/v1/catalog")
                 #expect(notHere.status == "501" && notHere.body == #"{"error":{"code":"not-implemented"}}"#)
                 let failed = try await send("GET", "/sync/v1/events?after=secret-looking-query")
