@@ -83,6 +83,15 @@ import Testing
                          (settings["alipay"] as? [String: Any])?["gateway"]].compactMap { $0 as? String }
         #expect(addresses.count == 3)
         #expect(await killLane())
+        // The lane recorded the three sales, each with its tender and total (a sale that ended on
+        // the idle path showed no receipt screen to the test).
+        let journal = try runTool(KioskProcess.binary, ["journal", "show", "--state-dir", state.path]).output
+        let sales = journal.components(separatedBy: "recent sales:").last?.components(separatedBy: "\n\n").first?
+            .split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? []
+        #expect(sales.count == 3, "\(journal)")
+        for (tender, total) in [("card", cardTotal), ("wechat-pay", walletTotal), ("alipay", alipayTotal)] {
+            #expect(sales.contains { $0.contains(" \(tender) ") && total.map($0.contains) == true }, "\(tender) \(total ?? "?"): \(sales)")
+        }
         for address in addresses {
             // curl's exit status 7: nothing accepts the connection any more.
             #expect(await eventually(60, every: .milliseconds(200)) {
